@@ -1,0 +1,81 @@
+/**
+ * Materialised composites: a raw float32 file, pixel-interleaved (features innermost), row-major.
+ * Reading a window is one positioned read per row, and a pixel's feature vector is contiguous, which is
+ * what classification wants. The file lives in the cache; raster.export turns it into a GeoTIFF.
+ */
+import { closeSync, openSync, readSync, renameSync, writeSync, ftruncateSync } from 'node:fs';
+import type { Composite } from '../values.ts';
+import type { Grid, Window } from '../grid.ts';
+
+export class CompositeWriter {
+  private fd: number;
+  private readonly tmp: string;
+
+  constructor(
+    readonly path: string,
+    readonly grid: Grid,
+    readonly features: string[],
+  ) {
+    this.tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+    this.fd = openSync(this.tmp, 'w');
+    ftruncateSync(this.fd, grid.width * grid.height * features.length * 4);
+  }
+
+  /** `data` is the window's pixel-interleaved float32 block (width * height * features). */
+  writeWindow(win: Window, data: Float32Array): void {
+    const nf = this.features.length;
+    if (data.length !== win.width * win.height * nf) throw new Error(`CompositeWriter: block size ${data.length} does not match window`);
+    const rowBytes = win.width * nf * 4;
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    for (let r = 0; r < win.height; r++) {
+      const pos = ((win.y + r) * this.grid.width + win.x) * nf * 4;
+      writeSync(this.fd, bytes, r * rowBytes, rowBytes, pos);
+    }
+  }
+
+  /** Closes and moves the file into place; returns the Composite value. */
+  commit(): Composite {
+    closeSync(this.fd);
+    renameSync(this.tmp, this.path);
+    return { kind: 'Composite', grid: this.grid, features: this.features, file: this.path };
+  }
+
+  abort(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* already closed */
+    }
+    try {
+      renameSync(this.tmp, `${this.tmp}.aborted`);
+    } catch {
+      /* nothing to remove */
+    }
+  }
+}
+
+/** Reads a window as a pixel-interleaved float32 block (width * height * features). */
+export function readCompositeWindow(composite: Composite, win: Window): Float32Array {
+  const nf = composite.features.length;
+  const out = new Float32Array(win.width * win.height * nf);
+  const bytes = new Uint8Array(out.buffer);
+  const rowBytes = win.width * nf * 4;
+  const fd = openSync(composite.file, 'r');
+  try {
+    for (let r = 0; r < win.height; r++) {
+      const pos = ((win.y + r) * composite.grid.width + win.x) * nf * 4;
+      readSync(fd, bytes, r * rowBytes, rowBytes, pos);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+/** One feature of a window as a band (for exports and previews). */
+export function featureBand(block: Float32Array, nFeatures: number, feature: number): Float32Array {
+  const n = block.length / nFeatures;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = block[i * nFeatures + feature];
+  return out;
+}

@@ -1,0 +1,144 @@
+/**
+ * What flows on links. Every value is plain JSON (paths, numbers, strings) so that it can be cached on
+ * disk, hashed, and posted to worker threads. Raster values are lazy: they describe how to read a window.
+ */
+import type { Grid } from './grid.ts';
+
+export const SOCKET_TYPES = ['TimeSeries', 'Composite', 'Polygons', 'Samples', 'Model', 'Metrics', 'ClassMap', 'Change'] as const;
+export type SocketType = (typeof SOCKET_TYPES)[number];
+
+/** One GeoTIFF (or a GEE split export of several tiles) whose raster bands are acquisitions. */
+export interface RasterSource {
+  /** Absolute paths with the pixel offset of each tile in the mosaic (a single file has one tile at 0,0). */
+  tiles: { path: string; xOff: number; yOff: number; width: number; height: number }[];
+  width: number;
+  height: number;
+  bandCount: number;
+}
+
+export type CloudMaskSpec =
+  | { method: 'probability'; threshold: number }
+  | { method: 'scl'; classes: number[] }
+  | { method: 'reference'; threshold: number; referenceBand: string; lowestFraction: number }
+  | { method: 'none' };
+
+export interface IndexSpec {
+  name: string;
+  /** Expression over band names, in surface reflectance (0..1), e.g. "(B8 - B4) / (B8 + B4)". */
+  expression: string;
+}
+
+export interface TimeSeries {
+  kind: 'TimeSeries';
+  grid: Grid;
+  /** ISO-8601 acquisition times, one per raster band of every source. */
+  dates: string[];
+  /** Reflectance bands by name (B2, B3, ...): uint16 DN, 0 = nodata. */
+  bands: Record<string, RasterSource>;
+  /** Cloud layer if loaded: s2cloudless probability 0..100 or Sen2Cor SCL classes. */
+  cloud?: { layer: 'probability' | 'scl'; source: RasterSource };
+  /** Subtracted from every DN before use (1000 for non-harmonized L2A with processing baseline >= 04.00). */
+  dnOffset: number;
+  mask: CloudMaskSpec;
+  indices: IndexSpec[];
+  /** Names available to aggregate, in order: bands then indices. */
+  variables: string[];
+}
+
+export interface Composite {
+  kind: 'Composite';
+  grid: Grid;
+  features: string[];
+  /** Pixel-interleaved float32 raw file (row-major, features innermost), NaN = no data. */
+  file: string;
+}
+
+export interface PolygonFeature {
+  id: number;
+  className: string;
+  /** Polygon rings in the raster CRS: [polygon][ring][point][x,y]; MultiPolygons flattened to polygons. */
+  polygons: number[][][][];
+}
+
+export interface Polygons {
+  kind: 'Polygons';
+  crs: import('./grid.ts').Crs;
+  classes: string[];
+  features: PolygonFeature[];
+  /** The source file or folder, for messages. */
+  source: string;
+}
+
+export interface Samples {
+  kind: 'Samples';
+  features: string[];
+  classes: string[];
+  /** Binary file written by io/samplesStore.ts: float32 matrix (rows x features), int32 class index, int32 polygon id. */
+  file: string;
+  rows: number;
+}
+
+export interface DecisionTreeNode {
+  /** Leaf when feature < 0. */
+  feature: number;
+  threshold: number;
+  left: number;
+  right: number;
+  /** Class counts (weighted) at this node. */
+  value: number[];
+  impurity: number;
+  samples: number;
+}
+
+export interface Model {
+  kind: 'Model';
+  algorithm: 'xgboost' | 'decisionTree';
+  features: string[];
+  classes: string[];
+  /** XGBoost JSON model file, or a JSON file with { nodes: DecisionTreeNode[] }. */
+  file: string;
+}
+
+export interface Metrics {
+  kind: 'Metrics';
+  classes: string[];
+  accuracy: number;
+  kappa: number;
+  /** confusion[trueClass][predictedClass] */
+  confusion: number[][];
+  perClass: { className: string; precision: number; recall: number; f1: number; support: number }[];
+}
+
+export interface ClassMap {
+  kind: 'ClassMap';
+  grid: Grid;
+  classes: string[];
+  /** uint8 class GeoTIFF, 255 = no data. */
+  classFile: string;
+  /** float32 per-class probability GeoTIFF, one band per class. */
+  probabilityFile: string;
+  classAreasKm2: Record<string, number>;
+}
+
+export interface Change {
+  kind: 'Change';
+  classes: string[];
+  transitionPixels: number[][];
+  transitionKm2: number[][];
+  areaBeforeKm2: Record<string, number>;
+  areaAfterKm2: Record<string, number>;
+  changePercent: Record<string, number | null>;
+  transitionFile: string;
+  probabilityDiffFiles: Record<string, string>;
+}
+
+export interface SocketValues {
+  TimeSeries: TimeSeries;
+  Composite: Composite;
+  Polygons: Polygons;
+  Samples: Samples;
+  Model: Model;
+  Metrics: Metrics;
+  ClassMap: ClassMap;
+  Change: Change;
+}
