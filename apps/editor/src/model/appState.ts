@@ -1,0 +1,55 @@
+/** The editor's application state: catalogue, run status, results per node, problems, staleness, toasts. */
+import type { CatalogEntry, Problem } from '../api/types.ts';
+import type { RunState } from './runState.ts';
+import { createStore } from './store.ts';
+
+export interface NodeResultRef {
+  runId: string;
+  /** nodeKeys() value of the node in the graph that produced the result. */
+  key: string;
+}
+
+export interface Toast {
+  id: number;
+  kind: 'info' | 'error' | 'success';
+  text: string;
+}
+
+export interface AppState {
+  catalog: CatalogEntry[];
+  graphName: string;
+  graphDescription: string;
+  selectedNodeId: string | null;
+  run: RunState | null;
+  /** Latest run that produced a result for each node (survives partial "run up to" runs). */
+  results: Record<string, NodeResultRef>;
+  stale: Set<string>;
+  problems: Problem[];
+  toasts: Toast[];
+  /** Bumped whenever the graph (nodes, links, params) changes. */
+  revision: number;
+  resultsOpen: boolean;
+  resultsNodeId: string | null;
+}
+
+export const appStore = createStore<AppState>({
+  catalog: [],
+  graphName: 'Untitled graph',
+  graphDescription: '',
+  selectedNodeId: null,
+  run: null,
+  results: {},
+  stale: new Set(),
+  problems: [],
+  toasts: [],
+  revision: 0,
+  resultsOpen: false,
+  resultsNodeId: null,
+});
+
+let toastId = 0;
+export function toast(text: string, kind: Toast['kind'] = 'info', ms = 6000): void {
+  const id = ++toastId;
+  appStore.set((s) => ({ toasts: [...s.toasts, { id, kind, text }] }));
+  setTimeout(() => appStore.set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), ms);
+}

@@ -1,0 +1,306 @@
+/**
+ * Creates the Rete editor once for a container and exposes a small, framework-free API to the app:
+ * load/export graph JSON, add nodes, set params, undo/redo, arrange, copy/paste, destroy.
+ */
+import { NodeEditor } from 'rete';
+import { AreaExtensions, AreaPlugin } from 'rete-area-plugin';
+import { ConnectionPlugin, Presets as ConnectionPresets } from 'rete-connection-plugin';
+import { Presets as ReactPresets, ReactPlugin, type ReactArea2D } from 'rete-react-plugin';
+import { ContextMenuPlugin, type ContextMenuExtra } from 'rete-context-menu-plugin';
+import { HistoryPlugin, Presets as HistoryPresets, type HistoryActions } from 'rete-history-plugin';
+import { MinimapPlugin, type MinimapExtra } from 'rete-minimap-plugin';
+import { AutoArrangePlugin, Presets as ArrangePresets } from 'rete-auto-arrange-plugin';
+import { createRoot } from 'react-dom/client';
+import type { CatalogEntry, Graph, GraphNode } from '../api/types.ts';
+import { createsCycle, linkRefusal } from '../model/catalog.ts';
+import { cloneNodes, freshId } from '../model/graphDoc.ts';
+import { defaultParams } from '../model/schema.ts';
+import { buildNode, SfConnection, SfNode, type Schemes } from './nodes.ts';
+import { NodeView, SocketView, ConnectionView } from './NodeView.tsx';
+
+type AreaExtra = ReactArea2D<Schemes> | ContextMenuExtra | MinimapExtra;
+
+export interface EditorCallbacks {
+  /** Structure or params changed (not positions). */
+  onChange(): void;
+  onSelect(nodeId: string | null): void;
+  onRefused(reason: string): void;
+  onRunUpTo(nodeId: string): void;
+  onShowResults(nodeId: string): void;
+}
+
+export interface EditorApi {
+  load(graph: Graph): Promise<void>;
+  toGraph(meta: { name: string; description?: string }): Graph;
+  addNode(type: string, at?: { x: number; y: number }): Promise<string | null>;
+  getNode(id: string): SfNode | undefined;
+  setParams(id: string, params: Record<string, unknown>, record?: boolean): void;
+  setLabel(id: string, label: string): void;
+  removeSelected(): Promise<void>;
+  copySelected(): number;
+  paste(): Promise<void>;
+  selectNode(id: string): Promise<void>;
+  undo(): Promise<void>;
+  redo(): Promise<void>;
+  arrange(): Promise<void>;
+  zoomToFit(): Promise<void>;
+  refreshNodes(): void;
+  destroy(): void;
+}
+
+export async function createEditor(container: HTMLElement, catalog: CatalogEntry[], cb: EditorCallbacks): Promise<EditorApi> {
+  const entries = new Map(catalog.map((e) => [e.type, e]));
+  const editor = new NodeEditor<Schemes>();
+  const area = new AreaPlugin<Schemes, AreaExtra>(container);
+  const connection = new ConnectionPlugin<Schemes, AreaExtra>();
+  const render = new ReactPlugin<Schemes, AreaExtra>({ createRoot });
+  const history = new HistoryPlugin<Schemes, HistoryActions<Schemes>>();
+  const minimap = new MinimapPlugin<Schemes>({ boundViewport: true });
+  const arrange = new AutoArrangePlugin<Schemes>();
+  let loading = false;
+  let clipboard: { nodes: GraphNode[]; links: Graph['links'] } | null = null;
+
+  const contextMenu = new ContextMenuPlugin<Schemes>({
+    items(context) {
+      if (context === 'root') {
+        return {
+          searchBar: true,
+          list: catalog.map((e) => ({
+            label: e.label,
+            key: e.type,
+            handler: async () => {
+              const id = await addNode(e.type, lastPointer);
+              if (id) await selectNode(id);
+            },
+          })),
+        };
+      }
+      if (context instanceof SfNode) {
+        const id = context.id;
+        return {
+          searchBar: false,
+          list: [
+            { label: 'Run up to here', key: 'run-up-to', handler: () => cb.onRunUpTo(id) },
+            { label: 'Show results', key: 'results', handler: () => cb.onShowResults(id) },
+            { label: 'Copy', key: 'copy', handler: () => void (selector.isSelected({ id, label: 'node' }) || selectNode(id), copySelected()) },
+            { label: 'Duplicate', key: 'duplicate', handler: async () => { await selectNode(id); copySelected(); await paste(); } },
+            { label: 'Delete', key: 'delete', handler: () => removeNode(id) },
+          ],
+        };
+      }
+      const conn = context as unknown as SfConnection;
+      return { searchBar: false, list: [{ label: 'Delete link', key: 'delete', handler: () => void editor.removeConnection(conn.id) }] };
+    },
+  });
+
+  let lastPointer = { x: 0, y: 0 };
+  area.addPipe((ctx) => {
+    if (ctx.type === 'pointermove' || ctx.type === 'contextmenu') lastPointer = { ...area.area.pointer };
+    if (ctx.type === 'nodepicked') cb.onSelect(ctx.data.id);
+    return ctx;
+  });
+
+  render.addPreset(
+    ReactPresets.classic.setup({
+      customize: {
+        node: () => NodeView as never,
+        socket: () => SocketView as never,
+        connection: () => ConnectionView as never,
+      },
+    }),
+  );
+  render.addPreset(ReactPresets.contextMenu.setup({ delay: 200 }));
+  render.addPreset(ReactPresets.minimap.setup({ size: 180 }));
+  connection.addPreset(ConnectionPresets.classic.setup());
+  history.addPreset(HistoryPresets.classic.setup());
+  arrange.addPreset(ArrangePresets.classic.setup());
+
+  editor.use(area);
+  area.use(connection);
+  area.use(render);
+  area.use(contextMenu);
+  area.use(history);
+  area.use(minimap);
+  area.use(arrange);
+
+  const selector = AreaExtensions.selector();
+  const selectable = AreaExtensions.selectableNodes(area, selector, { accumulating: AreaExtensions.accumulateOnCtrl() });
+  AreaExtensions.simpleNodesOrder(area);
+
+  // Type-check links as they are made: refuse with a visible reason instead of silently dropping.
+  editor.addPipe((ctx) => {
+    if (ctx.type === 'connectioncreate' && !loading) {
+      const c = ctx.data;
+      const src = editor.getNode(c.source);
+      const dst = editor.getNode(c.target);
+      const out = src?.outputs[c.sourceOutput];
+      const inp = dst?.inputs[c.targetInput];
+      if (!src || !dst || !out || !inp) return undefined;
+      const reason =
+        linkRefusal(
+          { node: src.id, socket: String(c.sourceOutput), type: out.socket.name },
+          { node: dst.id, socket: String(c.targetInput), type: inp.socket.name },
+        ) ??
+        (createsCycle(editor.getConnections().map((x) => [x.source, x.target]), src.id, dst.id) ? 'This link would create a cycle.' : null);
+      if (reason) {
+        cb.onRefused(reason);
+        return undefined;
+      }
+    }
+    if (!loading && ['nodecreated', 'noderemoved', 'connectioncreated', 'connectionremoved'].includes(ctx.type)) cb.onChange();
+    return ctx;
+  });
+
+  const positionOf = (id: string) => area.nodeViews.get(id)?.position ?? { x: 0, y: 0 };
+
+  async function addGraphNode(n: GraphNode, linkSockets?: { inputs: string[]; outputs: string[] }): Promise<SfNode> {
+    const node = buildNode(n, entries.get(n.type), linkSockets);
+    await editor.addNode(node);
+    await area.translate(node.id, n.position ?? { x: 0, y: 0 });
+    return node;
+  }
+
+  async function addLinks(links: Graph['links']): Promise<void> {
+    for (const l of links) {
+      const src = editor.getNode(l.from.node);
+      const dst = editor.getNode(l.to.node);
+      if (!src || !dst || !src.outputs[l.from.output] || !dst.inputs[l.to.input]) continue;
+      await editor.addConnection(new SfConnection(src, l.from.output as never, dst, l.to.input as never));
+    }
+  }
+
+  async function load(graph: Graph): Promise<void> {
+    loading = true;
+    try {
+      await editor.clear();
+      for (const n of graph.nodes) {
+        const inputs = graph.links.filter((l) => l.to.node === n.id).map((l) => l.to.input);
+        const outputs = [...new Set(graph.links.filter((l) => l.from.node === n.id).map((l) => l.from.output))];
+        await addGraphNode(n, { inputs, outputs });
+      }
+      await addLinks(graph.links);
+      history.clear();
+    } finally {
+      loading = false;
+    }
+    if (graph.nodes.every((n) => !n.position)) await arrangeNodes();
+    else await zoomToFit();
+    cb.onChange();
+  }
+
+  function toGraph(meta: { name: string; description?: string }): Graph {
+    const nodes = editor.getNodes().map((n): GraphNode => {
+      const p = positionOf(n.id);
+      const out: GraphNode = { id: n.id, type: n.nodeType, version: n.version, params: structuredClone(n.params) };
+      if (n.label && n.label !== n.entry?.label) out.label = n.label;
+      out.position = { x: Math.round(p.x), y: Math.round(p.y) };
+      return out;
+    });
+    const links = editor.getConnections().map((c) => ({ from: { node: c.source, output: String(c.sourceOutput) }, to: { node: c.target, input: String(c.targetInput) } }));
+    const g: Graph = { schema: 'sentiflow/graph@1', name: meta.name, nodes, links };
+    if (meta.description) g.description = meta.description;
+    return g;
+  }
+
+  async function addNode(type: string, at?: { x: number; y: number }): Promise<string | null> {
+    const entry = entries.get(type);
+    if (!entry) return null;
+    const id = freshId(type.split('.').pop() ?? type, editor.getNodes().map((n) => n.id));
+    let pos = at;
+    if (!pos) {
+      const { k, x, y } = area.area.transform;
+      const rect = container.getBoundingClientRect();
+      pos = { x: (rect.width / 2 - x) / k - 115, y: (rect.height / 2 - y) / k - 60 };
+    }
+    await addGraphNode({ id, type, version: entry.version, params: defaultParams(entry.params), position: pos });
+    return id;
+  }
+
+  function setParams(id: string, params: Record<string, unknown>, record = true): void {
+    const node = editor.getNode(id);
+    if (!node) return;
+    const before = node.params;
+    node.params = params;
+    if (record) {
+      history.add({
+        undo: () => { node.params = before; void area.update('node', id); cb.onChange(); },
+        redo: () => { node.params = params; void area.update('node', id); cb.onChange(); },
+      });
+    }
+    void area.update('node', id);
+    cb.onChange();
+  }
+
+  function setLabel(id: string, label: string): void {
+    const node = editor.getNode(id);
+    if (!node) return;
+    node.label = label;
+    void area.update('node', id);
+  }
+
+  async function removeNode(id: string): Promise<void> {
+    for (const c of editor.getConnections()) if (c.source === id || c.target === id) await editor.removeConnection(c.id);
+    await editor.removeNode(id);
+    cb.onSelect(null);
+  }
+
+  const selectedNodes = () => editor.getNodes().filter((n) => n.selected);
+
+  async function removeSelected(): Promise<void> {
+    for (const n of selectedNodes()) await removeNode(n.id);
+  }
+
+  function copySelected(): number {
+    const ids = new Set(selectedNodes().map((n) => n.id));
+    if (!ids.size) return 0;
+    const g = toGraph({ name: 'clipboard' });
+    clipboard = { nodes: g.nodes.filter((n) => ids.has(n.id)), links: g.links.filter((l) => ids.has(l.from.node) && ids.has(l.to.node)) };
+    return ids.size;
+  }
+
+  async function paste(): Promise<void> {
+    if (!clipboard) return;
+    const copy = cloneNodes(clipboard.nodes, clipboard.links, editor.getNodes().map((n) => n.id));
+    await selector.unselectAll();
+    for (const n of copy.nodes) await addGraphNode(n);
+    await addLinks(copy.links);
+    for (const n of copy.nodes) await selectable.select(n.id, true);
+    clipboard = { nodes: copy.nodes, links: copy.links };
+  }
+
+  async function selectNode(id: string): Promise<void> {
+    await selectable.select(id, false);
+    cb.onSelect(id);
+  }
+
+  async function zoomToFit(): Promise<void> {
+    const nodes = editor.getNodes();
+    if (nodes.length) await AreaExtensions.zoomAt(area, nodes, { scale: 0.9 });
+  }
+
+  async function arrangeNodes(): Promise<void> {
+    await arrange.layout({ options: { 'elk.spacing.nodeNode': '40', 'elk.layered.spacing.nodeNodeBetweenLayers': '70' } });
+    await zoomToFit();
+  }
+
+  return {
+    load,
+    toGraph,
+    addNode,
+    getNode: (id) => editor.getNode(id),
+    setParams,
+    setLabel,
+    removeSelected,
+    copySelected,
+    paste,
+    selectNode,
+    undo: () => history.undo(),
+    redo: () => history.redo(),
+    arrange: arrangeNodes,
+    zoomToFit,
+    refreshNodes: () => {
+      for (const n of editor.getNodes()) void area.update('node', n.id);
+    },
+    destroy: () => area.destroy(),
+  };
+}

@@ -1,0 +1,144 @@
+/** Renders run events: progress bars on a TTY, one line per event otherwise, and a final summary. */
+import type { NodeReport, RunEvent, RunReport } from '../engine/types.ts';
+
+const ICON: Record<string, string> = { queued: '·', running: '▶', done: '✓', cached: '≡', failed: '✗', skipped: '-', cancelled: '■' };
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+function formatEta(eta: number | null): string {
+  if (eta === null) return '';
+  if (eta < 60) return `ETA ${Math.ceil(eta)}s`;
+  return `ETA ${Math.floor(eta / 60)}m${String(Math.ceil(eta % 60)).padStart(2, '0')}s`;
+}
+
+export function bar(done: number, total: number, width = 20): string {
+  const f = total > 0 ? Math.max(0, Math.min(1, done / total)) : 0;
+  const n = Math.round(f * width);
+  return `[${'#'.repeat(n)}${'-'.repeat(width - n)}]`;
+}
+
+interface NodeLine {
+  status: string;
+  progress?: { done: number; total: number; unit: string; eta: number | null };
+  note?: string;
+}
+
+export interface Renderer {
+  onEvent(e: RunEvent): void;
+  end(): void;
+}
+
+export function createRenderer(stream: NodeJS.WriteStream, nodeOrder: string[]): Renderer {
+  const tty = Boolean(stream.isTTY);
+  const lines = new Map<string, NodeLine>(nodeOrder.map((id) => [id, { status: 'queued' }]));
+  const width = Math.max(...nodeOrder.map((id) => id.length), 4);
+  let drawn = 0;
+  let timer: NodeJS.Timeout | null = null;
+  const lastPrinted = new Map<string, number>();
+
+  const draw = (): void => {
+    timer = null;
+    const out: string[] = [];
+    for (const [id, l] of lines) {
+      let text = `${ICON[l.status] ?? ' '} ${id.padEnd(width)} ${l.status.padEnd(9)}`;
+      if (l.progress && l.status === 'running') {
+        const p = l.progress;
+        text += ` ${bar(p.done, p.total)} ${p.done}/${p.total} ${p.unit} ${formatEta(p.eta)}`;
+      }
+      if (l.note) text += ` ${l.note}`;
+      out.push(text.slice(0, (stream.columns || 120) - 1));
+    }
+    if (drawn) stream.write(`\x1b[${drawn}A`);
+    stream.write(out.map((t) => `\x1b[2K${t}\n`).join(''));
+    drawn = out.length;
+  };
+  const schedule = (now = false): void => {
+    if (now) {
+      if (timer) clearTimeout(timer);
+      draw();
+    } else timer ??= setTimeout(draw, 100);
+  };
+
+  const plain = (e: RunEvent): string | null => {
+    const t = e.time.slice(11, 19);
+    switch (e.type) {
+      case 'run.started':
+        return `${t} run "${e.graphName}" started (${e.nodes.length} nodes)`;
+      case 'node.started':
+        return `${t} ${e.nodeId}: started`;
+      case 'node.progress': {
+        const now = Date.now();
+        if (e.done < e.total && now - (lastPrinted.get(e.nodeId) ?? 0) < 2000) return null;
+        lastPrinted.set(e.nodeId, now);
+        return `${t} ${e.nodeId}: ${e.done}/${e.total} ${e.unit} ${formatEta(e.eta)}`.trimEnd();
+      }
+      case 'node.cached':
+        return `${t} ${e.nodeId}: cached`;
+      case 'node.finished':
+        return `${t} ${e.nodeId}: done in ${formatDuration(e.duration)}`;
+      case 'node.failed':
+        return `${t} ${e.nodeId}: FAILED: ${e.message}`;
+      case 'run.finished':
+        return `${t} run ${e.status} in ${formatDuration(e.duration)}`;
+      case 'run.cancelled':
+        return `${t} run cancelled after ${formatDuration(e.duration)}`;
+    }
+  };
+
+  return {
+    onEvent(e) {
+      if (!tty) {
+        const line = plain(e);
+        if (line) stream.write(line + '\n');
+        return;
+      }
+      if (!('nodeId' in e)) return;
+      const l = lines.get(e.nodeId);
+      if (!l) return;
+      if (e.type === 'node.progress') l.progress = { done: e.done, total: e.total, unit: e.unit, eta: e.eta };
+      else if (e.type === 'node.started') l.status = 'running';
+      else if (e.type === 'node.cached') l.status = 'cached';
+      else if (e.type === 'node.finished') {
+        l.status = 'done';
+        l.note = formatDuration(e.duration);
+      } else if (e.type === 'node.failed') {
+        l.status = 'failed';
+        l.note = e.message.split('\n')[0];
+      }
+      schedule(e.type !== 'node.progress');
+    },
+    end() {
+      if (tty) schedule(true);
+    },
+  };
+}
+
+function summaryText(summary: Record<string, unknown> | undefined): string {
+  if (!summary) return '';
+  return Object.entries(summary)
+    .filter(([, v]) => v === null || ['number', 'string', 'boolean'].includes(typeof v))
+    .slice(0, 6)
+    .map(([k, v]) => `${k}=${typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : String(v)}`)
+    .join(', ');
+}
+
+export function formatSummary(report: RunReport, outDir: string): string {
+  const out: string[] = [];
+  const ids = Object.keys(report.nodes);
+  const w = Math.max(...ids.map((id) => id.length), 4);
+  out.push('', `Run "${report.graphName}": ${report.status} in ${formatDuration(report.duration)}`);
+  for (const id of ids) {
+    const n: NodeReport = report.nodes[id];
+    out.push(`  ${ICON[n.status] ?? ' '} ${id.padEnd(w)} ${n.status.padEnd(9)} ${formatDuration(n.duration).padEnd(10)} ${summaryText(n.summary)}`.trimEnd());
+    if (n.error) out.push(`      error: ${n.error.message}${n.error.details?.param ? ` (param ${String(n.error.details.param)})` : ''}`);
+    for (const f of n.files) out.push(`      ${f}`);
+  }
+  out.push(`Outputs in ${outDir} (report: run.json)`);
+  return out.join('\n');
+}

@@ -1,0 +1,123 @@
+/**
+ * Persistent content-addressed cache. key = sha256(canonical JSON of type, version, parsed params, input keys,
+ * fingerprint). An entry `<cacheDir>/objects/<key>/` is the node's workDir; `meta.json` is written last and
+ * atomically, so an entry is a hit only when meta.json exists and all files it lists are present.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { AnyNodeDefinition } from '@sentiflow/nodes/define.ts';
+import { listFiles, writeFileAtomic } from './fsutil.ts';
+import { pathValues, resolveDataPath } from './paths.ts';
+
+/** JSON with object keys sorted at every level (undefined members omitted). */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export interface KeyParts {
+  type: string;
+  version: number;
+  params: unknown;
+  /** inputName → upstreamKey + '#' + outputName */
+  inputs: Record<string, string>;
+  fingerprint: string;
+}
+
+export function cacheKey(parts: KeyParts): string {
+  return createHash('sha256').update(canonicalJson(parts)).digest('hex');
+}
+
+/** Size + mtime of every path param (for a folder: of every file in it, sorted). */
+export async function defaultFingerprint(def: AnyNodeDefinition, params: Record<string, unknown>, dataRoot: string): Promise<string> {
+  const parts: string[] = [];
+  for (const name of [...(def.pathParams ?? [])].sort()) {
+    for (const rel of pathValues(params[name])) {
+      const full = resolveDataPath(dataRoot, rel, name);
+      const st = await fs.stat(full).catch(() => null);
+      if (!st) parts.push(`${name}=${rel}:missing`);
+      else if (st.isDirectory()) {
+        for (const f of await listFiles(full)) {
+          const fst = await fs.stat(path.join(full, f));
+          parts.push(`${name}=${rel}/${f}:${fst.size}:${fst.mtimeMs}`);
+        }
+      } else parts.push(`${name}=${rel}:${st.size}:${st.mtimeMs}`);
+    }
+  }
+  return parts.join('\n');
+}
+
+export interface CacheMeta {
+  key: string;
+  type: string;
+  version: number;
+  outputs: Record<string, unknown>;
+  summary?: Record<string, unknown>;
+  /** Files relative to the entry dir. */
+  files: string[];
+  created: string;
+}
+
+export interface NodeCache {
+  readonly enabled: boolean;
+  /** The entry dir used as a node's workDir. */
+  entryDir(key: string, nodeId: string): string;
+  lookup(key: string): Promise<CacheMeta | null>;
+  /** Creates a fresh, empty entry dir (removing a stale partial one). */
+  prepare(key: string, nodeId: string): Promise<string>;
+  commit(key: string, nodeId: string, meta: Omit<CacheMeta, 'key' | 'created' | 'files'> & { files: string[] }): Promise<CacheMeta>;
+  discard(key: string, nodeId: string): Promise<void>;
+  /** End of run: removes the temporary work dirs when the cache is disabled. */
+  close(): Promise<void>;
+}
+
+export function createCache(cacheDir: string | null, outDir: string): NodeCache {
+  const workRoot = path.join(outDir, '.work');
+  const entryDir = (key: string, nodeId: string): string =>
+    cacheDir ? path.join(cacheDir, 'objects', key) : path.join(workRoot, nodeId);
+  return {
+    enabled: cacheDir !== null,
+    entryDir,
+    async lookup(key) {
+      if (!cacheDir) return null;
+      const dir = entryDir(key, '');
+      let meta: CacheMeta;
+      try {
+        meta = JSON.parse(await fs.readFile(path.join(dir, 'meta.json'), 'utf8')) as CacheMeta;
+      } catch {
+        return null;
+      }
+      if (meta.key !== key || !Array.isArray(meta.files)) return null;
+      if (!meta.files.every((f) => existsSync(path.join(dir, f)))) return null;
+      return meta;
+    },
+    async prepare(key, nodeId) {
+      const dir = entryDir(key, nodeId);
+      await fs.rm(dir, { recursive: true, force: true });
+      await fs.mkdir(dir, { recursive: true });
+      return dir;
+    },
+    async commit(key, nodeId, m) {
+      const dir = entryDir(key, nodeId);
+      const files = m.files.map((f) => {
+        const rel = path.relative(dir, path.resolve(dir, f));
+        if (rel.startsWith('..') || path.isAbsolute(rel)) throw new Error(`output file ${f} is not inside the node's workDir`);
+        return rel;
+      });
+      const meta: CacheMeta = { key, type: m.type, version: m.version, outputs: m.outputs, summary: m.summary, files, created: new Date().toISOString() };
+      await writeFileAtomic(path.join(dir, 'meta.json'), JSON.stringify(meta, null, 1));
+      return meta;
+    },
+    async discard(key, nodeId) {
+      await fs.rm(entryDir(key, nodeId), { recursive: true, force: true });
+    },
+    async close() {
+      if (!cacheDir) await fs.rm(workRoot, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/** The catalogue as JSON (GET /api/catalog, `sentiflow nodes`): sockets + JSON Schema of params. */
+import { z } from 'zod';
+import type { AnyNodeDefinition, SocketSpec } from '@sentiflow/nodes/define.ts';
+
+export interface SocketJson {
+  type: string;
+  label: string;
+  description: string;
+}
+
+export interface NodeTypeJson {
+  type: string;
+  version: number;
+  category: string;
+  label: string;
+  description: string;
+  inputs: Record<string, SocketJson>;
+  outputs: Record<string, SocketJson>;
+  params: Record<string, unknown>;
+  pathParams: string[];
+}
+
+function sockets(specs: Record<string, SocketSpec>): Record<string, SocketJson> {
+  return Object.fromEntries(
+    Object.entries(specs).map(([name, s]) => [name, { type: s.type, label: s.label ?? name, description: s.description ?? '' }]),
+  );
+}
+
+export function nodeTypeJson(def: AnyNodeDefinition): NodeTypeJson {
+  return {
+    type: def.type,
+    version: def.version,
+    category: def.category,
+    label: def.label,
+    description: def.description,
+    inputs: sockets(def.inputs),
+    outputs: sockets(def.outputs),
+    params: z.toJSONSchema(def.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+    pathParams: def.pathParams ?? [],
+  };
+}
+
+export function catalogJson(catalog: AnyNodeDefinition[]): NodeTypeJson[] {
+  return catalog.map(nodeTypeJson);
+}

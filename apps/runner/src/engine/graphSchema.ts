@@ -1,0 +1,35 @@
+/** zod schema of the shared graph file format `sentiflow/graph@1` (see types.ts Graph). */
+import { z } from 'zod';
+
+export const GRAPH_SCHEMA_ID = 'sentiflow/graph@1';
+
+const nodeId = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'node ids may only contain letters, digits, "_", "." and "-", and must not start with "." or "-"')
+  .refine((id) => id !== 'run.json', 'node id "run.json" is reserved');
+
+export const graphNodeSchema = z.strictObject({
+  id: nodeId,
+  type: z.string().min(1),
+  version: z.number().int().min(1),
+  label: z.string().optional(),
+  params: z.record(z.string(), z.unknown()).default({}),
+  position: z.strictObject({ x: z.number(), y: z.number() }).optional(),
+});
+
+export const graphLinkSchema = z.strictObject({
+  from: z.strictObject({ node: z.string().min(1), output: z.string().min(1) }),
+  to: z.strictObject({ node: z.string().min(1), input: z.string().min(1) }),
+});
+
+export const graphSchema = z.strictObject({
+  schema: z.literal(GRAPH_SCHEMA_ID),
+  name: z.string(),
+  description: z.string().optional(),
+  nodes: z.array(graphNodeSchema),
+  links: z.array(graphLinkSchema).default([]),
+});
+
+export type GraphInput = z.input<typeof graphSchema>;

@@ -1,0 +1,210 @@
+/**
+ * Validates a graph document against a catalogue and reports EVERY problem at once, each naming the node
+ * and param (dotted path) or link it concerns. Returns the migrated graph when there is no problem.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import type { AnyNodeDefinition } from '@sentiflow/nodes/define.ts';
+import { GRAPH_SCHEMA_ID, graphLinkSchema, graphNodeSchema, graphSchema } from './graphSchema.ts';
+import { migrateNode } from './migrate.ts';
+import { pathEscapes, pathValues } from './paths.ts';
+import type { ProblemCode } from './problems.ts';
+import type { Graph, GraphLink, GraphNode, Problem } from './types.ts';
+
+export interface ValidateOptions {
+  dataRoot: string;
+}
+
+export interface ValidateResult {
+  graph: Graph | null;
+  problems: Problem[];
+}
+
+function problem(code: ProblemCode, message: string, where: Omit<Problem, 'code' | 'message'> = {}): Problem {
+  return { code, message, ...where };
+}
+
+function issuePath(issue: z.core.$ZodIssue): string {
+  return issue.path.map(String).join('.');
+}
+
+/** Schema issues, attributed to a node (by id when readable) or a link. */
+function schemaProblems(json: Record<string, unknown>, error: z.ZodError): Problem[] {
+  const rawNodes = Array.isArray(json.nodes) ? json.nodes : [];
+  return error.issues.map((issue) => {
+    const [head, index, ...rest] = issue.path;
+    const at = issuePath(issue) || '(root)';
+    if (head === 'nodes' && typeof index === 'number') {
+      const raw = rawNodes[index] as { id?: unknown } | undefined;
+      const id = raw && typeof raw.id === 'string' ? raw.id : undefined;
+      return problem('graph-schema', `${at}: ${issue.message}`, {
+        ...(id !== undefined ? { nodeId: id } : {}),
+        ...(rest[0] === 'params' && rest.length > 1 ? { param: rest.slice(1).map(String).join('.') } : {}),
+      });
+    }
+    if (head === 'links' && typeof index === 'number') return problem('graph-schema', `${at}: ${issue.message}`, { link: index });
+    return problem('graph-schema', `${at}: ${issue.message}`);
+  });
+}
+
+export function validateGraph(json: unknown, catalog: AnyNodeDefinition[], options: ValidateOptions): ValidateResult {
+  const problems: Problem[] = [];
+  if (typeof json === 'string') {
+    try {
+      json = JSON.parse(json);
+    } catch (err) {
+      return { graph: null, problems: [problem('graph-schema', `not valid JSON: ${(err as Error).message}`)] };
+    }
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return { graph: null, problems: [problem('graph-schema', `expected a ${GRAPH_SCHEMA_ID} object`)] };
+  }
+  const doc = json as Record<string, unknown>;
+  const parsed = graphSchema.safeParse(doc);
+  if (!parsed.success) problems.push(...schemaProblems(doc, parsed.error));
+
+  // Salvage what parses so that every other problem is reported too.
+  const rawNodes: GraphNode[] = parsed.success
+    ? parsed.data.nodes
+    : (Array.isArray(doc.nodes) ? doc.nodes : []).flatMap((n) => {
+        const r = graphNodeSchema.safeParse(n);
+        return r.success ? [r.data] : [];
+      });
+  const links: GraphLink[] = parsed.success
+    ? parsed.data.links
+    : (Array.isArray(doc.links) ? doc.links : []).map((l) => {
+        const r = graphLinkSchema.safeParse(l);
+        return r.success ? r.data : null;
+      }).filter((l): l is GraphLink => l !== null);
+
+  const byType = new Map(catalog.map((d) => [d.type, d]));
+  const nodes = new Map<string, GraphNode>();
+  const defs = new Map<string, AnyNodeDefinition>();
+  for (const raw of rawNodes) {
+    if (nodes.has(raw.id)) {
+      problems.push(problem('duplicate-id', `duplicate node id "${raw.id}" (a ${raw.type} node uses it too)`, { nodeId: raw.id }));
+      continue;
+    }
+    const def = byType.get(raw.type);
+    if (!def) {
+      nodes.set(raw.id, raw);
+      problems.push(problem('unknown-type', `unknown node type "${raw.type}"`, { nodeId: raw.id }));
+      continue;
+    }
+    const migrated = migrateNode(raw, def);
+    if (migrated.problem) {
+      nodes.set(raw.id, raw);
+      problems.push(migrated.problem);
+      continue;
+    }
+    const node = migrated.node;
+    nodes.set(node.id, node);
+    defs.set(node.id, def);
+    const params = def.params.safeParse(node.params);
+    if (!params.success) {
+      for (const issue of params.error.issues) {
+        const p = issuePath(issue);
+        problems.push(problem('param-invalid', p ? `${p}: ${issue.message}` : issue.message, { nodeId: node.id, ...(p ? { param: p } : {}) }));
+      }
+    }
+    const values = (params.success ? params.data : node.params) as Record<string, unknown>;
+    for (const name of def.pathParams ?? []) {
+      for (const rel of pathValues(values[name])) {
+        const why = pathEscapes(options.dataRoot, rel);
+        if (why) problems.push(problem('path-outside-root', `${name}: ${why}`, { nodeId: node.id, param: name }));
+        else if (!existsSync(path.resolve(options.dataRoot, rel))) {
+          problems.push(problem('file-missing', `${name}: "${rel}" does not exist in the data root`, { nodeId: node.id, param: name }));
+        }
+      }
+    }
+  }
+
+  // Links: dangling ends, socket types, duplicate inputs.
+  const goodLinks: GraphLink[] = [];
+  const connected = new Map<string, number>();
+  links.forEach((link, i) => {
+    const fromDef = defs.get(link.from.node);
+    const toDef = defs.get(link.to.node);
+    const danglings: string[] = [];
+    if (!nodes.has(link.from.node)) danglings.push(`comes from unknown node "${link.from.node}"`);
+    else if (fromDef && !fromDef.outputs[link.from.output]) {
+      danglings.push(`comes from unknown output "${link.from.output}" of ${link.from.node} (${fromDef.type} has: ${Object.keys(fromDef.outputs).join(', ') || 'none'})`);
+    }
+    if (!nodes.has(link.to.node)) danglings.push(`goes to unknown node "${link.to.node}"`);
+    else if (toDef && !toDef.inputs[link.to.input]) {
+      danglings.push(`goes to unknown input "${link.to.input}" of ${link.to.node} (${toDef.type} has: ${Object.keys(toDef.inputs).join(', ') || 'none'})`);
+    }
+    const where = { link: i, ...(nodes.has(link.to.node) ? { nodeId: link.to.node } : nodes.has(link.from.node) ? { nodeId: link.from.node } : {}) };
+    if (danglings.length) {
+      problems.push(problem('link-dangling', `link ${i} ${danglings.join(' and ')}`, where));
+      return;
+    }
+    const key = `${link.to.node}\u0000${link.to.input}`;
+    if (connected.has(key)) {
+      problems.push(problem('input-duplicate', `input "${link.to.input}" has more than one link (links ${connected.get(key)} and ${i})`, where));
+      return;
+    }
+    connected.set(key, i);
+    if (fromDef && toDef) {
+      const out = fromDef.outputs[link.from.output].type;
+      const inp = toDef.inputs[link.to.input].type;
+      if (out !== inp) {
+        problems.push(problem('link-type', `link ${i}: output ${link.from.node}.${link.from.output} (${out}) cannot connect to input ${link.to.node}.${link.to.input} (${inp})`, where));
+        return;
+      }
+    }
+    goodLinks.push(link);
+  });
+
+  for (const [id, def] of defs) {
+    for (const [name, spec] of Object.entries(def.inputs)) {
+      if (!connected.has(`${id}\u0000${name}`)) {
+        problems.push(problem('input-missing', `input "${name}" (${spec.type}) is not connected`, { nodeId: id }));
+      }
+    }
+  }
+
+  for (const cycle of findCycles([...nodes.keys()], goodLinks)) {
+    problems.push(problem('cycle', `cycle through nodes ${cycle.join(' → ')} → ${cycle[0]}`, { nodeId: cycle[0] }));
+  }
+
+  if (problems.length || !parsed.success) return { graph: null, problems };
+  return { graph: { ...parsed.data, nodes: [...nodes.values()], links: goodLinks } as Graph, problems };
+}
+
+/** Strongly connected components with more than one node (or a self-loop), via Tarjan's algorithm. */
+export function findCycles(ids: string[], links: GraphLink[]): string[][] {
+  const next = new Map<string, string[]>(ids.map((id) => [id, []]));
+  for (const l of links) next.get(l.from.node)?.push(l.to.node);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  let counter = 0;
+  const visit = (v: string): void => {
+    index.set(v, counter);
+    low.set(v, counter++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of next.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const scc: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        scc.push(w);
+      } while (w !== v);
+      if (scc.length > 1 || (next.get(v) ?? []).includes(v)) cycles.push(scc.reverse());
+    }
+  };
+  for (const id of ids) if (!index.has(id)) visit(id);
+  return cycles;
+}

@@ -1,0 +1,147 @@
+/**
+ * A pool of worker threads running chunk tasks (`chunkTasks` of a task module) by name. Tasks queue when all
+ * workers are busy; an aborted task is rejected (a queued one dropped, a running one's worker replaced); a
+ * crashed worker is replaced and its task rejected with a clear error.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ChunkPool } from '@sentiflow/nodes/define.ts';
+
+const SHIM = new URL('./worker.mjs', import.meta.url);
+
+export interface WorkerPoolOptions {
+  size: number;
+  taskModule: URL;
+}
+
+interface Job {
+  id: number;
+  task: string;
+  payload: unknown;
+  signal?: AbortSignal;
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+  onAbort?: () => void;
+}
+
+interface Slot {
+  worker: Worker;
+  job: Job | null;
+}
+
+export class ChunkTaskError extends Error {
+  constructor(
+    message: string,
+    readonly task: string,
+    readonly details?: Record<string, unknown>,
+    name = 'ChunkTaskError',
+  ) {
+    super(message);
+    this.name = name;
+  }
+}
+
+function abortError(task: string): Error {
+  const err = new Error(`chunk task "${task}" was aborted`);
+  err.name = 'AbortError';
+  return err;
+}
+
+export function createWorkerPool(options: WorkerPoolOptions): ChunkPool & { close(): Promise<void> } {
+  const size = Math.max(1, Math.floor(options.size));
+  const slots: Slot[] = [];
+  const queue: Job[] = [];
+  let nextId = 1;
+  let closed = false;
+
+  const finish = (slot: Slot): Job | null => {
+    const job = slot.job;
+    slot.job = null;
+    if (job?.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
+    return job;
+  };
+
+  const spawn = (): Slot => {
+    const worker = new Worker(SHIM, { workerData: { taskModule: options.taskModule.href } });
+    worker.unref();
+    const slot: Slot = { worker, job: null };
+    worker.on('message', (msg: { id?: number; result?: unknown; error?: { message: string; name?: string; details?: Record<string, unknown>; stack?: string } }) => {
+      if (msg.id === undefined || slot.job?.id !== msg.id) return;
+      const job = finish(slot)!;
+      if (msg.error) {
+        const err = new ChunkTaskError(msg.error.message, job.task, msg.error.details, msg.error.name);
+        if (msg.error.stack) err.stack = msg.error.stack;
+        job.reject(err);
+      } else job.resolve(msg.result);
+      pump();
+    });
+    const onDeath = (reason: string): void => {
+      const i = slots.indexOf(slot);
+      if (i < 0) return;
+      slots.splice(i, 1);
+      const job = finish(slot);
+      job?.reject(new ChunkTaskError(`worker thread crashed while running chunk task "${job.task}": ${reason}`, job.task, { code: 'worker-crashed' }));
+      if (!closed) pump();
+    };
+    worker.on('error', (err) => onDeath(err.message));
+    worker.on('exit', (code) => onDeath(`exited with code ${code}`));
+    slots.push(slot);
+    return slot;
+  };
+
+  const pump = (): void => {
+    while (queue.length && !closed) {
+      let slot = slots.find((s) => s.job === null);
+      if (!slot && slots.length < size) slot = spawn();
+      if (!slot) return;
+      const job = queue.shift()!;
+      slot.job = job;
+      slot.worker.ref();
+      slot.worker.postMessage({ id: job.id, task: job.task, payload: job.payload });
+    }
+    for (const s of slots) if (s.job === null) s.worker.unref();
+  };
+
+  return {
+    size,
+    run<T = unknown>(task: string, payload: unknown, signal?: AbortSignal): Promise<T> {
+      if (closed) return Promise.reject(new Error('the worker pool is closed'));
+      if (signal?.aborted) return Promise.reject(abortError(task));
+      return new Promise<T>((resolve, reject) => {
+        const job: Job = { id: nextId++, task, payload, signal, resolve: resolve as (v: unknown) => void, reject };
+        if (signal) {
+          job.onAbort = () => {
+            const qi = queue.indexOf(job);
+            if (qi >= 0) {
+              queue.splice(qi, 1);
+              signal.removeEventListener('abort', job.onAbort!);
+              reject(abortError(task));
+              return;
+            }
+            const slot = slots.find((s) => s.job === job);
+            if (slot) {
+              // The task cannot be interrupted inside the worker: replace the worker.
+              finish(slot);
+              slots.splice(slots.indexOf(slot), 1);
+              void slot.worker.terminate();
+              reject(abortError(task));
+              pump();
+            }
+          };
+          signal.addEventListener('abort', job.onAbort, { once: true });
+        }
+        queue.push(job);
+        pump();
+      });
+    },
+    async close() {
+      closed = true;
+      for (const job of queue.splice(0)) {
+        if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
+        job.reject(new Error('the worker pool was closed'));
+      }
+      const all = slots.splice(0);
+      for (const s of all) finish(s)?.reject(new Error('the worker pool was closed'));
+      await Promise.all(all.map((s) => s.worker.terminate()));
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { openRaster, parseGdalDescriptions, rasterReadStats } from './read.ts';
+
+const data = join(import.meta.dirname, '../../../../../../shared/data');
+const svn = join(data, 'eolearn-svn-l1c');
+const fl = join(data, 'worldcereal-flanders-31ues');
+const noData = !existsSync(svn) && 'no ../shared/data';
+const hasPyGdal = spawnSync('/usr/bin/python3', ['-c', 'from osgeo import gdal']).status === 0;
+
+/** Independent read of a window with python3 osgeo.gdal: [band][row*w+col], NaN as null. */
+function gdalWindow(path: string, x: number, y: number, w: number, h: number): (number | null)[][] {
+  const script = `
+import sys, json
+from osgeo import gdal
+ds = gdal.Open(sys.argv[1])
+x, y, w, h = map(int, sys.argv[2:6])
+out = []
+for b in range(ds.RasterCount):
+    a = ds.GetRasterBand(b + 1).ReadAsArray(x, y, w, h).astype('float64').ravel()
+    out.append([None if v != v else float(v) for v in a])
+print(json.dumps(out))`;
+  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, path, String(x), String(y), String(w), String(h)], { encoding: 'utf8' }));
+}
+
+test('openRaster: grid, descriptions and nodata of the L1C fixture', { skip: noData }, async () => {
+  const f = await openRaster(join(svn, 'S2_L1C_svn_2015_B2.tif'));
+  assert.equal(f.width, 100);
+  assert.equal(f.height, 101);
+  assert.equal(f.bandCount, 5);
+  assert.equal(f.dataType, 'uint16');
+  assert.equal(f.noData, 0);
+  assert.deepEqual(f.grid.crs, { epsg: 32633 });
+  assert.ok(Math.abs(f.grid.geoTransform[0] - 465181.052) < 1e-3);
+  assert.ok(Math.abs(f.grid.geoTransform[3] - 5080254.633) < 1e-3);
+  assert.ok(Math.abs(f.grid.geoTransform[5] + 9.99745) < 1e-4);
+  assert.equal(f.descriptions[0], '20150711T100008_20150711T100008_T33TVL');
+  assert.equal(f.descriptions[4], '20150909T100017_20150909T100017_T33TVL');
+  const prob = await openRaster(join(svn, 'S2_L1C_svn_2015_probability.tif'));
+  assert.equal(prob.dataType, 'uint8');
+  assert.equal(prob.noData, null);
+  const fl18 = await openRaster(join(fl, 'S2_SR_flanders31ues_2018_B8A.tif'));
+  assert.deepEqual(fl18.grid, { width: 64, height: 64, geoTransform: [574680, 10, 0, 5622440, 0, -10], crs: { epsg: 32631 } });
+  assert.equal(fl18.bandCount, 24);
+});
+
+for (const rel of ['eolearn-svn-l1c/S2_L1C_svn_2015_B8.tif', 'eolearn-svn-l1c/S2_L1C_svn_2015_probability.tif', 'eolearn-svn-l1c/extras_all_dates/S2_L1C_svn_2016_NDVI.tif', 'worldcereal-flanders-31ues/S2_SR_flanders31ues_2019_B11.tif']) {
+  test(`openRaster: window of ${rel} equals GDAL (predictor decoding)`, { skip: noData || (!hasPyGdal && 'no python3 osgeo.gdal') }, async () => {
+    const path = join(data, rel);
+    const f = await openRaster(path);
+    const win = { x: 17, y: 9, width: 23, height: 31 };
+    const before = { ...rasterReadStats };
+    const got = await f.readWindow(win);
+    assert.equal(rasterReadStats.windows, before.windows + 1);
+    assert.ok(rasterReadStats.bytes > before.bytes);
+    const exp = gdalWindow(path, win.x, win.y, win.width, win.height);
+    assert.equal(got.length, exp.length);
+    for (let b = 0; b < got.length; b++) {
+      assert.equal(got[b].length, win.width * win.height);
+      assert.deepEqual(Array.from(got[b], (v) => (Number.isNaN(v) ? null : v)), exp[b]);
+    }
+  });
+}
+
+test('parseGdalDescriptions handles escapes and missing samples', () => {
+  const xml = '<GDALMetadata><Item name="DESCRIPTION" sample="1" role="description">a &amp;amp; b</Item><Item name="X">y</Item></GDALMetadata>';
+  assert.deepEqual(parseGdalDescriptions(xml, 3), ['', 'a & b', '']);
+  assert.deepEqual(parseGdalDescriptions(undefined, 2), ['', '']);
+});
+
+test('openRaster: a missing file is an error naming it', async () => {
+  await assert.rejects(openRaster('/nonexistent/x.tif'), /nonexistent\/x\.tif/);
+});

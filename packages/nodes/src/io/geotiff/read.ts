@@ -1,0 +1,203 @@
+/**
+ * GeoTIFF reading on top of geotiff.js: grid (EPSG from GeoKeys, GDAL-order geotransform), NoData, band
+ * descriptions (GDAL_METADATA), and windowed reads of all samples at once. DEFLATE is decoded with node:zlib.
+ */
+import { inflateSync } from 'node:zlib';
+import { statSync } from 'node:fs';
+import { fromFile, addDecoder, BaseDecoder } from 'geotiff';
+import type { GeoTIFF, GeoTIFFImage } from 'geotiff';
+import type { GeoTransform, Grid, Window } from '../../grid.ts';
+
+export type TypedArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
+export type RasterDataType = 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'float32' | 'float64';
+
+export interface RasterFile {
+  path: string;
+  width: number;
+  height: number;
+  bandCount: number;
+  dataType: RasterDataType;
+  grid: Grid;
+  noData: number | null;
+  descriptions: string[];
+  /** One array per raster band (sample), each win.width * win.height, row-major. */
+  readWindow(win: Window): Promise<TypedArray[]>;
+}
+
+/** Incremented by every readWindow (tests use it to prove that cached reruns read no raster data). */
+export const rasterReadStats = { windows: 0, bytes: 0 };
+
+/** DEFLATE through node:zlib; BaseDecoder.decode applies the predictor (2 or 3) after decodeBlock. */
+class ZlibDeflateDecoder extends BaseDecoder {
+  decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
+    const out = inflateSync(new Uint8Array(buffer));
+    return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
+  }
+}
+addDecoder([8, 32946], () => Promise.resolve(ZlibDeflateDecoder as unknown as typeof BaseDecoder), undefined, false);
+
+export function arrayForType(type: RasterDataType, n: number): TypedArray {
+  switch (type) {
+    case 'uint8': return new Uint8Array(n);
+    case 'int8': return new Int8Array(n);
+    case 'uint16': return new Uint16Array(n);
+    case 'int16': return new Int16Array(n);
+    case 'uint32': return new Uint32Array(n);
+    case 'int32': return new Int32Array(n);
+    case 'float32': return new Float32Array(n);
+    case 'float64': return new Float64Array(n);
+  }
+}
+
+function dataTypeOf(image: GeoTIFFImage, path: string): RasterDataType {
+  const format = image.getSampleFormat(0) || 1;
+  const bits = image.getBitsPerSample(0);
+  const key = `${format}:${bits}`;
+  const map: Record<string, RasterDataType> = {
+    '1:8': 'uint8', '2:8': 'int8', '1:16': 'uint16', '2:16': 'int16',
+    '1:32': 'uint32', '2:32': 'int32', '3:32': 'float32', '3:64': 'float64',
+  };
+  const t = map[key];
+  if (!t) throw new Error(`${path}: unsupported sample format ${format} with ${bits} bits per sample`);
+  return t;
+}
+
+function decodeXml(s: string): string {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+}
+
+/** Band descriptions from the GDAL_METADATA XML (`<Item name="DESCRIPTION" sample="N" role="description">`). */
+export function parseGdalDescriptions(xml: string | undefined, bandCount: number): string[] {
+  const out = new Array<string>(bandCount).fill('');
+  if (!xml) return out;
+  const re = /<Item\s+([^>]*)>([\s\S]*?)<\/Item>/g;
+  for (let m = re.exec(xml); m; m = re.exec(xml)) {
+    const attrs = m[1];
+    const role = /role="([^"]*)"/.exec(attrs)?.[1];
+    const sample = /sample="(\d+)"/.exec(attrs)?.[1];
+    if (role === 'description' && sample !== undefined && Number(sample) < bandCount) out[Number(sample)] = decodeXml(decodeXml(m[2])); // GDAL escapes twice
+  }
+  return out;
+}
+
+function geoTransformOf(image: GeoTIFFImage, pixelIsPoint: boolean): GeoTransform {
+  const fd = image.fileDirectory;
+  const t = fd.getValue('ModelTransformation') as number[] | undefined;
+  let gt: GeoTransform;
+  if (t && t.length >= 16) {
+    gt = [t[3], t[0], t[1], t[7], t[4], t[5]];
+  } else {
+    const tie = fd.getValue('ModelTiepoint') as number[] | undefined;
+    const scale = fd.getValue('ModelPixelScale') as number[] | undefined;
+    if (!tie || !scale) return [0, 1, 0, 0, 0, 1];
+    const [i, j, , x, y] = tie;
+    gt = [x - i * scale[0], scale[0], 0, y + j * scale[1], 0, -scale[1]];
+  }
+  if (pixelIsPoint) {
+    // GDAL convention: shift PixelIsPoint georeferencing by half a pixel to the corner.
+    gt = [gt[0] - 0.5 * gt[1] - 0.5 * gt[2], gt[1], gt[2], gt[3] - 0.5 * gt[4] - 0.5 * gt[5], gt[4], gt[5]];
+  }
+  return gt;
+}
+
+interface Entry {
+  tiff: GeoTIFF;
+  file: Promise<RasterFile>;
+  stamp: string;
+  busy: number;
+  evicted: boolean;
+}
+
+function release(entry: Entry): void {
+  if (entry.evicted && entry.busy === 0) void Promise.resolve(entry.tiff.close()).catch(() => undefined);
+}
+
+async function describe(path: string, entry: Entry): Promise<RasterFile> {
+  const tiff = entry.tiff;
+  const image = await tiff.getImage(0);
+  const width = image.getWidth();
+  const height = image.getHeight();
+  const bandCount = image.getSamplesPerPixel();
+  const dataType = dataTypeOf(image, path);
+  const keys = (image.getGeoKeys() ?? {}) as Record<string, unknown>;
+  const epsgKey = (keys.ProjectedCSTypeGeoKey ?? keys.GeographicTypeGeoKey) as number | undefined;
+  const crs: Grid['crs'] = {};
+  if (epsgKey && epsgKey !== 32767) crs.epsg = epsgKey;
+  else {
+    const citation = [keys.PCSCitationGeoKey, keys.GTCitationGeoKey].find((c) => typeof c === 'string' && c.startsWith('ESRI PE String = '));
+    if (citation) crs.wkt = String(citation).slice('ESRI PE String = '.length).replace(/\|$/, '');
+  }
+  const grid: Grid = { width, height, geoTransform: geoTransformOf(image, keys.GTRasterTypeGeoKey === 2), crs };
+  const fd = image.fileDirectory;
+  const noDataText = fd.hasTag('GDAL_NODATA') ? String(await fd.loadValue('GDAL_NODATA')).replace(/\0/g, '').trim() : '';
+  const noData = noDataText === '' ? null : /^[-+]?nan$/i.test(noDataText) ? NaN : Number(noDataText);
+  const xml = fd.hasTag('GDAL_METADATA') ? String(await fd.loadValue('GDAL_METADATA')) : undefined;
+  const descriptions = parseGdalDescriptions(xml, bandCount);
+  return {
+    path, width, height, bandCount, dataType, grid, noData, descriptions,
+    async readWindow(win: Window): Promise<TypedArray[]> {
+      if (win.x < 0 || win.y < 0 || win.width <= 0 || win.height <= 0 || win.x + win.width > width || win.y + win.height > height) {
+        throw new Error(`${path}: window ${JSON.stringify(win)} outside the ${width}x${height} raster`);
+      }
+      entry.busy++;
+      let rasters: TypedArray[];
+      try {
+        rasters = (await image.readRasters({
+          window: [win.x, win.y, win.x + win.width, win.y + win.height],
+          interleave: false,
+        })) as unknown as TypedArray[];
+      } finally {
+        entry.busy--;
+        release(entry);
+      }
+      const out = Array.from(rasters);
+      rasterReadStats.windows++;
+      for (const a of out) rasterReadStats.bytes += a.byteLength;
+      return out;
+    },
+  };
+}
+
+const MAX_OPEN = 32;
+const openFiles = new Map<string, Entry>();
+
+function stampOf(path: string): string {
+  const st = statSync(path);
+  return `${st.size}:${st.mtimeMs}`;
+}
+
+function evict(path: string, entry: Entry): void {
+  if (openFiles.get(path) === entry) openFiles.delete(path);
+  entry.evicted = true;
+  release(entry);
+}
+
+/**
+ * Opens (or returns the cached) raster. A per-process LRU keeps at most MAX_OPEN files open; a file whose
+ * size or mtime changed is reopened. Files evicted during a read are closed once the read finishes.
+ */
+export async function openRaster(path: string): Promise<RasterFile> {
+  const stamp = stampOf(path);
+  const hit = openFiles.get(path);
+  if (hit && hit.stamp === stamp) {
+    openFiles.delete(path);
+    openFiles.set(path, hit);
+    return hit.file;
+  }
+  if (hit) evict(path, hit);
+  const tiff = await fromFile(path);
+  const entry: Entry = { tiff, stamp, busy: 0, evicted: false, file: undefined as unknown as Promise<RasterFile> };
+  entry.file = describe(path, entry);
+  openFiles.set(path, entry);
+  entry.file.catch(() => evict(path, entry));
+  while (openFiles.size > MAX_OPEN) {
+    const [oldest, old] = openFiles.entries().next().value!;
+    evict(oldest, old);
+  }
+  return entry.file;
+}
+
+/** Forgets (and closes) a cached file. Without a path, closes all. */
+export function closeRaster(path?: string): void {
+  for (const [p, entry] of [...openFiles]) if (path === undefined || p === path) evict(p, entry);
+}

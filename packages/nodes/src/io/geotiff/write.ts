@@ -1,0 +1,228 @@
+/**
+ * Streaming GeoTIFF writer: classic little-endian TIFF, tiled, DEFLATE (node:zlib, no predictor),
+ * pixel-interleaved (PlanarConfiguration 1), GeoKeys, ModelPixelScale + ModelTiepoint (ModelTransformation when
+ * rotated), GDAL_NODATA and GDAL_METADATA band descriptions. Tiles are compressed and written one at a time;
+ * the IFD goes at the end of the file. Written to `<path>.tmp-<pid>-<rand>` and renamed into place.
+ *
+ * CRS: an EPSG code is written as ProjectedCSTypeGeoKey, or GeographicTypeGeoKey for codes 4000-4999
+ * (EPSG's geographic 2D range). A CRS given only as WKT is written as a user-defined model type with
+ * PCSCitationGeoKey "ESRI PE String = <wkt>" (as ArcGIS does), which GDAL parses back (WKT up to ~2400
+ * characters after removing layout whitespace); other readers may see no CRS.
+ */
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+import type { Grid, Window } from '../../grid.ts';
+import type { TypedArray } from './read.ts';
+
+export type WriteDataType = 'uint8' | 'uint16' | 'float32';
+
+export interface WriteGeoTiffOptions {
+  grid: Grid;
+  bandCount: number;
+  dataType: WriteDataType;
+  noData?: number | null;
+  descriptions?: string[];
+  tileSize?: number;
+  compressionLevel?: number;
+  /** Returns one array per band, each win.width * win.height, row-major. Called once per tile. */
+  readWindow: (win: Window) => TypedArray[] | Promise<TypedArray[]>;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+const TYPE = { BYTE: 1, ASCII: 2, SHORT: 3, LONG: 4, DOUBLE: 12 } as const;
+const TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 12: 8 };
+const LIMIT = 2 ** 32 - 1;
+
+interface Tag {
+  code: number;
+  type: number;
+  values: number[] | string;
+}
+
+const SPEC: Record<WriteDataType, { bytes: number; format: number; make: (n: number) => TypedArray }> = {
+  uint8: { bytes: 1, format: 1, make: (n) => new Uint8Array(n) },
+  uint16: { bytes: 2, format: 1, make: (n) => new Uint16Array(n) },
+  float32: { bytes: 4, format: 3, make: (n) => new Float32Array(n) },
+};
+
+/** GDAL escapes metadata values twice (CPLEscapeString, then XML serialisation); so do we. */
+function xmlEscape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+export function isGeographicEpsg(epsg: number): boolean {
+  return epsg >= 4000 && epsg < 5000 && epsg !== 4978 && epsg !== 4936;
+}
+
+/** Removes layout whitespace outside quoted strings (GDAL reads at most ~2400 characters of citation). */
+function compactWkt(wkt: string): string {
+  return wkt.replace(/("[^"]*")|\s+/g, (m, quoted: string | undefined) => quoted ?? '');
+}
+
+function geoTags(grid: Grid): Tag[] {
+  const tags: Tag[] = [];
+  const [ox, pw, rx, oy, ry, ph] = grid.geoTransform;
+  if (rx === 0 && ry === 0) {
+    tags.push({ code: 33550, type: TYPE.DOUBLE, values: [pw, -ph, 0] });
+    tags.push({ code: 33922, type: TYPE.DOUBLE, values: [0, 0, 0, ox, oy, 0] });
+  } else {
+    tags.push({ code: 34264, type: TYPE.DOUBLE, values: [pw, rx, 0, ox, ry, ph, 0, oy, 0, 0, 0, 0, 0, 0, 0, 1] });
+  }
+  const keys: [number, number, number, number][] = [[1025, 0, 1, 1]]; // GTRasterTypeGeoKey = PixelIsArea
+  let ascii = '';
+  const { epsg, wkt } = grid.crs;
+  if (epsg !== undefined) {
+    const geographic = isGeographicEpsg(epsg);
+    keys.push([1024, 0, 1, geographic ? 2 : 1]);
+    keys.push([geographic ? 2048 : 3072, 0, 1, epsg]);
+  } else if (wkt) {
+    // GDAL reads "ESRI PE String = <wkt>" from PCSCitationGeoKey when the model type is user-defined.
+    ascii = `ESRI PE String = ${compactWkt(wkt)}|`;
+    keys.push([1024, 0, 1, 32767]);
+    keys.push([3073, 34737, ascii.length, 0]);
+  }
+  keys.sort((a, b) => a[0] - b[0]);
+  tags.push({ code: 34735, type: TYPE.SHORT, values: [1, 1, 0, keys.length, ...keys.flat()] });
+  if (ascii) tags.push({ code: 34737, type: TYPE.ASCII, values: ascii });
+  return tags;
+}
+
+function encodeTagValues(tag: Tag): Buffer {
+  if (typeof tag.values === 'string') return Buffer.from(`${tag.values}\0`, 'latin1');
+  const size = TYPE_SIZE[tag.type];
+  const buf = Buffer.alloc(tag.values.length * size);
+  tag.values.forEach((v, i) => {
+    if (tag.type === TYPE.SHORT) buf.writeUInt16LE(v, i * 2);
+    else if (tag.type === TYPE.LONG) buf.writeUInt32LE(v, i * 4);
+    else if (tag.type === TYPE.DOUBLE) buf.writeDoubleLE(v, i * 8);
+    else buf.writeUInt8(v, i);
+  });
+  return buf;
+}
+
+/** Builds the IFD (at `offset`, word-aligned) with out-of-line values following it. */
+function buildIfd(tags: Tag[], offset: number): Buffer {
+  tags.sort((a, b) => a.code - b.code);
+  const ifdSize = 2 + tags.length * 12 + 4;
+  const entries = Buffer.alloc(ifdSize);
+  const extra: Buffer[] = [];
+  let extraOffset = offset + ifdSize;
+  entries.writeUInt16LE(tags.length, 0);
+  tags.forEach((tag, i) => {
+    const data = encodeTagValues(tag);
+    const count = typeof tag.values === 'string' ? data.length : tag.values.length;
+    const p = 2 + i * 12;
+    entries.writeUInt16LE(tag.code, p);
+    entries.writeUInt16LE(tag.type, p + 2);
+    entries.writeUInt32LE(count, p + 4);
+    if (data.length <= 4) {
+      data.copy(entries, p + 8);
+    } else {
+      entries.writeUInt32LE(extraOffset, p + 8);
+      const padded = data.length % 2 ? Buffer.concat([data, Buffer.alloc(1)]) : data;
+      extra.push(padded);
+      extraOffset += padded.length;
+    }
+  });
+  entries.writeUInt32LE(0, ifdSize - 4);
+  return Buffer.concat([entries, ...extra]);
+}
+
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('GeoTIFF write aborted');
+}
+
+export async function writeGeoTiff(path: string, options: WriteGeoTiffOptions): Promise<void> {
+  const { grid, bandCount, dataType, signal, onProgress } = options;
+  const tileSize = options.tileSize ?? 256;
+  const level = options.compressionLevel ?? 6;
+  if (tileSize % 16 !== 0 || tileSize <= 0) throw new Error(`writeGeoTiff: tileSize must be a positive multiple of 16, got ${tileSize}`);
+  if (bandCount < 1) throw new Error('writeGeoTiff: bandCount must be at least 1');
+  const spec = SPEC[dataType];
+  const { width, height } = grid;
+  const tilesX = Math.ceil(width / tileSize);
+  const tilesY = Math.ceil(height / tileSize);
+  const total = tilesX * tilesY;
+  const noData = options.noData ?? null;
+  const fill = noData === null ? 0 : noData;
+
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const fd = openSync(tmp, 'w');
+  let closed = false;
+  try {
+    const header = Buffer.alloc(8);
+    header.write('II', 0, 'latin1');
+    header.writeUInt16LE(42, 2);
+    writeSync(fd, header, 0, 8, 0);
+    let pos = 8;
+    const offsets: number[] = [];
+    const counts: number[] = [];
+    const tilePixels = tileSize * tileSize;
+    const tile = spec.make(tilePixels * bandCount);
+    for (let ty = 0; ty < tilesY; ty++) {
+      for (let tx = 0; tx < tilesX; tx++) {
+        if (signal?.aborted) throw abortError(signal);
+        const win: Window = { x: tx * tileSize, y: ty * tileSize, width: Math.min(tileSize, width - tx * tileSize), height: Math.min(tileSize, height - ty * tileSize) };
+        const bands = await options.readWindow(win);
+        if (signal?.aborted) throw abortError(signal);
+        if (bands.length !== bandCount) throw new Error(`writeGeoTiff: readWindow returned ${bands.length} bands, expected ${bandCount}`);
+        if (win.width < tileSize || win.height < tileSize) tile.fill(fill);
+        for (let b = 0; b < bandCount; b++) {
+          const src = bands[b];
+          if (src.length !== win.width * win.height) throw new Error(`writeGeoTiff: band ${b} has ${src.length} values, expected ${win.width * win.height}`);
+          for (let r = 0; r < win.height; r++) {
+            let o = r * tileSize * bandCount + b;
+            let i = r * win.width;
+            for (let c = 0; c < win.width; c++, o += bandCount, i++) tile[o] = src[i];
+          }
+        }
+        const compressed = deflateSync(new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength), { level });
+        if (pos + compressed.length + 1 > LIMIT) {
+          throw new Error(`writeGeoTiff: ${path} would exceed the 4 GiB limit of classic TIFF (${width}x${height}x${bandCount} ${dataType})`);
+        }
+        writeSync(fd, compressed, 0, compressed.length, pos);
+        offsets.push(pos);
+        counts.push(compressed.length);
+        pos += compressed.length + (compressed.length % 2);
+        onProgress?.(offsets.length, total);
+      }
+    }
+    const tags: Tag[] = [
+      { code: 256, type: TYPE.LONG, values: [width] },
+      { code: 257, type: TYPE.LONG, values: [height] },
+      { code: 258, type: TYPE.SHORT, values: new Array(bandCount).fill(spec.bytes * 8) },
+      { code: 259, type: TYPE.SHORT, values: [8] },
+      { code: 262, type: TYPE.SHORT, values: [1] },
+      { code: 277, type: TYPE.SHORT, values: [bandCount] },
+      { code: 284, type: TYPE.SHORT, values: [1] },
+      { code: 322, type: TYPE.LONG, values: [tileSize] },
+      { code: 323, type: TYPE.LONG, values: [tileSize] },
+      { code: 324, type: TYPE.LONG, values: offsets },
+      { code: 325, type: TYPE.LONG, values: counts },
+      { code: 339, type: TYPE.SHORT, values: new Array(bandCount).fill(spec.format) },
+      ...geoTags(grid),
+    ];
+    if (bandCount > 1) tags.push({ code: 338, type: TYPE.SHORT, values: new Array(bandCount - 1).fill(0) });
+    const descriptions = options.descriptions ?? [];
+    const items = descriptions
+      .map((d, i) => (d ? `  <Item name="DESCRIPTION" sample="${i}" role="description">${xmlEscape(xmlEscape(d))}</Item>\n` : ''))
+      .join('');
+    if (items) tags.push({ code: 42112, type: TYPE.ASCII, values: `<GDALMetadata>\n${items}</GDALMetadata>` });
+    if (noData !== null) tags.push({ code: 42113, type: TYPE.ASCII, values: Number.isNaN(noData) ? 'nan' : String(noData) });
+    const ifd = buildIfd(tags, pos);
+    if (pos + ifd.length > LIMIT) throw new Error(`writeGeoTiff: ${path} would exceed the 4 GiB limit of classic TIFF`);
+    writeSync(fd, ifd, 0, ifd.length, pos);
+    const first = Buffer.alloc(4);
+    first.writeUInt32LE(pos, 0);
+    writeSync(fd, first, 0, 4, 4);
+    closeSync(fd);
+    closed = true;
+    renameSync(tmp, path);
+  } catch (err) {
+    if (!closed) closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Rasters in the GEE `ImageCollection.toBands()` layout: `<PREFIX>_<YEAR>_<BAND>.tif`, or the tiles GEE splits
+ * large exports into, `<PREFIX>_<YEAR>_<BAND>-<rowOffset>-<colOffset>.tif` (10-digit pixel offsets), which are
+ * mosaicked on read.
+ */
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Grid, Window } from '../grid.ts';
+import type { RasterSource } from '../values.ts';
+import { arrayForType, openRaster, type RasterDataType, type TypedArray } from './geotiff/read.ts';
+
+export interface SourceInfo {
+  grid: Grid;
+  dataType: RasterDataType;
+  descriptions: string[];
+  noData: number | null;
+}
+
+const TILE_SUFFIX = /-(\d{10})-(\d{10})\.tif$/i;
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The file `<PREFIX>_<YEAR>_<BAND>.tif`, or else the GEE split tiles of it (sorted by row, then column offset).
+ * Returns [] when neither exists. Names are matched case-sensitively except for the `.tif` extension.
+ */
+export function findBandFiles(dir: string, prefix: string, year: number, band: string): string[] {
+  const stem = `${prefix}_${year}_${band}`;
+  const names = readdirSync(dir);
+  const single = names.find((n) => n.startsWith(stem) && n.toLowerCase() === `${stem}.tif`.toLowerCase());
+  if (single) return [join(dir, single)];
+  const re = new RegExp(`^${escapeRe(stem)}-(\\d{10})-(\\d{10})\\.tif$`, 'i');
+  return names
+    .map((n) => ({ n, m: re.exec(n) }))
+    .filter((e): e is { n: string; m: RegExpExecArray } => e.m !== null)
+    .sort((a, b) => Number(a.m[1]) - Number(b.m[1]) || Number(a.m[2]) - Number(b.m[2]))
+    .map((e) => join(dir, e.n));
+}
+
+/** ISO-8601 UTC time from a description starting with `YYYYMMDDTHHMMSS` (GEE system:index); null if none. */
+export function parseAcquisitionTime(description: string): string | null {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})/.exec(description.trim());
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s] = m;
+  const date = new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s));
+  if (Number.isNaN(date.getTime()) || date.getUTCDate() !== +d || date.getUTCMonth() !== +mo - 1) return null;
+  return `${y}-${mo}-${d}T${h}:${mi}:${s}Z`;
+}
+
+/** Opens every tile and describes the mosaic (grid from the tile at 0,0, extent from all tiles). */
+export async function describeSource(paths: string[]): Promise<{ source: RasterSource; info: SourceInfo }> {
+  if (paths.length === 0) throw new Error('describeSource: no files');
+  const tiles: RasterSource['tiles'] = [];
+  let first: Awaited<ReturnType<typeof openRaster>> | undefined;
+  let origin: Awaited<ReturnType<typeof openRaster>> | undefined;
+  for (const path of paths) {
+    const f = await openRaster(path);
+    const m = paths.length > 1 ? TILE_SUFFIX.exec(basename(path)) : null;
+    if (paths.length > 1 && !m) throw new Error(`${path}: not a GEE tile name (expected <name>-<row>-<col>.tif)`);
+    const yOff = m ? Number(m[1]) : 0;
+    const xOff = m ? Number(m[2]) : 0;
+    if (first) {
+      if (f.bandCount !== first.bandCount) throw new Error(`${path}: ${f.bandCount} raster bands, but ${first.path} has ${first.bandCount}`);
+      if (f.dataType !== first.dataType) throw new Error(`${path}: data type ${f.dataType}, but ${first.path} is ${first.dataType}`);
+    } else {
+      first = f;
+    }
+    if (xOff === 0 && yOff === 0) origin = f;
+    tiles.push({ path, xOff, yOff, width: f.width, height: f.height });
+  }
+  if (!origin || !first) throw new Error(`${paths[0]}: no tile at offset 0,0 among ${paths.length} tiles`);
+  const width = Math.max(...tiles.map((t) => t.xOff + t.width));
+  const height = Math.max(...tiles.map((t) => t.yOff + t.height));
+  const grid: Grid = { ...origin.grid, width, height };
+  return {
+    source: { tiles, width, height, bandCount: first.bandCount },
+    info: { grid, dataType: first.dataType, descriptions: origin.descriptions, noData: origin.noData },
+  };
+}
+
+/** One array per raster band (win.width * win.height, row-major, the files' data type) assembled from the tiles. */
+export async function readSourceWindow(source: RasterSource, win: Window): Promise<TypedArray[]> {
+  if (win.x < 0 || win.y < 0 || win.x + win.width > source.width || win.y + win.height > source.height) {
+    throw new Error(`readSourceWindow: window ${JSON.stringify(win)} outside the ${source.width}x${source.height} mosaic`);
+  }
+  const hits = source.tiles.filter((t) => t.xOff < win.x + win.width && t.xOff + t.width > win.x && t.yOff < win.y + win.height && t.yOff + t.height > win.y);
+  if (hits.length === 1 && hits[0].xOff === 0 && hits[0].yOff === 0) {
+    return (await openRaster(hits[0].path)).readWindow(win);
+  }
+  const firstFile = await openRaster(source.tiles[0].path);
+  const out = Array.from({ length: source.bandCount }, () => arrayForType(firstFile.dataType, win.width * win.height));
+  if (firstFile.noData !== null && !Number.isNaN(firstFile.noData) && firstFile.noData !== 0) for (const a of out) a.fill(firstFile.noData);
+  else if (firstFile.noData !== null && Number.isNaN(firstFile.noData)) for (const a of out) a.fill(NaN);
+  await Promise.all(hits.map(async (t) => {
+    const x0 = Math.max(win.x, t.xOff), x1 = Math.min(win.x + win.width, t.xOff + t.width);
+    const y0 = Math.max(win.y, t.yOff), y1 = Math.min(win.y + win.height, t.yOff + t.height);
+    const part = await (await openRaster(t.path)).readWindow({ x: x0 - t.xOff, y: y0 - t.yOff, width: x1 - x0, height: y1 - y0 });
+    const w = x1 - x0;
+    for (let b = 0; b < out.length; b++) {
+      const src = part[b], dst = out[b];
+      for (let r = 0; r < y1 - y0; r++) {
+        dst.set(src.subarray(r * w, (r + 1) * w) as never, (y0 - win.y + r) * win.width + (x0 - win.x));
+      }
+    }
+  }));
+  return out;
+}

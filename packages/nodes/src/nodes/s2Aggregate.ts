@@ -1,0 +1,105 @@
+/** s2.aggregate: per-pixel temporal reducers over the year -> a Composite feature raster (materialised in chunks). */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { defineNode, NodeError } from '../define.ts';
+import { chunkWindows, type Window } from '../grid.ts';
+import { CompositeWriter } from '../raster/compositeStore.ts';
+import { compositeFeatureNames, planComposite, type AggregateSpec } from '../raster/evaluateComposite.ts';
+import { SIMPLE_REDUCERS, type Reducer } from '../kernels/temporalReduce.ts';
+
+const params = z.object({
+  variables: z
+    .array(z.string())
+    .default([])
+    .describe('Bands and indices to aggregate, e.g. ["B2", "NDVI"]. Empty = all variables of the series.'),
+  reducers: z
+    .array(z.enum(SIMPLE_REDUCERS))
+    .default(['mean'])
+    .describe('Per-pixel statistics over the dates, ignoring masked/no-data observations: mean, std (population, ddof 0), min, max, median, count (number of valid observations).'),
+  quantiles: z
+    .array(z.number().gt(0).lt(1))
+    .default([])
+    .describe('Extra quantiles in (0, 1), linear interpolation (numpy default); 0.1 gives feature <VAR>_q10.'),
+  chunkSize: z.number().int().min(64).max(2048).default(512).describe('Window size in pixels processed per task; smaller uses less memory per worker.'),
+});
+
+export const s2Aggregate = defineNode({
+  type: 's2.aggregate',
+  version: 1,
+  category: 'Raster',
+  label: 'Temporal Aggregate',
+  description:
+    'Reduces each pixel\'s time series to features <VAR>_<STAT> (e.g. B2_mean, NDVI_std). Bands are in DN (reflectance x 10000), indices as computed. A pixel with no valid observation gives no data (count 0).',
+  inputs: { series: { type: 'TimeSeries' } },
+  outputs: { composite: { type: 'Composite' } },
+  params,
+  async run(ctx, { series }, p) {
+    const variables = p.variables.length > 0 ? [...new Set(p.variables)] : series.variables;
+    p.variables.forEach((v, i) => {
+      if (!series.variables.includes(v)) {
+        throw new NodeError(`Unknown variable "${v}"; the series has: ${series.variables.join(', ')}.`, { param: `variables.${i}` });
+      }
+    });
+    const reducers: Reducer[] = [...new Set(p.reducers), ...[...new Set(p.quantiles)].map((quantile) => ({ quantile }))];
+    if (reducers.length === 0) throw new NodeError('Choose at least one reducer or quantile.', { param: 'reducers' });
+    if (variables.length === 0) throw new NodeError('The series has no variables to aggregate.', { param: 'variables' });
+    const spec: AggregateSpec = { variables, reducers };
+    try {
+      planComposite(series, spec);
+    } catch (e) {
+      throw new NodeError((e as Error).message, { param: 'variables' });
+    }
+    const features = compositeFeatureNames(series, spec);
+    const nf = features.length;
+    const windows = chunkWindows(series.grid, p.chunkSize);
+    const writer = new CompositeWriter(join(ctx.workDir, 'composite.f32'), series.grid, features);
+    const nanCount = new Float64Array(nf);
+    let done = 0;
+    ctx.progress(0, windows.length, 'chunks');
+
+    const runOne = async (win: Window) => {
+      const block = await ctx.pool.run<Float32Array>('aggregateWindow', { series, spec, window: win }, ctx.signal);
+      writer.writeWindow(win, block);
+      for (let i = 0; i < block.length; i++) if (block[i] !== block[i]) nanCount[i % nf]++;
+      ctx.progress(++done, windows.length, 'chunks');
+    };
+
+    const maxInFlight = Math.max(1, 2 * ctx.pool.size);
+    let next = 0;
+    let failure: unknown;
+    const lane = async () => {
+      while (failure === undefined && next < windows.length) {
+        if (ctx.signal.aborted) {
+          failure ??= ctx.signal.reason ?? new Error('cancelled');
+          break;
+        }
+        const win = windows[next++];
+        try {
+          await runOne(win);
+        } catch (e) {
+          failure ??= e;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(maxInFlight, windows.length) }, lane));
+    if (failure === undefined && ctx.signal.aborted) failure = ctx.signal.reason ?? new Error('cancelled');
+    if (failure !== undefined) {
+      writer.abort();
+      throw failure;
+    }
+    const composite = writer.commit();
+    const nPix = series.grid.width * series.grid.height;
+    const nanFraction = Object.fromEntries(features.map((f, i) => [f, Number((nanCount[i] / nPix).toFixed(4))]));
+    return {
+      outputs: { composite },
+      summary: {
+        features,
+        grid: { width: series.grid.width, height: series.grid.height },
+        dates: series.dates.length,
+        mask: series.mask.method,
+        chunks: windows.length,
+        noDataFraction: nanFraction,
+      },
+    };
+  },
+});

@@ -1,0 +1,87 @@
+import { statSync } from 'node:fs';
+import { relative } from 'node:path';
+import { z } from 'zod';
+import { defineNode, NodeError } from '../define.ts';
+import { crsLabel } from '../io/crs.ts';
+import { readVector, vectorFiles } from '../io/vector.ts';
+
+const params = z.object({
+  path: z
+    .string()
+    .min(1)
+    .describe(
+      'Labelled polygons, relative to the data root: a shapefile (.shp with .dbf and .prj), a GeoJSON FeatureCollection, ' +
+        'or a folder of shapefiles with one class per file (class = file name without a leading date/number, e.g. 2019_forest.shp → forest).',
+    ),
+  classField: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Attribute holding the class name. Default: the file name for a folder, the "class" attribute (or else the file name) for a single file.'),
+  classes: z
+    .array(z.string().min(1))
+    .optional()
+    .describe(
+      'Class names in a fixed order (class ids = positions), e.g. ["water", "forest", "asgm"], so that ids stay the same across years. ' +
+        'A polygon with another class is an error. Default: the sorted unique class names found.',
+    ),
+});
+
+export const vectorLoad = defineNode({
+  type: 'vector.load',
+  version: 1,
+  category: 'Vector',
+  label: 'Load polygons',
+  description: 'Reads labelled training polygons (shapefile, GeoJSON or a folder of shapefiles) in their own CRS.',
+  inputs: {},
+  outputs: { polygons: { type: 'Polygons', label: 'Polygons', description: 'Labelled polygons with their CRS' } },
+  params,
+  pathParams: ['path'],
+  async fingerprint(p, ctx) {
+    const files = vectorFiles(ctx.resolvePath(p.path, 'path'));
+    return files
+      .map((f) => {
+        const s = statSync(f);
+        return `${relative(ctx.dataRoot, f)}:${s.size}:${s.mtimeMs}`;
+      })
+      .join('|');
+  },
+  async run(ctx, _inputs, p) {
+    const abs = ctx.resolvePath(p.path, 'path');
+    const data = await readVector(abs, { classField: p.classField, param: 'path' });
+    const found = [...new Set(data.features.map((f) => f.className))];
+    let classes: string[];
+    if (p.classes && p.classes.length) {
+      const dup = p.classes.find((c, i) => p.classes!.indexOf(c) !== i);
+      if (dup) throw new NodeError(`class "${dup}" is listed twice in classes`, { param: 'classes' });
+      const unknown = found.filter((c) => !p.classes!.includes(c));
+      if (unknown.length) {
+        const where = data.features.find((f) => f.className === unknown[0]);
+        throw new NodeError(
+          `class "${unknown[0]}" (polygon ${where?.id}) is not in the classes list [${p.classes.join(', ')}]` +
+            (unknown.length > 1 ? `; other unlisted classes: ${unknown.slice(1).join(', ')}` : '') +
+            '. Add it to classes or fix the label.',
+          { param: 'classes', file: abs },
+        );
+      }
+      classes = [...p.classes];
+    } else {
+      classes = found.sort();
+    }
+    const perClass: Record<string, number> = Object.fromEntries(classes.map((c) => [c, 0]));
+    for (const f of data.features) perClass[f.className]++;
+    const summary: Record<string, unknown> = {
+      polygons: data.features.length,
+      polygonsPerClass: perClass,
+      crs: crsLabel(data.crs),
+      files: data.files.length,
+    };
+    if (data.skipped) summary.skippedNonPolygon = { count: data.skipped, types: data.skippedTypes };
+    const empty = classes.filter((c) => perClass[c] === 0);
+    if (empty.length) summary.classesWithoutPolygons = empty;
+    return {
+      outputs: { polygons: { kind: 'Polygons', crs: data.crs, classes, features: data.features, source: p.path } },
+      summary,
+    };
+  },
+});

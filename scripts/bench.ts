@@ -1,0 +1,107 @@
+// `npm run bench`: real-size AOI (3,300 x 2,200 px, 72 dates, two years), one run of graphs/asgm-change.json,
+// figures printed (never asserted). `-- --small` uses a 1,100 x 700 px, 24-date AOI; `-- --notebook` also times
+// scripts/notebook_reference.py (numpy + GDAL + xgboost) on the same files.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
+import { generateDemoData } from '../packages/nodes/src/demo/generate.ts';
+import type { RunReport } from '../apps/runner/src/engine/types.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const small = process.argv.includes('--small');
+const size = small ? { width: 1100, height: 700, datesPerYear: 24 } : { width: 3300, height: 2200, datesPerYear: 72 };
+const dataRoot = join(root, small ? 'bench-data-small' : 'bench-data');
+const demoDir = join(dataRoot, 'demo');
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+
+/** Spawns a command, samples its peak RSS (VmHWM) from /proc while it runs. */
+function timed(cmd: string, args: string[]): Promise<{ seconds: number; peakRssMb: number; code: number }> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    let peakKb = 0;
+    const sample = () => {
+      try {
+        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peakKb = Math.max(peakKb, Number(m[1]));
+      } catch {
+        /* exited */
+      }
+    };
+    const timer = setInterval(sample, 100);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      resolve({ seconds: (performance.now() - t0) / 1000, peakRssMb: peakKb / 1024, code: code ?? 1 });
+    });
+  });
+}
+
+async function readFloor(files: string[], workers: number): Promise<{ seconds: number; compressed: number; raw: number }> {
+  const t0 = performance.now();
+  const parts = Array.from({ length: workers }, (_, i) => files.filter((_, j) => j % workers === i));
+  const results = await Promise.all(
+    parts.map(
+      (part) =>
+        new Promise<{ compressed: number; raw: number }>((resolve, reject) => {
+          const w = new Worker(new URL('./bench-floor-worker.mjs', import.meta.url), { workerData: { files: part } });
+          w.once('message', resolve);
+          w.once('error', reject);
+        }),
+    ),
+  );
+  return {
+    seconds: (performance.now() - t0) / 1000,
+    compressed: results.reduce((s, r) => s + r.compressed, 0),
+    raw: results.reduce((s, r) => s + r.raw, 0),
+  };
+}
+
+if (!existsSync(join(demoDir, 'truth.json'))) {
+  console.log(`generating the benchmark AOI in ${demoDir} (${size.width} x ${size.height} px, ${size.datesPerYear} dates x 2 years; once)…`);
+  const t0 = performance.now();
+  await generateDemoData({ outDir: demoDir, ...size, seed: 7 });
+  console.log(`  generated in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+const inputs = readdirSync(demoDir).filter((f) => f.endsWith('.tif') && !f.startsWith('truth')).map((f) => join(demoDir, f));
+const workers = availableParallelism();
+
+console.log(`\nfloor: read + inflate every input byte once (${inputs.length} files, ${workers} threads)…`);
+const floor = await readFloor(inputs, workers);
+console.log(`  ${mb(floor.compressed)} MiB compressed → ${mb(floor.raw)} MiB raw in ${floor.seconds.toFixed(1)} s`);
+
+const out = join(root, 'out', small ? 'bench-small' : 'bench');
+const cache = join(root, 'out', small ? 'bench-small-cache' : 'bench-cache');
+rmSync(cache, { recursive: true, force: true });
+console.log('\nsentiflow run graphs/asgm-change.json (cold cache)…');
+const run = await timed(process.execPath, [
+  join(root, 'apps/runner/bin/sentiflow.mjs'), 'run', join(root, 'graphs/asgm-change.json'),
+  '--data-root', dataRoot, '--out', out, '--cache-dir', cache,
+]);
+const report = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as RunReport;
+const px = size.width * size.height;
+
+console.log('\nper node (wall time):');
+for (const [id, node] of Object.entries(report.nodes)) {
+  const secs = node.duration ?? 0;
+  const perPx = ['s2.aggregate', 'model.classify'].includes(node.type) && secs > 0 ? `  ${(px / 1e6 / secs).toFixed(2)} Mpx/s` : '';
+  console.log(`  ${id.padEnd(14)} ${node.type.padEnd(22)} ${node.status.padEnd(7)} ${secs.toFixed(2).padStart(8)} s${perPx}`);
+}
+console.log(`\nrun: ${run.seconds.toFixed(1)} s wall, peak RSS ${run.peakRssMb.toFixed(0)} MiB, status ${report.status}`);
+console.log(`floor: ${floor.seconds.toFixed(1)} s → run / floor = ${(run.seconds / floor.seconds).toFixed(2)}`);
+
+const rerun = await timed(process.execPath, [
+  join(root, 'apps/runner/bin/sentiflow.mjs'), 'run', join(root, 'graphs/asgm-change.json'),
+  '--data-root', dataRoot, '--out', out, '--cache-dir', cache, '--json',
+]);
+console.log(`rerun (warm cache): ${rerun.seconds.toFixed(1)} s`);
+
+if (process.argv.includes('--notebook')) {
+  console.log('\nnotebook workflow (scripts/notebook_reference.py: numpy + GDAL + xgboost, 500 px chunks)…');
+  const nb = await timed('/usr/bin/python3', [
+    join(root, 'scripts/notebook_reference.py'), '--dir', demoDir, '--labels', join(demoDir, 'labels'), '--out', join(out, 'notebook.json'),
+  ]);
+  console.log(`notebook: ${nb.seconds.toFixed(1)} s, peak RSS ${nb.peakRssMb.toFixed(0)} MiB → sentiflow is ${(nb.seconds / run.seconds).toFixed(2)}x faster`);
+}

@@ -1,0 +1,87 @@
+// Writes the example graphs in graphs/ (run once by hand when the examples change; the JSON is what users share).
+import { writeFileSync } from 'node:fs';
+
+const CLASSES = ['water', 'forest', 'asgm'];
+
+function yearBranch(y, row, { indices = ['NDVI', 'NDWI', 'BSI'], reducers = ['mean'], quantiles = [], strategy = 'random', tree = true, extras = true }) {
+  const s = String(y).slice(2);
+  const Y = row * 520;
+  const nodes = [
+    { id: `load${s}`, type: 's2.load', version: 1, label: `S2 ${y}`, params: { dir: 'demo', prefix: 'S2_SR_demo', year: y, cloudLayer: 'probability' }, position: { x: 0, y: Y } },
+    { id: `mask${s}`, type: 's2.cloudMask', version: 1, label: `Cloud mask ${y}`, params: { method: 'probability', probabilityThreshold: 20 }, position: { x: 300, y: Y } },
+    { id: `index${s}`, type: 's2.index', version: 1, label: `Indices ${y}`, params: { indices }, position: { x: 600, y: Y } },
+    { id: `agg${s}`, type: 's2.aggregate', version: 1, label: `Composite ${y}`, params: { reducers, quantiles }, position: { x: 900, y: Y } },
+    { id: `labels${s}`, type: 'vector.load', version: 1, label: `Labels ${y}`, params: { path: `demo/labels/${y}`, classes: CLASSES }, position: { x: 900, y: Y + 260 } },
+    { id: `samples${s}`, type: 'samples.fromPolygons', version: 1, label: `Samples ${y}`, params: {}, position: { x: 1200, y: Y + 120 } },
+    { id: `split${s}`, type: 'samples.split', version: 1, label: `Split ${y}`, params: { trainFraction: 0.7, seed: 42, strategy, balance: 'undersample' }, position: { x: 1500, y: Y + 120 } },
+    { id: `xgb${s}`, type: 'model.xgboost', version: 1, label: `XGBoost ${y}`, params: { nEstimators: 100, maxDepth: 6, learningRate: 0.3 }, position: { x: 1800, y: Y } },
+    { id: `evalXgb${s}`, type: 'model.evaluate', version: 1, label: `Accuracy XGBoost ${y}`, params: {}, position: { x: 2100, y: Y + 200 } },
+    { id: `classify${s}`, type: 'model.classify', version: 1, label: `Classify ${y}`, params: { chunkSize: 500 }, position: { x: 2100, y: Y } },
+  ];
+  const L = (a, o, b, i) => ({ from: { node: `${a}${s}`, output: o }, to: { node: `${b}${s}`, input: i } });
+  const links = [
+    L('load', 'series', 'mask', 'series'), L('mask', 'series', 'index', 'series'), L('index', 'series', 'agg', 'series'),
+    L('agg', 'composite', 'samples', 'composite'), L('labels', 'polygons', 'samples', 'polygons'), L('samples', 'samples', 'split', 'samples'),
+    L('split', 'train', 'xgb', 'train'), L('xgb', 'model', 'evalXgb', 'model'), L('split', 'validation', 'evalXgb', 'samples'),
+    L('agg', 'composite', 'classify', 'composite'), L('xgb', 'model', 'classify', 'model'),
+  ];
+  if (tree) {
+    nodes.push(
+      { id: `tree${s}`, type: 'model.decisionTree', version: 1, label: `Decision tree ${y}`, params: { maxDepth: 5, maxLeafNodes: 10 }, position: { x: 1800, y: Y + 300 } },
+      { id: `evalTree${s}`, type: 'model.evaluate', version: 1, label: `Accuracy tree ${y}`, params: {}, position: { x: 2100, y: Y + 380 } },
+    );
+    links.push(L('split', 'train', 'tree', 'train'), L('tree', 'model', 'evalTree', 'model'), L('split', 'validation', 'evalTree', 'samples'));
+  }
+  if (extras) {
+    nodes.push(
+      { id: `sep${s}`, type: 'samples.separability', version: 1, label: `Separability ${y}`, params: {}, position: { x: 1500, y: Y + 330 } },
+      { id: `export${s}`, type: 'raster.export', version: 1, label: `Export composite ${y}`, params: { fileName: `composite_${y}.tif` }, position: { x: 1200, y: Y - 120 } },
+    );
+    links.push(L('samples', 'samples', 'sep', 'samples'), L('agg', 'composite', 'export', 'composite'));
+  }
+  return { nodes, links };
+}
+
+function changeGraph(name, description, options, options22 = options) {
+  const a = yearBranch(2019, 0, options);
+  const b = yearBranch(2022, 1, { ...options22, tree: false, extras: false });
+  return {
+    schema: 'sentiflow/graph@1',
+    name,
+    description,
+    nodes: [...a.nodes, ...b.nodes, { id: 'change', type: 'change.diff', version: 1, label: 'Change 2019 → 2022', params: {}, position: { x: 2400, y: 260 } }],
+    links: [
+      ...a.links, ...b.links,
+      { from: { node: 'classify19', output: 'classMap' }, to: { node: 'change', input: 'before' } },
+      { from: { node: 'classify22', output: 'classMap' }, to: { node: 'change', input: 'after' } },
+    ],
+  };
+}
+
+const write = (file, graph) => writeFileSync(new URL(`../graphs/${file}`, import.meta.url), JSON.stringify(graph, null, 2) + '\n');
+
+write('asgm-change.json', changeGraph(
+  'ASGM change 2019-2022',
+  'The notebook workflow: s2cloudless mask (> 20 %), NDVI/NDWI/BSI, yearly mean of bands and indices, labelled polygons, random 70/30 split with undersampling, XGBoost and a decision tree, classification of both years and the forest → ASGM change.',
+  {},
+));
+write('asgm-change-seasonal.json', changeGraph(
+  'ASGM change 2019-2022, seasonal statistics',
+  'Variant: more indices (MNDWI, NDMI, NBR) and more reducers (median, std, 10th and 90th percentiles) to capture seasonality.',
+  { indices: ['NDVI', 'NDWI', 'BSI', 'MNDWI', 'NDMI', 'NBR'], reducers: ['median', 'std'], quantiles: [0.1, 0.9] },
+));
+write('asgm-change-spatial-split.json', changeGraph(
+  'ASGM change 2019-2022, spatially independent validation',
+  'Variant: whole polygons go to either training or validation (polygon split), so accuracy is not inflated by neighbouring pixels.',
+  { strategy: 'polygon' },
+));
+const composites = yearBranch(2019, 0, { tree: false });
+write('composites.json', {
+  schema: 'sentiflow/graph@1',
+  name: 'Yearly composites 2019',
+  description: 'Cloud-masked yearly statistics of bands and indices, exported as a float32 GeoTIFF.',
+  nodes: composites.nodes.filter((n) => ['load19', 'mask19', 'index19', 'agg19', 'export19'].includes(n.id)).map((n) =>
+    n.id === 'agg19' ? { ...n, params: { reducers: ['mean', 'std', 'median'], quantiles: [0.1, 0.9] } } : n),
+  links: composites.links.filter((l) => ['load19', 'mask19', 'index19', 'agg19'].includes(l.from.node) && ['mask19', 'index19', 'agg19', 'export19'].includes(l.to.node)),
+});
+console.log('wrote graphs/*.json');

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// `npm start`: install what is missing, generate the demo AOI if absent, run graphs/asgm-change.json on it,
+// then serve the editor on http://127.0.0.1:8787 (pass --no-serve to stop after the run).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const serve = !args.includes('--no-serve');
+const dataRoot = join(root, 'demo-data');
+const cli = [join(root, 'apps/runner/bin/sentiflow.mjs')];
+
+function sh(label, cmd, cmdArgs, options = {}) {
+  console.log(`\n▶ ${label}`);
+  const res = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', ...options });
+  if (res.status !== 0 && !options.allowFailure) {
+    console.error(`✖ ${label} failed (exit ${res.status})`);
+    process.exit(res.status ?? 1);
+  }
+  return res.status === 0;
+}
+
+function hasXgboost() {
+  const probe = spawnSync('sh', ['-c', 'ldconfig -p | grep -q libxgboost.so'], { stdio: 'ignore' });
+  return probe.status === 0;
+}
+
+if (!existsSync(join(root, 'node_modules/tsx')) || !existsSync(join(root, 'node_modules/vite'))) {
+  sh('installing npm packages', 'npm', ['install', '--no-audit', '--no-fund']);
+}
+if (!hasXgboost()) {
+  if (process.getuid?.() === 0) {
+    sh('installing the XGBoost library (libxgboost0)', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxgboost0']);
+  } else {
+    console.error('The XGBoost library is missing. Install it with: sudo apt-get install -y libxgboost0');
+    process.exit(1);
+  }
+}
+if (!existsSync(join(root, 'apps/editor/dist/index.html'))) {
+  sh('building the editor', 'npm', ['run', 'build', '-w', 'apps/editor']);
+}
+if (!existsSync(join(dataRoot, 'demo/truth.json'))) {
+  sh('generating the demo AOI (synthetic Suriname scene, two years)', process.execPath, [...cli, 'demo-data', '--out', join(dataRoot, 'demo')]);
+}
+sh('running graphs/asgm-change.json on the demo AOI', process.execPath, [
+  ...cli, 'run', join(root, 'graphs/asgm-change.json'),
+  '--data-root', dataRoot, '--out', join(root, 'out/asgm-change'), '--cache-dir', join(root, '.sentiflow-cache'),
+]);
+console.log(`\nResults: ${join(root, 'out/asgm-change')} (run.json, GeoTIFFs per node); ground truth: ${join(dataRoot, 'demo/truth.json')}`);
+if (serve) {
+  sh('serving the editor (Ctrl-C to stop)', process.execPath, [...cli, 'serve', '--data-root', dataRoot]);
+}
