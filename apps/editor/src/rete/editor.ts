@@ -19,6 +19,8 @@ import { buildNode, SfConnection, SfNode, type Schemes } from './nodes.ts';
 import { NodeView, SocketView, ConnectionView } from './NodeView.tsx';
 
 type AreaExtra = ReactArea2D<Schemes> | ContextMenuExtra | MinimapExtra;
+/** Param edits are undoable too. */
+type ParamAction = { undo(): Promise<void>; redo(): Promise<void> };
 
 export interface EditorCallbacks {
   /** Structure or params changed (not positions). */
@@ -33,6 +35,7 @@ export interface EditorApi {
   load(graph: Graph): Promise<void>;
   toGraph(meta: { name: string; description?: string }): Graph;
   addNode(type: string, at?: { x: number; y: number }): Promise<string | null>;
+  addNodeAtClient(type: string, clientX: number, clientY: number): Promise<string | null>;
   getNode(id: string): SfNode | undefined;
   setParams(id: string, params: Record<string, unknown>, record?: boolean): void;
   setLabel(id: string, label: string): void;
@@ -54,7 +57,7 @@ export async function createEditor(container: HTMLElement, catalog: CatalogEntry
   const area = new AreaPlugin<Schemes, AreaExtra>(container);
   const connection = new ConnectionPlugin<Schemes, AreaExtra>();
   const render = new ReactPlugin<Schemes, AreaExtra>({ createRoot });
-  const history = new HistoryPlugin<Schemes, HistoryActions<Schemes>>();
+  const history = new HistoryPlugin<Schemes, HistoryActions<Schemes> | ParamAction>();
   const minimap = new MinimapPlugin<Schemes>({ boundViewport: true });
   const arrange = new AutoArrangePlugin<Schemes>();
   let loading = false;
@@ -129,14 +132,15 @@ export async function createEditor(container: HTMLElement, catalog: CatalogEntry
 
   // Type-check links as they are made: refuse with a visible reason instead of silently dropping.
   editor.addPipe((ctx) => {
-    if (ctx.type === 'connectioncreate' && !loading) {
-      const c = ctx.data;
+    if (ctx.type === 'connectioncreate') {
+      const c = ctx.data as SfConnection & { socketType?: string };
       const src = editor.getNode(c.source);
       const dst = editor.getNode(c.target);
       const out = src?.outputs[c.sourceOutput];
       const inp = dst?.inputs[c.targetInput];
       if (!src || !dst || !out || !inp) return undefined;
-      const reason =
+      c.socketType = out.socket.name;
+      const reason = loading ? null :
         linkRefusal(
           { node: src.id, socket: String(c.sourceOutput), type: out.socket.name },
           { node: dst.id, socket: String(c.targetInput), type: inp.socket.name },
@@ -223,8 +227,8 @@ export async function createEditor(container: HTMLElement, catalog: CatalogEntry
     node.params = params;
     if (record) {
       history.add({
-        undo: () => { node.params = before; void area.update('node', id); cb.onChange(); },
-        redo: () => { node.params = params; void area.update('node', id); cb.onChange(); },
+        undo: async () => { node.params = before; await area.update('node', id); cb.onChange(); },
+        redo: async () => { node.params = params; await area.update('node', id); cb.onChange(); },
       });
     }
     void area.update('node', id);
@@ -287,6 +291,11 @@ export async function createEditor(container: HTMLElement, catalog: CatalogEntry
     load,
     toGraph,
     addNode,
+    addNodeAtClient: (type, clientX, clientY) => {
+      const { k, x, y } = area.area.transform;
+      const rect = container.getBoundingClientRect();
+      return addNode(type, { x: (clientX - rect.left - x) / k - 20, y: (clientY - rect.top - y) / k - 20 });
+    },
     getNode: (id) => editor.getNode(id),
     setParams,
     setLabel,

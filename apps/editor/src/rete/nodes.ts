@@ -14,7 +14,6 @@ export const NODE_WIDTH = 230;
 export class SfNode extends ClassicPreset.Node {
   width = NODE_WIDTH;
   height = 120;
-  selected?: boolean;
   constructor(
     id: string,
     readonly nodeType: string,
@@ -28,7 +27,10 @@ export class SfNode extends ClassicPreset.Node {
   }
 }
 
-export class SfConnection extends ClassicPreset.Connection<SfNode, SfNode> {}
+/** Typed against the base Node so that Rete's classic presets accept the scheme. */
+export class SfConnection extends ClassicPreset.Connection<ClassicPreset.Node, ClassicPreset.Node> {
+  socketType?: string;
+}
 
 export type Schemes = GetSchemes<SfNode, SfConnection>;
 

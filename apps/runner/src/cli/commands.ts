@@ -56,8 +56,10 @@ export async function nodesCommand(values: Values): Promise<number> {
   }
   const sockets = (s: Record<string, { type: string }>): string =>
     Object.entries(s).map(([n, v]) => `${n}:${v.type}`).join(', ') || '-';
+  const order = ['Input', 'Raster', 'Vector', 'Samples', 'Model', 'Change', 'Output'];
+  const rank = (c: string): number => (order.includes(c) ? order.indexOf(c) : order.length);
   let category = '';
-  for (const n of [...catalog].sort((a, b) => a.category.localeCompare(b.category))) {
+  for (const n of [...catalog].sort((a, b) => rank(a.category) - rank(b.category))) {
     if (n.category !== category) {
       category = n.category;
       console.log(`\n${category}`);
@@ -72,9 +74,7 @@ export async function nodesCommand(values: Values): Promise<number> {
 
 export async function demoDataCommand(values: Values): Promise<number> {
   const outDir = path.resolve((values.out as string | undefined) ?? 'demo');
-  const { generateDemoData } = (await import('@sentiflow/nodes/demo/generate.ts')) as {
-    generateDemoData(o: Record<string, unknown>): Promise<unknown>;
-  };
+  const { generateDemoData } = await import('@sentiflow/nodes/demo/generate.ts');
   let last = 0;
   await generateDemoData({
     outDir,
@@ -82,13 +82,11 @@ export async function demoDataCommand(values: Values): Promise<number> {
     ...(values.height !== undefined ? { height: intOption(values, 'height', 1) } : {}),
     ...(values.dates !== undefined ? { datesPerYear: intOption(values, 'dates', 1) } : {}),
     ...(values.seed !== undefined ? { seed: intOption(values, 'seed', 0) } : {}),
-    onProgress: (...args: unknown[]) => {
+    onProgress: (done: number, total: number, what: string) => {
       const now = Date.now();
-      if (now - last < 500) return;
+      if (now - last < 500 && done < total) return;
       last = now;
-      const [a, b, c] = args;
-      if (typeof a === 'number' && typeof b === 'number') console.error(`  ${a}/${b}${c ? ` ${String(c)}` : ''}`);
-      else console.error(`  ${args.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(' ')}`);
+      console.error(`  ${done}/${total} ${what ?? ''}`.trimEnd());
     },
   });
   console.log(`demo data written to ${outDir}`);
@@ -97,12 +95,24 @@ export async function demoDataCommand(values: Values): Promise<number> {
 
 export async function serveCommand(values: Values): Promise<number> {
   const port = intOption(values, 'port', 0);
-  const mod = (await import('../server/index.ts' as string)) as { startServer(o: Record<string, unknown>): Promise<unknown> };
-  await mod.startServer({
+  const token = (values.token as string | undefined) ?? process.env.SENTIFLOW_TOKEN;
+  const { startServer } = await import('../server/index.ts');
+  const server = await startServer({
     ...(port !== undefined ? { port } : {}),
-    ...(values.host !== undefined ? { host: values.host } : {}),
+    ...(values.host !== undefined ? { host: values.host as string } : {}),
     dataRoot: path.resolve((values['data-root'] as string | undefined) ?? '.'),
-    ...(values.token !== undefined ? { token: values.token } : {}),
+    ...(token ? { token } : {}),
+  });
+  console.log(`Sentiflow is running at ${server.url}${token ? ' (token required)' : ''}  (Ctrl-C to stop)`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      console.error('\nstopping…');
+      void server.close().then(resolve, resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
   return 0;
 }

@@ -57,7 +57,9 @@ export async function main(argv: string[]): Promise<number> {
       console.log(HELP);
       return 0;
     }
-    const { values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+    const values = parsed.values as Record<string, string | boolean | undefined>;
+    const positionals = parsed.positionals;
     switch (command) {
       case 'run':
         return await runCommand(positionals, values);

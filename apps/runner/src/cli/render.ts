@@ -31,7 +31,7 @@ interface NodeLine {
 
 export interface Renderer {
   onEvent(e: RunEvent): void;
-  end(): void;
+  end(report?: RunReport): void;
 }
 
 export function createRenderer(stream: NodeJS.WriteStream, nodeOrder: string[]): Renderer {
@@ -113,8 +113,13 @@ export function createRenderer(stream: NodeJS.WriteStream, nodeOrder: string[]):
       }
       schedule(e.type !== 'node.progress');
     },
-    end() {
-      if (tty) schedule(true);
+    end(report) {
+      if (!tty) return;
+      if (report) for (const [id, n] of Object.entries(report.nodes)) {
+        const l = lines.get(id);
+        if (l && l.status !== n.status) l.status = n.status;
+      }
+      schedule(true);
     },
   };
 }

@@ -45,7 +45,7 @@ export async function runCommand(positionals: string[], values: Values): Promise
   process.on('SIGINT', onSigint);
   try {
     const report = await run.done;
-    renderer?.end();
+    renderer?.end(report);
     if (!json) console.log(formatSummary(report, outDir));
     if (report.status === 'cancelled') return 130;
     return report.status === 'done' ? 0 : 1;

@@ -63,11 +63,30 @@ export interface CacheMeta {
   created: string;
 }
 
+/** Entry dirs being computed in this process (two nodes or two server runs with the same key wait in turn). */
+const inflight = new Map<string, Promise<void>>();
+
+async function acquire(dir: string): Promise<() => void> {
+  for (;;) {
+    const busy = inflight.get(dir);
+    if (!busy) break;
+    await busy;
+  }
+  let release!: () => void;
+  inflight.set(dir, new Promise<void>((r) => (release = r)));
+  return () => {
+    inflight.delete(dir);
+    release();
+  };
+}
+
 export interface NodeCache {
   readonly enabled: boolean;
   /** The entry dir used as a node's workDir. */
   entryDir(key: string, nodeId: string): string;
   lookup(key: string): Promise<CacheMeta | null>;
+  /** Exclusive use of an entry while it is looked up and computed; call the returned function when done. */
+  lock(key: string, nodeId: string): Promise<() => void>;
   /** Creates a fresh, empty entry dir (removing a stale partial one). */
   prepare(key: string, nodeId: string): Promise<string>;
   commit(key: string, nodeId: string, meta: Omit<CacheMeta, 'key' | 'created' | 'files'> & { files: string[] }): Promise<CacheMeta>;
@@ -96,6 +115,7 @@ export function createCache(cacheDir: string | null, outDir: string): NodeCache 
       if (!meta.files.every((f) => existsSync(path.join(dir, f)))) return null;
       return meta;
     },
+    lock: (key, nodeId) => acquire(entryDir(key, nodeId)),
     async prepare(key, nodeId) {
       const dir = entryDir(key, nodeId);
       await fs.rm(dir, { recursive: true, force: true });

@@ -22,7 +22,6 @@ export interface CreateRunOptions extends RunOptions {
   concurrency?: number;
   /** Module exporting `chunkTasks` for a lazily created pool (default: @sentiflow/nodes tasks.ts). */
   taskModule?: URL;
-  runId?: string;
 }
 
 /** Lazily creates a worker pool on the first chunk task. */

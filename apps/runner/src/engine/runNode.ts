@@ -71,6 +71,7 @@ export async function runNode(job: NodeJob): Promise<NodeOutcome> {
   let key: string | undefined;
   let started = 0;
   let ran = false;
+  let release: (() => void) | undefined;
   try {
     const migrated = migrateNode(node, def);
     if (migrated.problem) throw Object.assign(new Error(migrated.problem.message), { details: { code: migrated.problem.code } });
@@ -87,6 +88,7 @@ export async function runNode(job: NodeJob): Promise<NodeOutcome> {
     const inputKeys = Object.fromEntries(Object.entries(job.inputs).map(([name, i]) => [name, i.key]));
     key = cacheKey({ type: def.type, version: def.version, params, inputs: inputKeys, fingerprint });
 
+    release = await cache.lock(key, nodeId);
     const hit = await cache.lookup(key);
     if (hit) {
       const files = await publish(job.outDir, nodeId, cache.entryDir(key, nodeId), hit.files);
@@ -129,11 +131,14 @@ export async function runNode(job: NodeJob): Promise<NodeOutcome> {
   } catch (err) {
     if (ran && key) await cache.discard(key, nodeId).catch(() => undefined);
     const duration = started ? Date.now() - started : null;
-    if (signal.aborted) return { status: 'cancelled', key, duration, files: [] };
+    // Outputs of an earlier run of this node would not match run.json any more.
     await fs.rm(path.join(job.outDir, nodeId), { recursive: true, force: true }).catch(() => undefined);
+    if (signal.aborted) return { status: 'cancelled', key, duration, files: [] };
     const message = err instanceof Error ? err.message : String(err);
     const details = errorDetails(err);
     log.emit({ type: 'node.failed', nodeId, message, details });
     return { status: 'failed', key, duration, files: [], error: { message, details } };
+  } finally {
+    release?.();
   }
 }

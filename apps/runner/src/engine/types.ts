@@ -85,6 +85,8 @@ export interface RunOptions {
   upTo?: string;
   /** Worker threads for chunk tasks (default: CPU count). */
   workers?: number;
+  /** Run id to use (default: a random UUID). */
+  runId?: string;
 }
 
 export interface Run {

@@ -38,7 +38,9 @@ function schemaProblems(json: Record<string, unknown>, error: z.ZodError): Probl
     if (head === 'nodes' && typeof index === 'number') {
       const raw = rawNodes[index] as { id?: unknown } | undefined;
       const id = raw && typeof raw.id === 'string' ? raw.id : undefined;
-      return problem('graph-schema', `${at}: ${issue.message}`, {
+      const inNode = rest.map(String).join('.');
+      const msg = id === undefined ? `${at}: ${issue.message}` : inNode ? `${inNode}: ${issue.message}` : issue.message;
+      return problem('graph-schema', msg, {
         ...(id !== undefined ? { nodeId: id } : {}),
         ...(rest[0] === 'params' && rest.length > 1 ? { param: rest.slice(1).map(String).join('.') } : {}),
       });
@@ -83,7 +85,7 @@ export function validateGraph(json: unknown, catalog: AnyNodeDefinition[], optio
   const defs = new Map<string, AnyNodeDefinition>();
   for (const raw of rawNodes) {
     if (nodes.has(raw.id)) {
-      problems.push(problem('duplicate-id', `duplicate node id "${raw.id}" (a ${raw.type} node uses it too)`, { nodeId: raw.id }));
+      problems.push(problem('duplicate-id', `duplicate node id "${raw.id}": another node already uses it (this one is a ${raw.type})`, { nodeId: raw.id }));
       continue;
     }
     const def = byType.get(raw.type);

@@ -65,10 +65,13 @@ function load(): Lib {
   return lib;
 }
 
+/** Keeps a value reachable until this point (its memory was handed to C by address). */
 let sink: unknown;
-function keepAlive(x: unknown): void {
+function keepAlive(x: unknown): boolean {
   sink = x;
+  const alive = sink !== undefined;
   sink = undefined;
+  return alive;
 }
 
 function check(l: Lib, rc: unknown, what: string): void {

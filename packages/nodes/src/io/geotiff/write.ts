@@ -10,7 +10,8 @@
  * characters after removing layout whitespace); other readers may see no CRS.
  */
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { deflateSync } from 'node:zlib';
+import { deflate } from 'node:zlib';
+import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import type { Grid, Window } from '../../grid.ts';
 import type { TypedArray } from './read.ts';
@@ -34,6 +35,9 @@ export interface WriteGeoTiffOptions {
 const TYPE = { BYTE: 1, ASCII: 2, SHORT: 3, LONG: 4, DOUBLE: 12 } as const;
 const TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 12: 8 };
 const LIMIT = 2 ** 32 - 1;
+const deflateAsync = promisify(deflate);
+/** Tiles compressed concurrently on libuv's thread pool while the next tiles are read. */
+const IN_FLIGHT = 4;
 
 interface Tag {
   code: number;
@@ -160,34 +164,45 @@ export async function writeGeoTiff(path: string, options: WriteGeoTiffOptions): 
     const offsets: number[] = [];
     const counts: number[] = [];
     const tilePixels = tileSize * tileSize;
-    const tile = spec.make(tilePixels * bandCount);
-    for (let ty = 0; ty < tilesY; ty++) {
-      for (let tx = 0; tx < tilesX; tx++) {
-        if (signal?.aborted) throw abortError(signal);
-        const win: Window = { x: tx * tileSize, y: ty * tileSize, width: Math.min(tileSize, width - tx * tileSize), height: Math.min(tileSize, height - ty * tileSize) };
-        const bands = await options.readWindow(win);
-        if (signal?.aborted) throw abortError(signal);
-        if (bands.length !== bandCount) throw new Error(`writeGeoTiff: readWindow returned ${bands.length} bands, expected ${bandCount}`);
-        if (win.width < tileSize || win.height < tileSize) tile.fill(fill);
-        for (let b = 0; b < bandCount; b++) {
-          const src = bands[b];
-          if (src.length !== win.width * win.height) throw new Error(`writeGeoTiff: band ${b} has ${src.length} values, expected ${win.width * win.height}`);
-          for (let r = 0; r < win.height; r++) {
-            let o = r * tileSize * bandCount + b;
-            let i = r * win.width;
-            for (let c = 0; c < win.width; c++, o += bandCount, i++) tile[o] = src[i];
-          }
-        }
-        const compressed = deflateSync(new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength), { level });
-        if (pos + compressed.length + 1 > LIMIT) {
-          throw new Error(`writeGeoTiff: ${path} would exceed the 4 GiB limit of classic TIFF (${width}x${height}x${bandCount} ${dataType})`);
-        }
-        writeSync(fd, compressed, 0, compressed.length, pos);
-        offsets.push(pos);
-        counts.push(compressed.length);
-        pos += compressed.length + (compressed.length % 2);
-        onProgress?.(offsets.length, total);
+    const pending: Promise<Buffer>[] = [];
+    const flush = async () => {
+      const compressed = await pending.shift()!;
+      if (pos + compressed.length + 1 > LIMIT) {
+        throw new Error(`writeGeoTiff: ${path} would exceed the 4 GiB limit of classic TIFF (${width}x${height}x${bandCount} ${dataType})`);
       }
+      writeSync(fd, compressed, 0, compressed.length, pos);
+      offsets.push(pos);
+      counts.push(compressed.length);
+      pos += compressed.length + (compressed.length % 2);
+      onProgress?.(offsets.length, total);
+    };
+    try {
+      for (let ty = 0; ty < tilesY; ty++) {
+        for (let tx = 0; tx < tilesX; tx++) {
+          if (signal?.aborted) throw abortError(signal);
+          const win: Window = { x: tx * tileSize, y: ty * tileSize, width: Math.min(tileSize, width - tx * tileSize), height: Math.min(tileSize, height - ty * tileSize) };
+          const bands = await options.readWindow(win);
+          if (signal?.aborted) throw abortError(signal);
+          if (bands.length !== bandCount) throw new Error(`writeGeoTiff: readWindow returned ${bands.length} bands, expected ${bandCount}`);
+          const tile = spec.make(tilePixels * bandCount);
+          if ((win.width < tileSize || win.height < tileSize) && fill !== 0) tile.fill(fill);
+          for (let b = 0; b < bandCount; b++) {
+            const src = bands[b];
+            if (src.length !== win.width * win.height) throw new Error(`writeGeoTiff: band ${b} has ${src.length} values, expected ${win.width * win.height}`);
+            for (let r = 0; r < win.height; r++) {
+              let o = r * tileSize * bandCount + b;
+              let i = r * win.width;
+              for (let c = 0; c < win.width; c++, o += bandCount, i++) tile[o] = src[i];
+            }
+          }
+          pending.push(deflateAsync(new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength), { level }));
+          if (pending.length >= IN_FLIGHT) await flush();
+        }
+      }
+      while (pending.length > 0) await flush();
+    } finally {
+      // Let compressions still running settle before the file is closed and removed.
+      await Promise.allSettled(pending);
     }
     const tags: Tag[] = [
       { code: 256, type: TYPE.LONG, values: [width] },

@@ -1,0 +1,72 @@
+/** Right panel: the selected node's label, description, parameters (from its JSON Schema) and problems. */
+import { useApp } from '../hooks.ts';
+import { fieldsOf } from '../model/schema.ts';
+import { getEditor, setParams, startRun } from '../controller.ts';
+import { appStore } from '../model/appState.ts';
+import { ParamField } from './ParamField.tsx';
+
+export function Inspector() {
+  const id = useApp((s) => s.selectedNodeId);
+  useApp((s) => s.revision); // re-render when params change (undo/redo included)
+  const problems = useApp((s) => s.problems);
+  const node = id ? getEditor()?.getNode(id) : undefined;
+  if (!id || !node) {
+    return (
+      <aside className="sf-inspector" data-testid="inspector">
+        <div className="sf-empty">
+          <p>Select a node to edit its parameters.</p>
+          <p className="muted">Add nodes from the palette (click or drag), or right-click the canvas. Drag from an output socket to an input of the same colour to link.</p>
+        </div>
+      </aside>
+    );
+  }
+  const entry = node.entry;
+  const fields = entry ? fieldsOf(entry.params, entry.pathParams) : [];
+  const nodeProblems = problems.filter((p) => p.nodeId === id);
+  return (
+    <aside className="sf-inspector" data-testid="inspector" data-node-id={id}>
+      <div className="sf-inspector-head">
+        <input className="sf-node-label-input" data-testid="node-label" value={node.label} onChange={(e) => getEditor()?.setLabel(id, e.target.value)} />
+        <div className="muted">
+          {id} · {node.nodeType} v{node.version}
+        </div>
+        {entry && <p className="sf-desc">{entry.description}</p>}
+        <div className="sf-inspector-actions">
+          <button data-testid="run-up-to" onClick={() => void startRun(id)} title="Run this node and everything it depends on">
+            ▶ Run up to here
+          </button>
+          <button data-testid="show-results" onClick={() => appStore.set({ resultsOpen: true, resultsNodeId: id })}>
+            Results
+          </button>
+        </div>
+      </div>
+      {nodeProblems.length > 0 && (
+        <ul className="sf-problems" data-testid="inspector-problems">
+          {nodeProblems.map((p, i) => (
+            <li key={i}>
+              <code>{p.code}</code> {p.param ? <b>{p.param}: </b> : null}
+              {p.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="sf-fields">
+        {fields.map((f) => (
+          <ParamField
+            key={`${id}:${f.name}`}
+            field={f}
+            value={node.params[f.name]}
+            problem={nodeProblems.find((p) => p.param === f.name || p.param?.startsWith(`${f.name}.`))?.message}
+            onChange={(v) => {
+              const next = { ...node.params };
+              if (v === undefined) delete next[f.name];
+              else next[f.name] = v;
+              setParams(id, next);
+            }}
+          />
+        ))}
+        {!entry && <div className="sf-empty">Unknown node type: parameters cannot be edited.</div>}
+      </div>
+    </aside>
+  );
+}

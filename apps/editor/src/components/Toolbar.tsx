@@ -1,0 +1,127 @@
+/** Top bar: graph name, file actions, examples, editing actions, run controls and run status. */
+import { useEffect, useRef, useState } from 'react';
+import { api } from '../api/client.ts';
+import type { ExampleInfo } from '../api/types.ts';
+import { useApp } from '../hooks.ts';
+import { appStore } from '../model/appState.ts';
+import { formatDuration } from '../model/runState.ts';
+import { cancelRun, getEditor, openExample, openFile, saveGraph, startRun } from '../controller.ts';
+
+function ExamplesMenu() {
+  const [open, setOpen] = useState(false);
+  const [examples, setExamples] = useState<ExampleInfo[] | null>(null);
+  useEffect(() => {
+    if (open && !examples) api.examples().then(setExamples, () => setExamples([]));
+  }, [open, examples]);
+  return (
+    <div className="sf-menu">
+      <button data-testid="examples-button" onClick={() => setOpen(!open)}>
+        Examples ▾
+      </button>
+      {open && (
+        <div className="sf-menu-list" data-testid="examples-menu" onMouseLeave={() => setOpen(false)}>
+          {!examples && <div className="sf-menu-item muted">Loading…</div>}
+          {examples?.length === 0 && <div className="sf-menu-item muted">No examples</div>}
+          {examples?.map((ex) => (
+            <button
+              key={ex.file}
+              className="sf-menu-item"
+              data-testid={`example-${ex.file}`}
+              onClick={() => {
+                setOpen(false);
+                void openExample(ex.file);
+              }}
+            >
+              <b>{ex.name}</b>
+              {ex.description && <span>{ex.description}</span>}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function RunStatus() {
+  const run = useApp((s) => s.run);
+  const problems = useApp((s) => s.problems.length);
+  if (!run) return <span className="sf-run-status" data-testid="run-status" data-status="idle">{problems ? `${problems} problem${problems > 1 ? 's' : ''}` : 'Ready'}</span>;
+  const nodes = Object.values(run.nodes);
+  const finished = nodes.filter((n) => n.status === 'done' || n.status === 'cached').length;
+  const text =
+    run.status === 'running'
+      ? `Running… ${finished}/${nodes.length} nodes`
+      : run.status === 'done'
+        ? `Done in ${formatDuration(run.duration)} · ${nodes.filter((n) => n.status === 'cached').length} cached`
+        : run.status === 'failed'
+          ? 'Run failed'
+          : 'Cancelled';
+  return (
+    <span className={`sf-run-status sf-run-${run.status}`} data-testid="run-status" data-status={run.status}>
+      {text}
+    </span>
+  );
+}
+
+export function Toolbar() {
+  const name = useApp((s) => s.graphName);
+  const running = useApp((s) => s.run?.status === 'running');
+  const resultsOpen = useApp((s) => s.resultsOpen);
+  const fileInput = useRef<HTMLInputElement>(null);
+  return (
+    <header className="sf-toolbar">
+      <div className="sf-brand">
+        <span className="sf-logo">◆</span> Sentiflow
+      </div>
+      <input className="sf-graph-name" data-testid="graph-name" value={name} onChange={(e) => appStore.set({ graphName: e.target.value })} aria-label="Graph name" />
+      <div className="sf-group">
+        <button data-testid="open-button" onClick={() => fileInput.current?.click()} title="Open a graph JSON file (or drop it on the canvas)">
+          Open
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          data-testid="open-file-input"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) void openFile(f);
+            e.target.value = '';
+          }}
+        />
+        <button data-testid="save-button" onClick={saveGraph} title="Download the graph as JSON">
+          Save
+        </button>
+        <ExamplesMenu />
+      </div>
+      <div className="sf-group">
+        <button data-testid="undo-button" onClick={() => void getEditor()?.undo()} title="Undo (Ctrl+Z)">
+          ↶ Undo
+        </button>
+        <button data-testid="redo-button" onClick={() => void getEditor()?.redo()} title="Redo (Ctrl+Y)">
+          ↷ Redo
+        </button>
+        <button data-testid="arrange-button" onClick={() => void getEditor()?.arrange()} title="Auto-arrange (ELK layered)">
+          Arrange
+        </button>
+        <button data-testid="fit-button" onClick={() => void getEditor()?.zoomToFit()} title="Zoom to fit">
+          Fit
+        </button>
+      </div>
+      <div className="sf-group sf-run-group">
+        <button className="primary" data-testid="run-button" disabled={running} onClick={() => void startRun()}>
+          ▶ Run
+        </button>
+        <button className="danger" data-testid="cancel-button" disabled={!running} onClick={() => void cancelRun()}>
+          ■ Cancel
+        </button>
+        <RunStatus />
+      </div>
+      <div className="sf-spacer" />
+      <button data-testid="results-toggle" className={resultsOpen ? 'active' : ''} onClick={() => appStore.set({ resultsOpen: !resultsOpen })}>
+        Results
+      </button>
+    </header>
+  );
+}

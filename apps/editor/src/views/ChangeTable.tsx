@@ -1,0 +1,64 @@
+/** Transition matrix in km², per-class areas before/after and % change of a change.diff result. */
+import type { Change } from '../../../../packages/nodes/src/values.ts';
+
+const km2 = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(v < 10 ? 3 : 2) : '—');
+
+export function ChangeTable({ change, title }: { change: Partial<Change>; title: string }) {
+  const classes = change.classes ?? Object.keys(change.areaBeforeKm2 ?? {});
+  const t = change.transitionKm2 ?? [];
+  return (
+    <div className="sf-card" data-testid="change-table">
+      <h4>{title}</h4>
+      <table className="sf-table">
+        <thead>
+          <tr>
+            <th>class</th>
+            <th>before (km²)</th>
+            <th>after (km²)</th>
+            <th>change</th>
+          </tr>
+        </thead>
+        <tbody>
+          {classes.map((c) => {
+            const p = change.changePercent?.[c];
+            return (
+              <tr key={c} data-testid={`change-row-${c}`}>
+                <th>{c}</th>
+                <td>{km2(change.areaBeforeKm2?.[c])}</td>
+                <td>{km2(change.areaAfterKm2?.[c])}</td>
+                <td className={typeof p === 'number' ? (p > 0 ? 'pos' : p < 0 ? 'neg' : '') : ''}>{typeof p === 'number' ? `${p > 0 ? '+' : ''}${p.toFixed(1)} %` : '—'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {t.length > 0 && (
+        <>
+          <h5>Transitions (km²): rows = before, columns = after</h5>
+          <table className="sf-table sf-confusion" data-testid="transition-matrix">
+            <thead>
+              <tr>
+                <th>from ↓ / to →</th>
+                {classes.map((c) => (
+                  <th key={c}>{c}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {t.map((row, i) => (
+                <tr key={i}>
+                  <th>{classes[i]}</th>
+                  {row.map((v, j) => (
+                    <td key={j} className={i === j ? 'diag' : v > 0 ? 'changed' : ''}>
+                      {km2(v)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+/** Bottom panel with result views: map, metrics, change table, decision tree, separability, summaries. */
+import { useState } from 'react';
+import { useApp } from '../hooks.ts';
+import { appStore } from '../model/appState.ts';
+import { mapLayers, outputsOfKind } from '../model/results.ts';
+import type { Change, DecisionTreeNode, Metrics } from '../../../../packages/nodes/src/values.ts';
+import { useNodeResults } from './useResults.ts';
+import { MapView } from './MapView.tsx';
+import { MetricsView } from './MetricsView.tsx';
+import { ChangeTable } from './ChangeTable.tsx';
+import { TreeView } from './TreeView.tsx';
+import { SeparabilityView } from './SeparabilityView.tsx';
+
+type Tab = 'map' | 'metrics' | 'change' | 'tree' | 'separability' | 'summary';
+
+export function ResultsPanel() {
+  const [tab, setTab] = useState<Tab>('map');
+  const focus = useApp((s) => s.resultsNodeId);
+  const { results, loading } = useNodeResults();
+  const metrics = results.flatMap((r) => outputsOfKind(r, 'Metrics').map((m) => ({ r, m: m as unknown as Metrics })));
+  const changes = results.flatMap((r) => outputsOfKind(r, 'Change').map((c) => ({ r, c: c as unknown as Change })));
+  const trees = results.filter((r) => Array.isArray(r.state.summary?.nodes));
+  const seps = results.filter((r) => r.type === 'samples.separability' || r.state.files?.some((f) => f.endsWith('separability.json')));
+  const layers = mapLayers(results);
+  const tabs: [Tab, string, number][] = [
+    ['map', 'Map', layers.length],
+    ['metrics', 'Metrics', metrics.length],
+    ['change', 'Change', changes.length],
+    ['tree', 'Decision tree', trees.length],
+    ['separability', 'Separability', seps.length],
+    ['summary', 'Summaries', results.length],
+  ];
+  const first = <T extends { r: { nodeId: string } }>(list: T[]) => (focus ? [...list].sort((a, b) => Number(b.r.nodeId === focus) - Number(a.r.nodeId === focus)) : list);
+  return (
+    <section className="sf-results" data-testid="results-panel">
+      <div className="sf-tabs">
+        {tabs.map(([t, label, n]) => (
+          <button key={t} className={tab === t ? 'active' : ''} data-testid={`results-tab-${t}`} onClick={() => setTab(t)}>
+            {label}
+            {n > 0 && <span className="sf-count">{n}</span>}
+          </button>
+        ))}
+        <div className="sf-spacer" />
+        {loading && <span className="muted">loading…</span>}
+        <button className="sf-small" data-testid="results-close" onClick={() => appStore.set({ resultsOpen: false })}>
+          ✕
+        </button>
+      </div>
+      <div className="sf-results-body">
+        {tab === 'map' && <MapView layers={layers} />}
+        {tab === 'metrics' && (
+          <div className="sf-cards">
+            {first(metrics.map((x) => ({ ...x }))).map(({ r, m }) => (
+              <MetricsView key={r.nodeId} metrics={m} title={r.label} />
+            ))}
+            {!metrics.length && <div className="sf-empty">No metrics yet (add a Model → Evaluate node).</div>}
+          </div>
+        )}
+        {tab === 'change' && (
+          <div className="sf-cards">
+            {changes.map(({ r, c }) => (
+              <ChangeTable key={r.nodeId} change={c} title={r.label} />
+            ))}
+            {!changes.length && <div className="sf-empty">No change results yet.</div>}
+          </div>
+        )}
+        {tab === 'tree' && (
+          <div className="sf-cards">
+            {trees.map((r) => (
+              <TreeView
+                key={r.nodeId}
+                title={r.label}
+                nodes={r.state.summary!.nodes as DecisionTreeNode[]}
+                features={(r.state.summary!.features as string[]) ?? (outputsOfKind(r, 'Model')[0]?.features as string[]) ?? []}
+                classes={(r.state.summary!.classes as string[]) ?? (outputsOfKind(r, 'Model')[0]?.classes as string[]) ?? []}
+              />
+            ))}
+            {!trees.length && <div className="sf-empty">No decision tree yet.</div>}
+          </div>
+        )}
+        {tab === 'separability' && (
+          <div className="sf-cards">
+            {seps.map((r) => (
+              <SeparabilityView key={r.nodeId} result={r} />
+            ))}
+            {!seps.length && <div className="sf-empty">No separability results yet.</div>}
+          </div>
+        )}
+        {tab === 'summary' && (
+          <div className="sf-cards">
+            {results.map((r) => (
+              <div className="sf-card sf-summary" key={r.nodeId} data-testid={`summary-${r.nodeId}`}>
+                <h4>
+                  {r.label} <span className="muted">({r.state.status})</span>
+                </h4>
+                <pre>{JSON.stringify(r.state.summary ?? {}, (k, v) => (k === 'nodes' && Array.isArray(v) ? `[${v.length} tree nodes]` : v), 2)}</pre>
+              </div>
+            ))}
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,165 @@
+/**
+ * Map previews of node outputs: GET /api/runs/:id/nodes/:nodeId/preview.png?layer=…&maxSize=… and the
+ * matching /legend. Layers: rgb[:reducer] (Composite), classes and probability:<class> (ClassMap),
+ * transitions and diff:<class> (Change).
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ClassMap, Change, Composite } from '@sentiflow/nodes/values.ts';
+import type { ServerDeps } from './deps.ts';
+import { HttpError } from './errors.ts';
+import { DIVERGING_RAMP, PROBABILITY_RAMP, TRANSITION_COLORS, classColor } from './palette.ts';
+import { encodePng } from './png.ts';
+import * as render from './previewRender.ts';
+import type { RunEntry, RunRegistry } from './runs.ts';
+
+const querySchema = z.object({
+  layer: z.string().max(200).optional(),
+  maxSize: z.coerce.number().int().min(16).max(4096).default(1024),
+});
+
+type Layer =
+  | { kind: 'rgb'; value: Composite; features: [string, string, string] }
+  | { kind: 'classes'; value: ClassMap }
+  | { kind: 'probability'; value: ClassMap; className: string }
+  | { kind: 'transitions'; value: Change }
+  | { kind: 'diff'; value: Change; className: string };
+
+export interface LegendEntry {
+  label: string;
+  color: string;
+}
+
+function outputsOf(entry: RunEntry | undefined, runId: string, nodeId: string): unknown[] {
+  if (!entry) throw new HttpError(404, 'unknown-run', `unknown run "${runId}"`);
+  const node = entry.nodes[nodeId];
+  if (!node) throw new HttpError(404, 'unknown-node', `run "${runId}" has no node "${nodeId}"`);
+  if (!node.outputs) throw new HttpError(409, 'not-ready', `node "${nodeId}" has no outputs yet (status ${node.status})`);
+  return Object.values(node.outputs);
+}
+
+function ofKind<T>(outputs: unknown[], kind: string): T | undefined {
+  return outputs.find((v) => (v as { kind?: string } | null)?.kind === kind) as T | undefined;
+}
+
+/** rgb features of a reducer, e.g. ["B4_mean","B3_mean","B2_mean"]; prefers mean, then the first complete set. */
+function rgbFeatures(c: Composite, reducer?: string): [string, string, string] | null {
+  const reducers = reducer ? [reducer] : ['mean', ...c.features.filter((f) => f.startsWith('B4_')).map((f) => f.slice(3))];
+  for (const r of reducers) {
+    const set: [string, string, string] = [`B4_${r}`, `B3_${r}`, `B2_${r}`];
+    if (set.every((f) => c.features.includes(f))) return set;
+  }
+  return null;
+}
+
+/** Every layer a node's outputs offer, in the order the editor should show them. */
+export function availableLayers(outputs: unknown[]): string[] {
+  const layers: string[] = [];
+  const comp = ofKind<Composite>(outputs, 'Composite');
+  if (comp && rgbFeatures(comp)) layers.push('rgb');
+  const cm = ofKind<ClassMap>(outputs, 'ClassMap');
+  if (cm) layers.push('classes', ...cm.classes.map((c) => `probability:${c}`));
+  const ch = ofKind<Change>(outputs, 'Change');
+  if (ch) layers.push('transitions', ...Object.keys(ch.probabilityDiffFiles ?? {}).map((c) => `diff:${c}`));
+  return layers;
+}
+
+function resolveLayer(outputs: unknown[], requested: string | undefined): Layer {
+  const name = requested ?? availableLayers(outputs)[0];
+  if (!name) throw new HttpError(400, 'no-map', 'this node has no map output (Composite, ClassMap or Change)');
+  const [kind, ...rest] = name.split(':');
+  const arg = rest.join(':');
+  const need = <T>(k: string): T => {
+    const v = ofKind<T>(outputs, k);
+    if (!v) throw new HttpError(400, 'bad-layer', `layer "${name}" needs a ${k} output, which this node does not have`);
+    return v;
+  };
+  switch (kind) {
+    case 'rgb': {
+      const value = need<Composite>('Composite');
+      const features = rgbFeatures(value, arg || undefined);
+      if (!features) throw new HttpError(400, 'bad-layer', `layer "${name}" needs features B4_*, B3_*, B2_* of one reducer; the composite has ${value.features.join(', ')}`);
+      return { kind, value, features };
+    }
+    case 'classes':
+      return { kind, value: need<ClassMap>('ClassMap') };
+    case 'probability': {
+      const value = need<ClassMap>('ClassMap');
+      if (!value.classes.includes(arg)) throw new HttpError(400, 'bad-layer', `unknown class "${arg}"; classes: ${value.classes.join(', ')}`);
+      return { kind, value, className: arg };
+    }
+    case 'transitions':
+      return { kind, value: need<Change>('Change') };
+    case 'diff': {
+      const value = need<Change>('Change');
+      if (!value.probabilityDiffFiles?.[arg]) throw new HttpError(400, 'bad-layer', `no probability difference for class "${arg}"; classes: ${Object.keys(value.probabilityDiffFiles ?? {}).join(', ')}`);
+      return { kind, value, className: arg };
+    }
+    default:
+      throw new HttpError(400, 'bad-layer', `unknown layer "${name}"; this node offers: ${availableLayers(outputs).join(', ') || 'none'}`);
+  }
+}
+
+export function legendOf(layer: Layer): LegendEntry[] {
+  const ramp = (stops: readonly string[], labels: string[]): LegendEntry[] =>
+    stops.map((color, i) => ({ label: labels[i] ?? '', color }));
+  switch (layer.kind) {
+    case 'rgb':
+      return layer.features.map((f, i) => ({ label: `${'RGB'[i]}: ${f}`, color: ['#ff0000', '#00ff00', '#0000ff'][i] }));
+    case 'classes':
+      return layer.value.classes.map((c, i) => ({ label: c, color: classColor(c, i) }));
+    case 'probability':
+      return ramp(PROBABILITY_RAMP, ['0', '0.25', '0.5', '0.75', '1']);
+    case 'diff':
+      return ramp(DIVERGING_RAMP, ['−1', '−0.5', '0', '+0.5', '+1']);
+    case 'transitions':
+      return [
+        { label: 'forest → asgm', color: TRANSITION_COLORS.forestToAsgm },
+        { label: 'other change', color: TRANSITION_COLORS.otherChange },
+        { label: 'unchanged', color: TRANSITION_COLORS.unchanged },
+      ];
+  }
+}
+
+async function renderLayer(layer: Layer, maxSize: number, deps: ServerDeps): Promise<{ size: render.Size; rgba: Uint8Array }> {
+  if (layer.kind === 'rgb') {
+    const size = render.previewSize(layer.value.grid, maxSize);
+    const idx = layer.features.map((f) => layer.value.features.indexOf(f));
+    return { size, rgba: render.colorRgb(render.sampleComposite(layer.value, idx, size)) };
+  }
+  const file = layer.kind === 'classes' ? layer.value.classFile
+    : layer.kind === 'probability' ? layer.value.probabilityFile
+    : layer.kind === 'transitions' ? layer.value.transitionFile
+    : layer.value.probabilityDiffFiles[layer.className];
+  const reader = await deps.openRaster(file);
+  const size = render.previewSize(reader, maxSize);
+  const band = layer.kind === 'probability' ? layer.value.classes.indexOf(layer.className) : 0;
+  if (band >= reader.bandCount) throw new HttpError(500, 'bad-raster', `${file} has ${reader.bandCount} bands, expected band ${band + 1}`);
+  const [values] = await render.sampleRaster(reader, [band], size);
+  const rgba = layer.kind === 'classes' ? render.colorClasses(values, layer.value.classes)
+    : layer.kind === 'probability' ? render.colorProbability(values)
+    : layer.kind === 'transitions' ? render.colorTransitions(values, layer.value.classes)
+    : render.colorDiff(values);
+  return { size, rgba };
+}
+
+export function previewsRouter(registry: RunRegistry, deps: ServerDeps): Router {
+  const router = Router();
+  router.get('/api/runs/:id/nodes/:nodeId/preview.png', async (req, res) => {
+    const q = querySchema.parse(req.query);
+    const entry = registry.get(req.params.id);
+    const layer = resolveLayer(outputsOf(entry, req.params.id, req.params.nodeId), q.layer);
+    const { size, rgba } = await renderLayer(layer, q.maxSize, deps);
+    res.setHeader('Content-Type', 'image/png');
+    res.setHeader('Cache-Control', entry!.status === 'running' ? 'no-store' : 'private, max-age=3600');
+    res.end(encodePng(size.width, size.height, rgba));
+  });
+  router.get('/api/runs/:id/nodes/:nodeId/legend', (req, res) => {
+    const q = querySchema.parse(req.query);
+    const outputs = outputsOf(registry.get(req.params.id), req.params.id, req.params.nodeId);
+    const layer = resolveLayer(outputs, q.layer);
+    const name = q.layer ?? availableLayers(outputs)[0];
+    res.json({ layer: name, entries: legendOf(layer), layers: availableLayers(outputs) });
+  });
+  return router;
+}

@@ -1,0 +1,199 @@
+/**
+ * Synthetic Sentinel-2 L2A AOI near the Suriname river (EPSG:32621, 10 m) in the GEE toBands() layout, with
+ * known ground truth: per year `<prefix>_<year>_<BAND>.tif` (uint16, one raster band per date),
+ * `<prefix>_<year>_probability.tif` (uint8 s2cloudless-like), `truth_<year>.tif`, labelled polygons
+ * `labels/<year>/<year>_<class>.shp` and `truth.json`. Every tile is generated on demand from the seed, so
+ * memory stays bounded for any AOI size.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chunkWindows, pixelAreaKm2, type Grid, type Window } from '../grid.ts';
+import { writeGeoTiff } from '../io/geotiff/write.ts';
+import { writePolygonShapefile } from '../io/shapefileWrite.ts';
+import { cloudWindow, isNodata, planDates, type DatePlan } from './clouds.ts';
+import { drawLabels } from './labels.ts';
+import { CLASSES, COVER, createLandscape, truthClass, type Landscape } from './landscape.ts';
+import { hash } from './noise.ts';
+import { BANDS, CLOUD, dateFactors, pixelTraits, surfaceReflectance } from './spectra.ts';
+
+export interface DemoOptions {
+  outDir: string;
+  width?: number;
+  height?: number;
+  datesPerYear?: number;
+  years?: number[];
+  seed?: number;
+  prefix?: string;
+  /** (done, total, what) */
+  onProgress?: (done: number, total: number, what: string) => void;
+}
+
+export interface DemoDate {
+  iso: string;
+  dayOfYear: number;
+  description: string;
+}
+
+export const DEMO_ORIGIN = { x: 700000, y: 560000 };
+export const DEMO_EPSG = 32621;
+
+export function demoGrid(width: number, height: number): Grid {
+  return { width, height, geoTransform: [DEMO_ORIGIN.x, 10, 0, DEMO_ORIGIN.y, 0, -10], crs: { epsg: DEMO_EPSG } };
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+export function demoDates(year: number, count: number, seed: number): DemoDate[] {
+  const out: DemoDate[] = [];
+  for (let i = 0; i < count; i++) {
+    const doy = Math.min(365, Math.max(1, Math.round(((i + 0.5) * 365) / count + (hash(year, i, seed, 9) - 0.5) * (150 / count))));
+    const d = new Date(Date.UTC(year, 0, doy, 14, 10, 30 + Math.floor(hash(year, i, seed, 10) * 29)));
+    const ymd = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`;
+    const t1 = `T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
+    const t0 = `T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds() - 5)}`;
+    out.push({ iso: d.toISOString().replace('.000Z', 'Z'), dayOfYear: doy, description: `${ymd}${t1}_${ymd}${t0}_T21NYF` });
+  }
+  return out;
+}
+
+/** Reflectance bands of a window for one band: one Uint16Array per date. */
+function bandWindow(land: Landscape, grid: Grid, year: number, band: number, dates: DemoDate[], plans: DatePlan[], seed: number, win: Window): Uint16Array[] {
+  const cover = land.cover(win, year);
+  const traits = pixelTraits(cover, win, seed);
+  const n = cover.length;
+  return plans.map((plan, d) => {
+    const f = dateFactors(dates[d].dayOfYear, plan.seed);
+    const cw = cloudWindow(win, grid.height, plan);
+    const out = new Uint16Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = win.x + (i % win.width);
+      const y = win.y + Math.floor(i / win.width);
+      if (isNodata(x, y, grid.width, grid.height, plan)) continue;
+      let r = surfaceReflectance(cover[i], band, traits.mixFraction[i], traits.gain[i], f, hash(x, y, plan.seed, 20 + band));
+      r *= 1 - 0.6 * cw.shadow[i];
+      const a = cw.alpha[i];
+      if (a > 0) r = (1 - a) * r + a * CLOUD[band] * (0.9 + 0.2 * hash(x, y, plan.seed, 5));
+      out[i] = Math.max(1, Math.min(65535, Math.round(r * 10000)));
+    }
+    return out;
+  });
+}
+
+function probabilityWindow(grid: Grid, plans: DatePlan[], win: Window): Uint8Array[] {
+  return plans.map((plan) => {
+    const p = cloudWindow(win, grid.height, plan).probability;
+    if (plan.nodataStrip > 0) {
+      for (let i = 0; i < p.length; i++) if (isNodata(win.x + (i % win.width), win.y + Math.floor(i / win.width), grid.width, grid.height, plan)) p[i] = 0;
+    }
+    return p;
+  });
+}
+
+export interface TruthStats {
+  grid: { width: number; height: number; epsg: number; geoTransform: number[]; pixelSizeM: number };
+  classes: string[];
+  years: number[];
+  classAreaKm2: Record<string, Record<string, number>>;
+  classPixels: Record<string, Record<string, number>>;
+  /** transitions between the first and the last year */
+  transitionKm2: Record<string, Record<string, number>>;
+  forestToAsgmKm2: number;
+  asgmChangePercent: number;
+  dates: Record<string, string[]>;
+  labels: Record<string, Record<string, number>>;
+}
+
+function truthStats(land: Landscape, grid: Grid, years: number[]): Pick<TruthStats, 'classAreaKm2' | 'classPixels' | 'transitionKm2' | 'forestToAsgmKm2' | 'asgmChangePercent'> {
+  const nc = CLASSES.length;
+  const counts = years.map(() => new Array<number>(nc).fill(0));
+  const trans = Array.from({ length: nc }, () => new Array<number>(nc).fill(0));
+  for (const win of chunkWindows(grid, 512)) {
+    const covers = years.map((y) => land.cover(win, y));
+    for (let i = 0; i < covers[0].length; i++) {
+      covers.forEach((c, k) => counts[k][truthClass(c[i])]++);
+      trans[truthClass(covers[0][i])][truthClass(covers[covers.length - 1][i])]++;
+    }
+  }
+  const area = pixelAreaKm2(grid);
+  const round = (v: number) => Math.round(v * 1e6) / 1e6;
+  const byClass = (a: number[], f: (v: number) => number) => Object.fromEntries(CLASSES.map((c, i) => [c, f(a[i])]));
+  const before = counts[0][2];
+  const after = counts[counts.length - 1][2];
+  return {
+    classPixels: Object.fromEntries(years.map((y, k) => [String(y), byClass(counts[k], (v) => v)])),
+    classAreaKm2: Object.fromEntries(years.map((y, k) => [String(y), byClass(counts[k], (v) => round(v * area))])),
+    transitionKm2: Object.fromEntries(CLASSES.map((c, i) => [c, byClass(trans[i], (v) => round(v * area))])),
+    forestToAsgmKm2: round(trans[COVER.FOREST][2] * area),
+    asgmChangePercent: before > 0 ? Math.round(((after - before) / before) * 1e4) / 100 : 0,
+  };
+}
+
+export async function generateDemoData(options: DemoOptions): Promise<{ files: string[]; truth: TruthStats }> {
+  const { outDir, width = 600, height = 400, datesPerYear = 24, years = [2019, 2022], seed = 1, prefix = 'S2_SR_demo', onProgress } = options;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 16 || height < 16) throw new Error(`generateDemoData: width and height must be integers >= 16`);
+  if (!Number.isInteger(datesPerYear) || datesPerYear < 1) throw new Error('generateDemoData: datesPerYear must be a positive integer');
+  mkdirSync(outDir, { recursive: true });
+  const grid = demoGrid(width, height);
+  const land = createLandscape(width, height, years, seed);
+  const files: string[] = [];
+  const total = years.length * (BANDS.length + 3);
+  let done = 0;
+  const step = (what: string) => onProgress?.(++done, total, what);
+  const allDates: Record<string, string[]> = {};
+  const labelCounts: Record<string, Record<string, number>> = {};
+  for (const year of years) {
+    const dates = demoDates(year, datesPerYear, seed);
+    allDates[year] = dates.map((d) => d.iso);
+    const plans = planDates(datesPerYear, seed * 10007 + year);
+    const descriptions = dates.map((d) => d.description);
+    for (let b = 0; b < BANDS.length; b++) {
+      const path = join(outDir, `${prefix}_${year}_${BANDS[b]}.tif`);
+      await writeGeoTiff(path, {
+        grid, bandCount: datesPerYear, dataType: 'uint16', noData: 0, descriptions, compressionLevel: 1,
+        readWindow: (win) => bandWindow(land, grid, year, b, dates, plans, seed, win),
+      });
+      files.push(path);
+      step(`${year} ${BANDS[b]}`);
+    }
+    const probPath = join(outDir, `${prefix}_${year}_probability.tif`);
+    await writeGeoTiff(probPath, {
+      grid, bandCount: datesPerYear, dataType: 'uint8', noData: null, descriptions, compressionLevel: 1,
+      readWindow: (win) => probabilityWindow(grid, plans, win),
+    });
+    files.push(probPath);
+    step(`${year} probability`);
+    const truthPath = join(outDir, `truth_${year}.tif`);
+    await writeGeoTiff(truthPath, {
+      grid, bandCount: 1, dataType: 'uint8', noData: 255, descriptions: [`truth ${year}: 0 water, 1 forest, 2 asgm`], compressionLevel: 1,
+      readWindow: (win) => [land.cover(win, year).map(truthClass)],
+    });
+    files.push(truthPath);
+    step(`${year} truth`);
+    const labelDir = join(outDir, 'labels', String(year));
+    mkdirSync(labelDir, { recursive: true });
+    const labels = drawLabels(land, grid, year, seed);
+    labelCounts[year] = {};
+    for (const name of CLASSES) {
+      const feats = labels.filter((l) => l.className === name).map((l, i) => ({ id: i, className: name, polygons: l.polygons }));
+      labelCounts[year][name] = feats.length;
+      const shp = join(labelDir, `${year}_${name}.shp`);
+      writePolygonShapefile(shp, feats, grid.crs);
+      files.push(shp);
+    }
+    step(`${year} labels`);
+  }
+  const stats = truthStats(land, grid, years);
+  const truth: TruthStats = {
+    grid: { width, height, epsg: DEMO_EPSG, geoTransform: [...grid.geoTransform], pixelSizeM: 10 },
+    classes: [...CLASSES],
+    years,
+    ...stats,
+    dates: allDates,
+    labels: labelCounts,
+  };
+  const truthJson = join(outDir, 'truth.json');
+  writeFileSync(`${truthJson}.tmp-${process.pid}`, JSON.stringify(truth, null, 2));
+  renameSync(`${truthJson}.tmp-${process.pid}`, truthJson);
+  files.push(truthJson);
+  return { files, truth };
+}

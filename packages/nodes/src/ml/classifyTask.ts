@@ -1,0 +1,72 @@
+/** Worker task: classify one window of a composite. */
+import type { Composite, Model } from '../values.ts';
+import type { Window } from '../grid.ts';
+import type { TaskResult } from '../tasks.ts';
+import { readCompositeWindow } from '../raster/compositeStore.ts';
+import { loadPredictor } from './predict.ts';
+
+export interface ClassifyWindowPayload {
+  composite: Composite;
+  model: Model;
+  window: Window;
+  /** XGBoost threads; default 1 (one per worker, the pool gives the parallelism). */
+  threads?: number;
+}
+
+export interface ClassifyWindowResult {
+  window: Window;
+  /** class index per pixel, 255 = no data (a feature is not finite) */
+  classes: Uint8Array;
+  /** pixel-interleaved class probabilities (pixels × classes), NaN for no data */
+  probabilities: Float32Array;
+  nodata: number;
+}
+
+export async function classifyWindowTask(payload: ClassifyWindowPayload): Promise<TaskResult<ClassifyWindowResult>> {
+  const { composite, model, window } = payload;
+  const nf = composite.features.length;
+  const nc = model.classes.length;
+  // Map model features to composite columns (the node checked that all exist).
+  const cols = model.features.map((f) => composite.features.indexOf(f));
+  const missing = model.features.filter((_, i) => cols[i] < 0);
+  if (missing.length) throw new Error(`Composite lacks model features: ${missing.join(', ')}`);
+  const block = readCompositeWindow(composite, window);
+  const pixels = window.width * window.height;
+  const mf = cols.length;
+  const X = new Float32Array(pixels * mf);
+  const valid = new Int32Array(pixels);
+  let nValid = 0;
+  for (let p = 0; p < pixels; p++) {
+    const base = p * nf, out = nValid * mf;
+    let ok = true;
+    for (let j = 0; j < mf; j++) {
+      const v = block[base + cols[j]];
+      if (!Number.isFinite(v)) {
+        ok = false;
+        break;
+      }
+      X[out + j] = v;
+    }
+    if (ok) valid[nValid++] = p;
+  }
+  const classes = new Uint8Array(pixels).fill(255);
+  const probabilities = new Float32Array(pixels * nc).fill(NaN);
+  if (nValid > 0) {
+    const predictor = await loadPredictor(model, { threads: payload.threads ?? 1 });
+    const proba = predictor.predictProba(nValid === pixels ? X : X.subarray(0, nValid * mf), nValid);
+    for (let i = 0; i < nValid; i++) {
+      const p = valid[i];
+      let best = 0;
+      for (let c = 0; c < nc; c++) {
+        const v = proba[i * nc + c];
+        probabilities[p * nc + c] = v;
+        if (v > proba[i * nc + best]) best = c;
+      }
+      classes[p] = best;
+    }
+  }
+  return {
+    result: { window, classes, probabilities, nodata: pixels - nValid },
+    transfer: [classes.buffer as ArrayBuffer, probabilities.buffer as ArrayBuffer],
+  };
+}

@@ -1,0 +1,131 @@
+/** change.diff: two class maps of the same AOI -> transition matrix, areas, % change and change GeoTIFFs. */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { defineNode, NodeError } from '../define.ts';
+import { chunkWindows, pixelAreaKm2, sameGrid, type Grid } from '../grid.ts';
+import type { ClassMap } from '../values.ts';
+import { openRaster, type RasterFile } from '../io/geotiff/read.ts';
+import { writeGeoTiff } from '../io/geotiff/write.ts';
+import { countTransitions, marginals, MAX_TRANSITION_CLASSES, percentChange, toMatrix, TRANSITION_NODATA } from '../kernels/transitionMatrix.ts';
+
+const TILE = 256;
+
+function gridText(g: Grid): string {
+  return `${g.width}x${g.height} px, origin ${g.geoTransform[0]}, ${g.geoTransform[3]}, pixel ${g.geoTransform[1]} x ${g.geoTransform[5]}, ${g.crs.epsg ? `EPSG:${g.crs.epsg}` : 'CRS from WKT'}`;
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]+/g, '_');
+}
+
+async function openChecked(path: string, map: ClassMap, which: string, bands: number): Promise<RasterFile> {
+  let f: RasterFile;
+  try {
+    f = await openRaster(path);
+  } catch (e) {
+    throw new NodeError(`Cannot read the ${which} map file ${path}: ${(e as Error).message}`, { file: path });
+  }
+  if (f.width !== map.grid.width || f.height !== map.grid.height || f.bandCount !== bands) {
+    throw new NodeError(`${path} is ${f.width}x${f.height} with ${f.bandCount} bands; expected ${map.grid.width}x${map.grid.height} with ${bands}.`, { file: path });
+  }
+  return f;
+}
+
+const round = (v: number, d = 6) => Math.round(v * 10 ** d) / 10 ** d;
+
+export const changeDiff = defineNode({
+  type: 'change.diff',
+  version: 1,
+  category: 'Change',
+  label: 'Change (Diff)',
+  description:
+    'Compares two classified maps of the same grid: transition matrix (pixels and km², e.g. forest -> ASGM), area per class in each year and % change ((after - before) / before x 100), over pixels classified in both years. Writes transitions.tif (uint8 code from x nClasses + to, 255 = no data) and probability_diff_<class>.tif (after - before probability).',
+  inputs: { before: { type: 'ClassMap', label: 'Before' }, after: { type: 'ClassMap', label: 'After' } },
+  outputs: { change: { type: 'Change', label: 'Change' } },
+  params: z.object({}),
+  async run(ctx, { before, after }) {
+    if (!sameGrid(before.grid, after.grid)) {
+      throw new NodeError(`The two maps are on different grids: before ${gridText(before.grid)}; after ${gridText(after.grid)}. Classify both years on the same grid.`, { code: 'grid' });
+    }
+    if (before.classes.length !== after.classes.length || before.classes.some((c, i) => c !== after.classes[i])) {
+      throw new NodeError(`The two maps have different classes: before [${before.classes.join(', ')}], after [${after.classes.join(', ')}]. Use the same classes in the same order.`, { code: 'classes' });
+    }
+    const classes = before.classes;
+    const n = classes.length;
+    if (n > MAX_TRANSITION_CLASSES) throw new NodeError(`At most ${MAX_TRANSITION_CLASSES} classes are supported (transition codes are uint8); got ${n}.`, { code: 'classes' });
+    const grid = before.grid;
+    const [cb, ca] = await Promise.all([openChecked(before.classFile, before, 'before', 1), openChecked(after.classFile, after, 'after', 1)]);
+    const [pb, pa] = await Promise.all([openChecked(before.probabilityFile, before, 'before', n), openChecked(after.probabilityFile, after, 'after', n)]);
+
+    const tilesPerFile = chunkWindows(grid, TILE).length;
+    const total = tilesPerFile * (1 + n);
+    let done = 0;
+    const onProgress = () => ctx.progress(++done, total, 'tiles');
+
+    const counts = new Float64Array(n * n);
+    const transitionFile = join(ctx.workDir, 'transitions.tif');
+    const legend = classes.flatMap((from, i) => classes.map((to, j) => `${i * n + j}=${from}->${to}`)).join(' ');
+    await writeGeoTiff(transitionFile, {
+      grid, bandCount: 1, dataType: 'uint8', noData: TRANSITION_NODATA, tileSize: TILE, signal: ctx.signal,
+      descriptions: [`transition code from*${n}+to: ${legend}`],
+      readWindow: async (win) => {
+        const [[b], [a]] = await Promise.all([cb.readWindow(win), ca.readWindow(win)]);
+        const codes = new Uint8Array(win.width * win.height);
+        countTransitions(b, a, n, counts, codes);
+        return [codes];
+      },
+      onProgress,
+    });
+
+    const probabilityDiffFiles: Record<string, string> = {};
+    for (let c = 0; c < n; c++) {
+      const file = join(ctx.workDir, `probability_diff_${safeName(classes[c])}.tif`);
+      await writeGeoTiff(file, {
+        grid, bandCount: 1, dataType: 'float32', noData: NaN, tileSize: TILE, signal: ctx.signal,
+        descriptions: [`${classes[c]} probability change (after - before)`],
+        readWindow: async (win) => {
+          const [b, a] = await Promise.all([pb.readWindow(win), pa.readWindow(win)]);
+          const out = new Float32Array(win.width * win.height);
+          const bb = b[c], aa = a[c];
+          for (let i = 0; i < out.length; i++) out[i] = aa[i] - bb[i];
+          return [out];
+        },
+        onProgress,
+      });
+      probabilityDiffFiles[classes[c]] = file;
+    }
+
+    const km2 = pixelAreaKm2(grid);
+    const transitionPixels = toMatrix(counts, n);
+    const transitionKm2 = toMatrix(counts, n, km2);
+    const m = marginals(transitionKm2);
+    const areaBeforeKm2: Record<string, number> = {};
+    const areaAfterKm2: Record<string, number> = {};
+    const changePercent: Record<string, number | null> = {};
+    classes.forEach((c, i) => {
+      areaBeforeKm2[c] = m.before[i];
+      areaAfterKm2[c] = m.after[i];
+      changePercent[c] = percentChange(m.before[i], m.after[i]);
+    });
+    const transitions = classes.flatMap((from, i) =>
+      classes.map((to, j) => ({ from, to, pixels: transitionPixels[i][j], km2: round(transitionKm2[i][j]) })),
+    ).filter((t) => t.from !== t.to && t.pixels > 0).sort((x, y) => y.pixels - x.pixels);
+    const validPixels = counts.reduce((s, v) => s + v, 0);
+    return {
+      outputs: {
+        change: { kind: 'Change', classes, transitionPixels, transitionKm2, areaBeforeKm2, areaAfterKm2, changePercent, transitionFile, probabilityDiffFiles },
+      },
+      files: [transitionFile, ...Object.values(probabilityDiffFiles)],
+      summary: {
+        transitionsKm2: Object.fromEntries(transitions.map((t) => [`${t.from}→${t.to}`, t.km2])),
+        transitions,
+        changePercent: Object.fromEntries(classes.map((c) => [c, changePercent[c] === null ? null : round(changePercent[c]!, 2)])),
+        areaBeforeKm2: Object.fromEntries(classes.map((c) => [c, round(areaBeforeKm2[c])])),
+        areaAfterKm2: Object.fromEntries(classes.map((c) => [c, round(areaAfterKm2[c])])),
+        pixelsComparedKm2: round(validPixels * km2),
+        pixelsNotCompared: grid.width * grid.height - validPixels,
+        note: 'Areas over pixels classified in both years.',
+      },
+    };
+  },
+});

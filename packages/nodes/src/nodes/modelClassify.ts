@@ -1,0 +1,134 @@
+/**
+ * model.classify: applies a model to every pixel of a composite, chunk by chunk on the worker pool, and
+ * writes classes.tif (uint8, 255 = no data) and probabilities.tif (float32, one band per class, NaN = no data).
+ */
+import { closeSync, openSync, readSync, rmSync, writeSync, ftruncateSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { defineNode } from '../define.ts';
+import { chunkWindows, pixelAreaKm2, type Window } from '../grid.ts';
+import { writeGeoTiff } from '../io/geotiff/write.ts';
+import type { ClassifyWindowResult } from '../ml/classifyTask.ts';
+import { featureColumns, round } from '../ml/nodeHelpers.ts';
+
+const params = z.object({
+  chunkSize: z.number().int().min(64).max(4096).default(500).describe('Chunk edge in pixels (chunks of chunkSize × chunkSize are classified in parallel; memory grows with its square).'),
+});
+
+/** Band-sequential scratch raster on disk: band b, row y at ((b * height + y) * width) * bytes. */
+class Scratch {
+  readonly fd: number;
+  constructor(readonly path: string, readonly width: number, readonly height: number, readonly bands: number, readonly bytes: number) {
+    this.fd = openSync(path, 'w+');
+    ftruncateSync(this.fd, width * height * bands * bytes);
+  }
+  write(band: number, win: Window, data: Uint8Array | Float32Array): void {
+    const buf = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const rowBytes = win.width * this.bytes;
+    for (let r = 0; r < win.height; r++) {
+      writeSync(this.fd, buf, r * rowBytes, rowBytes, ((band * this.height + win.y + r) * this.width + win.x) * this.bytes);
+    }
+  }
+  read(band: number, win: Window): Uint8Array {
+    const out = new Uint8Array(win.width * win.height * this.bytes);
+    const rowBytes = win.width * this.bytes;
+    for (let r = 0; r < win.height; r++) {
+      readSync(this.fd, out, r * rowBytes, rowBytes, ((band * this.height + win.y + r) * this.width + win.x) * this.bytes);
+    }
+    return out;
+  }
+  dispose(): void {
+    try { closeSync(this.fd); } catch { /* closed */ }
+    rmSync(this.path, { force: true });
+  }
+}
+
+export const modelClassify = defineNode({
+  type: 'model.classify',
+  version: 1,
+  category: 'Model',
+  label: 'Classify',
+  description: 'Classifies every pixel of the composite with the model, in chunks on all CPU cores. Pixels with any missing feature get no class (255) and NaN probabilities.',
+  inputs: {
+    composite: { type: 'Composite', label: 'Composite' },
+    model: { type: 'Model', label: 'Model' },
+  },
+  outputs: { classMap: { type: 'ClassMap', label: 'Class map' } },
+  params,
+  async run(ctx, inputs, p) {
+    const { composite, model } = inputs;
+    featureColumns(model.features, composite.features, 'composite');
+    const { grid } = composite;
+    const nc = model.classes.length;
+    const windows = chunkWindows(grid, p.chunkSize);
+    const tag = `${process.pid}-${Date.now()}`;
+    const classScratch = new Scratch(join(ctx.workDir, `classes.raw.tmp-${tag}`), grid.width, grid.height, 1, 1);
+    const probScratch = new Scratch(join(ctx.workDir, `probabilities.raw.tmp-${tag}`), grid.width, grid.height, nc, 4);
+    const pixelsPerClass = new Array<number>(nc).fill(0);
+    let nodata = 0;
+    try {
+      const t0 = performance.now();
+      let next = 0, done = 0;
+      let failed: unknown;
+      const lanes = Math.max(1, Math.min(windows.length, 2 * ctx.pool.size));
+      const lane = async () => {
+        while (failed === undefined && next < windows.length) {
+          const win = windows[next++];
+          try {
+            const r = await ctx.pool.run<ClassifyWindowResult>('classifyWindow', { composite, model, window: win }, ctx.signal);
+            classScratch.write(0, win, r.classes);
+            const n = win.width * win.height;
+            const band = new Float32Array(n);
+            for (let c = 0; c < nc; c++) {
+              for (let i = 0; i < n; i++) band[i] = r.probabilities[i * nc + c];
+              probScratch.write(c, win, band);
+            }
+            for (let i = 0; i < n; i++) if (r.classes[i] < nc) pixelsPerClass[r.classes[i]]++;
+            nodata += r.nodata;
+            ctx.progress(++done, windows.length, 'chunks');
+          } catch (e) {
+            failed ??= e;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: lanes }, lane));
+      if (failed !== undefined) throw failed;
+      const classifySeconds = (performance.now() - t0) / 1000;
+      ctx.signal.throwIfAborted();
+
+      const classFile = join(ctx.workDir, 'classes.tif');
+      const probabilityFile = join(ctx.workDir, 'probabilities.tif');
+      await writeGeoTiff(classFile, {
+        grid, bandCount: 1, dataType: 'uint8', noData: 255, descriptions: [`class (${model.classes.map((c, i) => `${i}=${c}`).join(', ')})`],
+        readWindow: (win) => [classScratch.read(0, win)], signal: ctx.signal,
+      });
+      await writeGeoTiff(probabilityFile, {
+        grid, bandCount: nc, dataType: 'float32', noData: NaN, descriptions: model.classes.map((c) => `probability ${c}`),
+        readWindow: (win) => model.classes.map((_, c) => new Float32Array(probScratch.read(c, win).buffer)),
+        signal: ctx.signal,
+        onProgress: (d, t) => ctx.progress(d, t, 'tiles written'),
+      });
+      const totalSeconds = (performance.now() - t0) / 1000;
+      const area = pixelAreaKm2(grid);
+      const classAreasKm2 = Object.fromEntries(model.classes.map((c, i) => [c, pixelsPerClass[i] * area]));
+      const mpx = (grid.width * grid.height) / 1e6;
+      return {
+        outputs: { classMap: { kind: 'ClassMap', grid, classes: model.classes, classFile, probabilityFile, classAreasKm2 } },
+        files: [classFile, probabilityFile],
+        summary: {
+          algorithm: model.algorithm,
+          pixels: grid.width * grid.height,
+          chunks: windows.length,
+          classAreasKm2: Object.fromEntries(Object.entries(classAreasKm2).map(([k, v]) => [k, round(v, 3)])),
+          classPixels: Object.fromEntries(model.classes.map((c, i) => [c, pixelsPerClass[i]])),
+          nodataPixels: nodata,
+          classifyMpxPerSecond: round(mpx / classifySeconds, 2),
+          totalSeconds: round(totalSeconds, 2),
+        },
+      };
+    } finally {
+      classScratch.dispose();
+      probScratch.dispose();
+    }
+  },
+});

@@ -1,0 +1,62 @@
+/** raster.export: writes a Composite (or some of its features) as a tiled, DEFLATE float32 GeoTIFF. */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { defineNode, NodeError } from '../define.ts';
+import { featureBand, readCompositeWindow } from '../raster/compositeStore.ts';
+import { writeGeoTiff } from '../io/geotiff/write.ts';
+
+const params = z.object({
+  fileName: z
+    .string()
+    .default('composite.tif')
+    .describe('Name of the GeoTIFF written to the node\'s output folder; must end in .tif and contain no path separators.'),
+  features: z
+    .array(z.string())
+    .optional()
+    .describe('Features to export, in this order (e.g. ["B2_mean", "NDVI_std"]). Default: all features of the composite.'),
+});
+
+export const rasterExport = defineNode({
+  type: 'raster.export',
+  version: 1,
+  category: 'Output',
+  label: 'Export GeoTIFF',
+  description:
+    'Writes the composite as a float32 GeoTIFF (tiled 256 x 256, DEFLATE, pixel-interleaved), one band per feature with the feature name as band description, NoData = NaN, with the input\'s georeferencing. Opens in QGIS/GDAL.',
+  inputs: { composite: { type: 'Composite', label: 'Composite' } },
+  outputs: {},
+  params,
+  async run(ctx, { composite }, p) {
+    if (!/\.tiff?$/i.test(p.fileName) || /[\\/]/.test(p.fileName) || p.fileName.startsWith('.') || p.fileName.length > 200) {
+      throw new NodeError(`File name "${p.fileName}" must be a plain file name ending in .tif (no folders).`, { param: 'fileName' });
+    }
+    const names = p.features && p.features.length > 0 ? p.features : composite.features;
+    const indices = names.map((f, i) => {
+      const k = composite.features.indexOf(f);
+      if (k < 0) throw new NodeError(`Unknown feature "${f}"; the composite has: ${composite.features.join(', ')}.`, { param: `features.${i}` });
+      return k;
+    });
+    if (new Set(names).size !== names.length) throw new NodeError('A feature is listed twice.', { param: 'features' });
+    const path = join(ctx.workDir, p.fileName);
+    const nf = composite.features.length;
+    await writeGeoTiff(path, {
+      grid: composite.grid,
+      bandCount: names.length,
+      dataType: 'float32',
+      noData: NaN,
+      descriptions: names,
+      signal: ctx.signal,
+      readWindow: (win) => {
+        const block = readCompositeWindow(composite, win);
+        return indices.map((k) => featureBand(block, nf, k));
+      },
+      onProgress: (done, total) => ctx.progress(done, total, 'tiles'),
+    });
+    const g = composite.grid;
+    return {
+      outputs: {},
+      files: [path],
+      summary: { file: p.fileName, features: names, size: `${g.width} x ${g.height} px`, bands: names.length, crs: g.crs.epsg ? `EPSG:${g.crs.epsg}` : (g.crs.wkt ?? 'unknown') },
+    };
+  },
+});
