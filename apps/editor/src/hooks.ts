@@ -6,6 +6,7 @@ export function useStore<T extends object, R>(store: Store<T>, select: (s: T) =>
   return useSyncExternalStore(store.subscribe, () => select(store.get()));
 }
 
+/** `select` must return a stable value (a field, a primitive), not a new array or object. */
 export function useApp<R>(select: (s: AppState) => R): R {
   return useStore(appStore, select);
 }

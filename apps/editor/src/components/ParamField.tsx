@@ -16,7 +16,8 @@ function NumberInput({ field, value, onChange, testId }: { field: Field; value: 
   const shown = value ?? field.defaultValue;
   const [text, setText] = useState(shown === undefined ? '' : String(shown));
   useEffect(() => setText(shown === undefined ? '' : String(shown)), [shown]);
-  const hasRange = field.min !== undefined && field.max !== undefined;
+  // A slider only for human-sized ranges (zod's .int() alone gives ±2^53).
+  const hasRange = field.min !== undefined && field.max !== undefined && field.max - field.min <= 1e5;
   const step = field.kind === 'integer' ? 1 : hasRange ? Math.max((field.max! - field.min!) / 100, 1e-6) : 'any';
   return (
     <div className="sf-number">
@@ -203,7 +204,7 @@ export function ParamField({ field, value, problem, onChange, testPrefix = 'para
       <label title={field.description}>
         {field.label}
         {field.required && field.defaultValue === undefined && <span className="sf-required">*</span>}
-        {field.min !== undefined && field.max !== undefined && (
+        {field.min !== undefined && field.max !== undefined && field.max < 1e9 && (
           <span className="sf-range-hint">
             {field.min}–{field.max}
             {field.unit ? ` ${field.unit}` : ''}

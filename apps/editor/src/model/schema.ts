@@ -37,7 +37,7 @@ export function unwrap(schema: JsonSchema): JsonSchema {
 export function unitOf(description = ''): string | undefined {
   const m = /[([]\s*(%|km²|km2|m²|m|px|pixels|s|ms|days?|°|degrees?|DN|0\s*[–-]\s*1|0\s*[–-]\s*100)\s*[)\]]/i.exec(description);
   if (m) return m[1];
-  const m2 = /\bin (km²|km2|metres|meters|pixels|percent|seconds|days)\b/i.exec(description);
+  const m2 = /\bin (km²|km2|metres|meters|pixels|percent|seconds|days)(?!\w)/i.exec(description);
   return m2?.[1];
 }
 

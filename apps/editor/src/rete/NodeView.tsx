@@ -19,7 +19,8 @@ const CATEGORY_COLORS: Record<string, string> = {
 function StatusLine({ id }: { id: string }) {
   const run = useApp((s) => s.run?.nodes[id]);
   const stale = useApp((s) => s.stale.has(id));
-  const problems = useApp((s) => s.problems.filter((p) => p.nodeId === id));
+  const allProblems = useApp((s) => s.problems);
+  const problems = allProblems.filter((p) => p.nodeId === id);
   const status = run?.status;
   return (
     <div className="sf-node-foot">

@@ -4,7 +4,7 @@
  */
 import { NodeEditor } from 'rete';
 import { AreaExtensions, AreaPlugin } from 'rete-area-plugin';
-import { ConnectionPlugin, Presets as ConnectionPresets } from 'rete-connection-plugin';
+import { ClassicFlow, ConnectionPlugin, getSourceTarget } from 'rete-connection-plugin';
 import { Presets as ReactPresets, ReactPlugin, type ReactArea2D } from 'rete-react-plugin';
 import { ContextMenuPlugin, type ContextMenuExtra } from 'rete-context-menu-plugin';
 import { HistoryPlugin, Presets as HistoryPresets, type HistoryActions } from 'rete-history-plugin';
@@ -113,8 +113,24 @@ export async function createEditor(container: HTMLElement, catalog: CatalogEntry
     }),
   );
   render.addPreset(ReactPresets.contextMenu.setup({ delay: 200 }));
-  render.addPreset(ReactPresets.minimap.setup({ size: 180 }));
-  connection.addPreset(ConnectionPresets.classic.setup());
+  render.addPreset(ReactPresets.minimap.setup({ size: 140 }));
+  // Checked before the plugin replaces an input's existing link, so a refused link leaves the graph untouched.
+  connection.addPreset(
+    () =>
+      new ClassicFlow({
+        canMakeConnection(from, to) {
+          const pair = getSourceTarget(from, to);
+          if (!pair) return false;
+          const reason = refusal(pair[0].nodeId, pair[0].key, pair[1].nodeId, pair[1].key);
+          if (reason) {
+            cb.onRefused(reason);
+            // The plugin would keep the dragged line attached to the pointer; end the drag instead.
+            setTimeout(() => connection.drop(), 0);
+          }
+          return !reason;
+        },
+      }),
+  );
   history.addPreset(HistoryPresets.classic.setup());
   arrange.addPreset(ArrangePresets.classic.setup());
 
@@ -130,6 +146,16 @@ export async function createEditor(container: HTMLElement, catalog: CatalogEntry
   const selectable = AreaExtensions.selectableNodes(area, selector, { accumulating: AreaExtensions.accumulateOnCtrl() });
   AreaExtensions.simpleNodesOrder(area);
 
+  function refusal(srcId: string, output: string, dstId: string, input: string): string | null {
+    const out = editor.getNode(srcId)?.outputs[output];
+    const inp = editor.getNode(dstId)?.inputs[input];
+    if (!out || !inp) return 'Unknown socket.';
+    return (
+      linkRefusal({ node: srcId, socket: output, type: out.socket.name }, { node: dstId, socket: input, type: inp.socket.name }) ??
+      (createsCycle(editor.getConnections().map((x) => [x.source, x.target]), srcId, dstId) ? 'This link would create a cycle.' : null)
+    );
+  }
+
   // Type-check links as they are made: refuse with a visible reason instead of silently dropping.
   editor.addPipe((ctx) => {
     if (ctx.type === 'connectioncreate') {
@@ -140,12 +166,7 @@ export async function createEditor(container: HTMLElement, catalog: CatalogEntry
       const inp = dst?.inputs[c.targetInput];
       if (!src || !dst || !out || !inp) return undefined;
       c.socketType = out.socket.name;
-      const reason = loading ? null :
-        linkRefusal(
-          { node: src.id, socket: String(c.sourceOutput), type: out.socket.name },
-          { node: dst.id, socket: String(c.targetInput), type: inp.socket.name },
-        ) ??
-        (createsCycle(editor.getConnections().map((x) => [x.source, x.target]), src.id, dst.id) ? 'This link would create a cycle.' : null);
+      const reason = loading ? null : refusal(src.id, String(c.sourceOutput), dst.id, String(c.targetInput));
       if (reason) {
         cb.onRefused(reason);
         return undefined;

@@ -160,7 +160,7 @@ export function MapView({ layers }: { layers: MapLayerOption[] }) {
       </div>
       <div className="sf-legends">
         {a && <Legend option={a} />}
-        {mode !== 'single' && b && b.nodeId !== a?.nodeId && <Legend option={b} />}
+        {mode !== 'single' && b && b.legend && b.layer !== a?.layer && <Legend option={b} />}
       </div>
     </div>
   );

@@ -19,7 +19,8 @@ export function ResultsPanel() {
   const { results, loading } = useNodeResults();
   const metrics = results.flatMap((r) => outputsOfKind(r, 'Metrics').map((m) => ({ r, m: m as unknown as Metrics })));
   const changes = results.flatMap((r) => outputsOfKind(r, 'Change').map((c) => ({ r, c: c as unknown as Change })));
-  const trees = results.filter((r) => Array.isArray(r.state.summary?.nodes));
+  const treeOf = (r: (typeof results)[number]) => (r.state.summary?.tree ?? r.state.summary?.nodes) as DecisionTreeNode[] | undefined;
+  const trees = results.filter((r) => Array.isArray(treeOf(r)));
   const seps = results.filter((r) => r.type === 'samples.separability' || r.state.files?.some((f) => f.endsWith('separability.json')));
   const layers = mapLayers(results);
   const tabs: [Tab, string, number][] = [
@@ -70,7 +71,7 @@ export function ResultsPanel() {
               <TreeView
                 key={r.nodeId}
                 title={r.label}
-                nodes={r.state.summary!.nodes as DecisionTreeNode[]}
+                nodes={treeOf(r)!}
                 features={(r.state.summary!.features as string[]) ?? (outputsOfKind(r, 'Model')[0]?.features as string[]) ?? []}
                 classes={(r.state.summary!.classes as string[]) ?? (outputsOfKind(r, 'Model')[0]?.classes as string[]) ?? []}
               />
@@ -93,7 +94,7 @@ export function ResultsPanel() {
                 <h4>
                   {r.label} <span className="muted">({r.state.status})</span>
                 </h4>
-                <pre>{JSON.stringify(r.state.summary ?? {}, (k, v) => (k === 'nodes' && Array.isArray(v) ? `[${v.length} tree nodes]` : v), 2)}</pre>
+                <pre>{JSON.stringify(r.state.summary ?? {}, (k, v) => ((k === 'nodes' || k === 'tree') && Array.isArray(v) ? `[${v.length} tree nodes]` : v), 2)}</pre>
               </div>
             ))}
           </div>

@@ -17,7 +17,7 @@ interface SeparabilityFile {
   jm: Record<string, Record<string, number>>;
 }
 
-function Histogram({ h, classes }: { h: FeatureHist; classes: string[] }) {
+function Histogram({ h }: { h: FeatureHist }) {
   const W = 240;
   const H = 90;
   const bins = h.edges.length - 1;
@@ -37,7 +37,6 @@ function Histogram({ h, classes }: { h: FeatureHist; classes: string[] }) {
           {Number(h.edges[h.edges.length - 1]).toPrecision(3)}
         </text>
       </svg>
-      <div className="sf-hist-legend">{classes.length ? '' : ''}</div>
     </div>
   );
 }
@@ -57,6 +56,7 @@ export function SeparabilityView({ result }: { result: NodeResult }) {
   return (
     <div className="sf-card" data-testid="separability-view">
       <h4>{result.label}: class separability</h4>
+      <div className="sf-sep-layout">
       {pairs.length > 0 && (
         <table className="sf-table" data-testid="jm-table">
           <thead>
@@ -84,6 +84,9 @@ export function SeparabilityView({ result }: { result: NodeResult }) {
           </tbody>
         </table>
       )}
+      {error && <div className="sf-field-error">Histograms unavailable: {error}</div>}
+      {!file && <div className="muted">No separability.json file in this result.</div>}
+      <div className="sf-hist-side">
       {classes.length > 0 && (
         <div className="sf-legend">
           {classes.map((c, k) => (
@@ -93,9 +96,9 @@ export function SeparabilityView({ result }: { result: NodeResult }) {
           ))}
         </div>
       )}
-      {error && <div className="sf-field-error">Histograms unavailable: {error}</div>}
-      {!file && <div className="muted">No separability.json file in this result.</div>}
-      <div className="sf-hist-grid">{data?.perFeature?.map((h) => <Histogram key={h.feature} h={h} classes={classes} />)}</div>
+      <div className="sf-hist-grid">{data?.perFeature?.map((h) => <Histogram key={h.feature} h={h} />)}</div>
+      </div>
+      </div>
     </div>
   );
 }

@@ -86,9 +86,9 @@ export function cloudWindow(win: Window, sceneHeight: number, plan: DatePlan): C
     let p = 1 + 11 * hash(x, y, plan.seed, 3) ** 2; // clear-sky background 1..12
     if (field && shifted) {
       const v = field[i];
-      const a = smoothstep(t, t + 0.07, v);
+      const a = smoothstep(t - 0.02, t + 0.07, v);
       alpha[i] = a;
-      shadow[i] = smoothstep(t, t + 0.07, shifted[i]) * (1 - a);
+      shadow[i] = smoothstep(t - 0.02, t + 0.07, shifted[i]) * (1 - a);
       p += 95 * smoothstep(t - 0.06, t + 0.05, v);
     }
     p += 6 * (hash(x, y, plan.seed, 4) - 0.5);

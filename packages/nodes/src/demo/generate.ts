@@ -13,7 +13,8 @@ import { writePolygonShapefile } from '../io/shapefileWrite.ts';
 import { cloudWindow, isNodata, planDates, type DatePlan } from './clouds.ts';
 import { drawLabels } from './labels.ts';
 import { CLASSES, COVER, createLandscape, truthClass, type Landscape } from './landscape.ts';
-import { hash } from './noise.ts';
+import { hash, hash32 } from './noise.ts';
+import { SharedTiles } from './tiles.ts';
 import { BANDS, CLOUD, dateFactors, pixelTraits, surfaceReflectance } from './spectra.ts';
 
 export interface DemoOptions {
@@ -56,37 +57,48 @@ export function demoDates(year: number, count: number, seed: number): DemoDate[]
   return out;
 }
 
-/** Reflectance bands of a window for one band: one Uint16Array per date. */
-function bandWindow(land: Landscape, grid: Grid, year: number, band: number, dates: DemoDate[], plans: DatePlan[], seed: number, win: Window): Uint16Array[] {
+interface SceneTile {
+  /** [band][date] reflectance DN */
+  bands: Uint16Array[][];
+  /** [date] cloud probability */
+  probability: Uint8Array[];
+}
+
+/** All bands and dates of one window: land cover, traits and clouds are computed once and shared. */
+function sceneTile(land: Landscape, grid: Grid, year: number, dates: DemoDate[], plans: DatePlan[], seed: number, win: Window): SceneTile {
   const cover = land.cover(win, year);
   const traits = pixelTraits(cover, win, seed);
   const n = cover.length;
-  return plans.map((plan, d) => {
+  const nb = BANDS.length;
+  const bands = BANDS.map(() => [] as Uint16Array[]);
+  const probability: Uint8Array[] = [];
+  plans.forEach((plan, d) => {
     const f = dateFactors(dates[d].dayOfYear, plan.seed);
     const cw = cloudWindow(win, grid.height, plan);
-    const out = new Uint16Array(n);
+    const out = BANDS.map(() => new Uint16Array(n));
     for (let i = 0; i < n; i++) {
       const x = win.x + (i % win.width);
       const y = win.y + Math.floor(i / win.width);
-      if (isNodata(x, y, grid.width, grid.height, plan)) continue;
-      let r = surfaceReflectance(cover[i], band, traits.mixFraction[i], traits.gain[i], f, hash(x, y, plan.seed, 20 + band));
-      r *= 1 - 0.6 * cw.shadow[i];
+      if (isNodata(x, y, grid.width, grid.height, plan)) {
+        cw.probability[i] = 0;
+        continue;
+      }
+      const shade = 1 - 0.6 * cw.shadow[i];
       const a = cw.alpha[i];
-      if (a > 0) r = (1 - a) * r + a * CLOUD[band] * (0.9 + 0.2 * hash(x, y, plan.seed, 5));
-      out[i] = Math.max(1, Math.min(65535, Math.round(r * 10000)));
+      const cloudTexture = a > 0 ? 0.9 + 0.2 * hash(x, y, plan.seed, 5) : 0;
+      let h = 0;
+      for (let b = 0; b < nb; b++) {
+        if (b % 3 === 0) h = hash32(x, y, plan.seed, 20 + b);
+        const noise = ((h >>> (10 * (b % 3))) & 1023) / 1024;
+        let r = surfaceReflectance(cover[i], b, traits.mixFraction[i], traits.gain[i], f, noise) * shade;
+        if (a > 0) r = (1 - a) * r + a * CLOUD[b] * cloudTexture;
+        out[b][i] = Math.max(1, Math.min(65535, Math.round(r * 10000)));
+      }
     }
-    return out;
+    for (let b = 0; b < nb; b++) bands[b].push(out[b]);
+    probability.push(cw.probability);
   });
-}
-
-function probabilityWindow(grid: Grid, plans: DatePlan[], win: Window): Uint8Array[] {
-  return plans.map((plan) => {
-    const p = cloudWindow(win, grid.height, plan).probability;
-    if (plan.nodataStrip > 0) {
-      for (let i = 0; i < p.length; i++) if (isNodata(win.x + (i % win.width), win.y + Math.floor(i / win.width), grid.width, grid.height, plan)) p[i] = 0;
-    }
-    return p;
-  });
+  return { bands, probability };
 }
 
 export interface TruthStats {
@@ -146,22 +158,20 @@ export async function generateDemoData(options: DemoOptions): Promise<{ files: s
     allDates[year] = dates.map((d) => d.iso);
     const plans = planDates(datesPerYear, seed * 10007 + year);
     const descriptions = dates.map((d) => d.description);
-    for (let b = 0; b < BANDS.length; b++) {
-      const path = join(outDir, `${prefix}_${year}_${BANDS[b]}.tif`);
-      await writeGeoTiff(path, {
-        grid, bandCount: datesPerYear, dataType: 'uint16', noData: 0, descriptions, compressionLevel: 1,
-        readWindow: (win) => bandWindow(land, grid, year, b, dates, plans, seed, win),
-      });
-      files.push(path);
-      step(`${year} ${BANDS[b]}`);
-    }
-    const probPath = join(outDir, `${prefix}_${year}_probability.tif`);
-    await writeGeoTiff(probPath, {
-      grid, bandCount: datesPerYear, dataType: 'uint8', noData: null, descriptions, compressionLevel: 1,
-      readWindow: (win) => probabilityWindow(grid, plans, win),
-    });
-    files.push(probPath);
-    step(`${year} probability`);
+    const shared = new SharedTiles(BANDS.length + 1, (win) => sceneTile(land, grid, year, dates, plans, seed, win));
+    const common = { grid, bandCount: datesPerYear, descriptions, compressionLevel: 1 };
+    const paths = [...BANDS.map((b) => join(outDir, `${prefix}_${year}_${b}.tif`)), join(outDir, `${prefix}_${year}_probability.tif`)];
+    await Promise.all([
+      ...BANDS.map((_, b) =>
+        writeGeoTiff(paths[b], { ...common, dataType: 'uint16', noData: 0, readWindow: async (win) => (await shared.get(win)).bands[b] }).then(() =>
+          step(`${year} ${BANDS[b]}`),
+        ),
+      ),
+      writeGeoTiff(paths[BANDS.length], { ...common, dataType: 'uint8', noData: null, readWindow: async (win) => (await shared.get(win)).probability }).then(() =>
+        step(`${year} probability`),
+      ),
+    ]);
+    files.push(...paths);
     const truthPath = join(outDir, `truth_${year}.tif`);
     await writeGeoTiff(truthPath, {
       grid, bandCount: 1, dataType: 'uint8', noData: 255, descriptions: [`truth ${year}: 0 water, 1 forest, 2 asgm`], compressionLevel: 1,

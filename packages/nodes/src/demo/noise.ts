@@ -91,3 +91,11 @@ export function coarseField(
   }
   return out;
 }
+
+/** 32-bit unsigned integer hash (same mixing as `hash`). */
+export function hash32(a: number, b: number, c = 0, d = 0): number {
+  let h = Math.imul(a | 0, 0x27d4eb2d) ^ Math.imul(b | 0, 0x165667b1) ^ Math.imul(c | 0, 0x9e3779b1) ^ Math.imul(d | 0, 0x85ebca77);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  h = Math.imul(h ^ (h >>> 12), 0x297a2d39);
+  return (h ^ (h >>> 15)) >>> 0;
+}

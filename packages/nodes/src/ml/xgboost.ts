@@ -97,11 +97,13 @@ export interface XgbParams {
   seed: number;
   /** 0 = all cores */
   threads: number;
+  /** 'hist' (XGBoost 2's default, fast), 'exact' (1.x default on small data), 'approx' */
+  treeMethod: 'auto' | 'hist' | 'exact' | 'approx';
 }
 
 export const DEFAULT_XGB_PARAMS: XgbParams = {
   nEstimators: 100, maxDepth: 6, learningRate: 0.3, subsample: 1, colsampleBytree: 1,
-  minChildWeight: 1, regLambda: 1, gamma: 0, seed: 0, threads: 0,
+  minChildWeight: 1, regLambda: 1, gamma: 0, seed: 0, threads: 1, treeMethod: 'auto',
 };
 
 /** A loaded or trained booster. Call `free()` when done. */
@@ -131,7 +133,7 @@ export class Booster {
         objective: 'multi:softprob', num_class: String(nClasses), max_depth: String(p.maxDepth), eta: String(p.learningRate),
         subsample: String(p.subsample), colsample_bytree: String(p.colsampleBytree), min_child_weight: String(p.minChildWeight),
         lambda: String(p.regLambda), gamma: String(p.gamma), seed: String(p.seed), nthread: String(p.threads),
-        tree_method: 'auto', eval_metric: 'mlogloss',
+        tree_method: p.treeMethod, eval_metric: 'mlogloss',
       };
       for (const [k, v] of Object.entries(settings)) booster.setParam(k, v);
       for (let it = 0; it < p.nEstimators; it++) {

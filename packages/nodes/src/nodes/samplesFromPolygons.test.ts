@@ -72,7 +72,8 @@ test('samples every labelled pixel of the L1C fixture (numpy-equivalent order), 
   assert.deepEqual(res.summary?.droppedPerClass, dropped);
   const ids = new Set(table.polygonId);
   assert.equal(res.summary?.polygonsUsed, ids.size); // (some tiny clipped polygons hold no pixel centre)
-  assert.equal(Number(res.summary?.polygonsUsed) + Number(res.summary?.polygonsWithoutPixels), 84);
+  const s = res.summary as Record<string, number>;
+  assert.equal(s.polygonsUsed + s.polygonsWithoutSamples + s.polygonsOutsideRaster, 84);
 });
 
 test('WGS 84 GeoJSON polygons are reprojected to the raster CRS', { skip }, async () => {

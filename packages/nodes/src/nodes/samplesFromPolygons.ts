@@ -125,7 +125,6 @@ export const samplesFromPolygons = defineNode({
             const fi = here[owner[p]];
             const cls = classOf[fi];
             const fid = polygons.features[fi].id;
-            pixelsPerPolygon.set(fid, (pixelsPerPolygon.get(fid) ?? 0) + 1);
             let ok = true;
             for (let k = 0; k < nf; k++) if (!Number.isFinite(block[p * nf + k])) ok = false;
             if (!ok) {
@@ -136,6 +135,7 @@ export const samplesFromPolygons = defineNode({
             y[r] = cls;
             id[r] = fid;
             rowsPerClass[cls]++;
+            pixelsPerPolygon.set(fid, (pixelsPerPolygon.get(fid) ?? 0) + 1);
             r++;
           }
           xs.push(X.subarray(0, r * nf));
@@ -175,7 +175,8 @@ export const samplesFromPolygons = defineNode({
         droppedPerClass: perClass(droppedPerClass),
         polygonsUsed: pixelsPerPolygon.size,
         polygonsOutsideRaster: shapes.length - inside.length,
-        polygonsWithoutPixels: inside.length - pixelsPerPolygon.size,
+        /** overlapping the raster but with no pixel centre inside, or only pixels with missing features */
+        polygonsWithoutSamples: inside.length - pixelsPerPolygon.size,
         features: nf,
       },
     };

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRaster, parseGdalDescriptions, rasterReadStats } from './read.ts';
 
@@ -9,6 +10,7 @@ const data = join(import.meta.dirname, '../../../../../../shared/data');
 const svn = join(data, 'eolearn-svn-l1c');
 const fl = join(data, 'worldcereal-flanders-31ues');
 const noData = !existsSync(svn) && 'no ../shared/data';
+const hasGdal = spawnSync('gdal_translate', ['--version']).status === 0;
 const hasPyGdal = spawnSync('/usr/bin/python3', ['-c', 'from osgeo import gdal']).status === 0;
 
 /** Independent read of a window with python3 osgeo.gdal: [band][row*w+col], NaN as null. */
@@ -73,4 +75,28 @@ test('parseGdalDescriptions handles escapes and missing samples', () => {
 
 test('openRaster: a missing file is an error naming it', async () => {
   await assert.rejects(openRaster('/nonexistent/x.tif'), /nonexistent\/x\.tif/);
+});
+
+test('openRaster: strips, LZW (generic path), band-interleaved and uncompressed layouts read the same values', { skip: noData || (!hasGdal && 'no gdal_translate') }, async () => {
+  const src = join(fl, 'S2_SR_flanders31ues_2018_B11.tif');
+  const dir = mkdtempSync(join(tmpdir(), 'sf-read-'));
+  try {
+    const ref = await openRaster(src);
+    const win = { x: 5, y: 3, width: 50, height: 41 };
+    const expected = await ref.readWindow(win);
+    const variants: [string, string[]][] = [
+      ['lzw.tif', ['-co', 'COMPRESS=LZW', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=16', '-co', 'BLOCKYSIZE=16']],
+      ['strips.tif', ['-co', 'COMPRESS=DEFLATE', '-co', 'PREDICTOR=2', '-co', 'BLOCKYSIZE=7']],
+      ['band.tif', ['-co', 'INTERLEAVE=BAND', '-co', 'COMPRESS=DEFLATE']],
+      ['raw.tif', ['-co', 'TILED=YES', '-co', 'BLOCKXSIZE=32', '-co', 'BLOCKYSIZE=32']],
+    ];
+    for (const [name, opts] of variants) {
+      execFileSync('gdal_translate', ['-q', ...opts, src, join(dir, name)]);
+      const f = await openRaster(join(dir, name));
+      assert.deepEqual(f.descriptions, ref.descriptions, name);
+      assert.deepEqual(await f.readWindow(win), expected, name);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

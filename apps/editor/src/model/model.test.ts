@@ -1,0 +1,118 @@
+// Headless tests of the editor's plain modules:  node --import tsx --test apps/editor/src/model/model.test.ts
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Graph, RunEvent } from '../api/types.ts';
+import { createsCycle, linkRefusal, paletteGroups } from './catalog.ts';
+import { cloneNodes, freshId, nodeKeys, parseGraphText, staleNodes } from './graphDoc.ts';
+import { applyEvent, initialRunState } from './runState.ts';
+import { checkValue, defaultParams, fieldsOf, unitOf } from './schema.ts';
+import { layoutTree, mapLayers } from './results.ts';
+
+const graph: Graph = {
+  schema: 'sentiflow/graph@1',
+  name: 'g',
+  nodes: [
+    { id: 'a', type: 's2.load', version: 1, params: { dir: 'demo' } },
+    { id: 'b', type: 's2.aggregate', version: 1, params: { reducers: ['mean'] } },
+    { id: 'm', type: 'model.xgboost', version: 1, params: { maxDepth: 6 } },
+    { id: 'c', type: 'model.classify', version: 1, params: {} },
+  ],
+  links: [
+    { from: { node: 'a', output: 'series' }, to: { node: 'b', input: 'series' } },
+    { from: { node: 'b', output: 'composite' }, to: { node: 'm', input: 'samples' } },
+    { from: { node: 'm', output: 'model' }, to: { node: 'c', input: 'model' } },
+    { from: { node: 'b', output: 'composite' }, to: { node: 'c', input: 'composite' } },
+  ],
+};
+
+test('staleness: a param change marks the node and its dependants, not upstream; labels/positions do not count', () => {
+  const keys = nodeKeys(graph);
+  const changed = structuredClone(graph);
+  changed.nodes[2].params.maxDepth = 4;
+  changed.nodes[0].label = 'renamed';
+  changed.nodes[0].position = { x: 5, y: 5 };
+  assert.deepEqual([...staleNodes(changed, keys, () => true)].sort(), ['c', 'm']);
+  assert.deepEqual([...staleNodes(graph, keys, () => true)], []);
+  // Param key order is irrelevant.
+  const reordered = structuredClone(graph);
+  reordered.nodes[1].params = { reducers: ['mean'] };
+  assert.equal(nodeKeys(reordered).b, keys.b);
+});
+
+test('links: type mismatch and cycles are refused with a reason', () => {
+  assert.match(linkRefusal({ node: 'a', socket: 'series', type: 'TimeSeries' }, { node: 'm', socket: 'samples', type: 'Samples' })!, /TimeSeries.*Samples.*differ/);
+  assert.equal(linkRefusal({ node: 'a', socket: 'x', type: 'Model' }, { node: 'b', socket: 'y', type: 'Model' }), null);
+  assert.equal(createsCycle([['a', 'b'], ['b', 'c']], 'c', 'a'), true);
+  assert.equal(createsCycle([['a', 'b'], ['b', 'c']], 'a', 'c'), false);
+});
+
+test('palette: grouped in workflow order and searchable', () => {
+  const e = (type: string, category: string, label: string) => ({ type, category, label, version: 1, description: `${label} node`, inputs: {}, outputs: {}, params: {}, pathParams: [] });
+  const groups = paletteGroups([e('model.x', 'Model', 'XGBoost'), e('s2.load', 'Input', 'Load'), e('foo', 'Custom', 'Foo')]);
+  assert.deepEqual(groups.map((g) => g.category), ['Input', 'Model', 'Custom']);
+  assert.deepEqual(paletteGroups([e('model.x', 'Model', 'XGBoost'), e('s2.load', 'Input', 'Load')], 'xgb').map((g) => g.entries[0].type), ['model.x']);
+});
+
+test('schema: controls, defaults, units and local checks from JSON Schema', () => {
+  const schema = {
+    type: 'object',
+    properties: {
+      threshold: { type: 'number', minimum: 0, maximum: 100, default: 20, description: 'Cloud probability threshold (%)' },
+      method: { type: 'string', enum: ['probability', 'scl'], default: 'probability' },
+      reducers: { type: 'array', items: { type: 'string', enum: ['mean', 'std'] }, default: ['mean'] },
+      expression: { type: 'string' },
+      dir: { type: 'string' },
+      indices: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, expression: { type: 'string' } } } },
+    },
+    required: ['dir'],
+  };
+  const fields = fieldsOf(schema, ['dir']);
+  assert.deepEqual(fields.map((f) => f.kind), ['number', 'select', 'multiselect', 'expression', 'path', 'list']);
+  assert.equal(fields[0].unit, '%');
+  assert.equal(unitOf('Area in km²'), 'km²');
+  assert.deepEqual(defaultParams(schema), { threshold: 20, method: 'probability', reducers: ['mean'] });
+  assert.equal(checkValue(fields[0], 120), 'must be ≤ 100');
+  assert.equal(checkValue(fields[0], 50), null);
+  assert.equal(checkValue(fields[4], undefined), 'required');
+});
+
+test('run state: events fold into per-node status; replayed events are ignored', () => {
+  const ev = (seq: number, e: Record<string, unknown>) => ({ runId: 'r', seq, time: '', ...e }) as RunEvent;
+  let s = initialRunState('r');
+  s = applyEvent(s, ev(0, { type: 'run.started', graphName: 'g', nodes: ['a', 'b'] }));
+  s = applyEvent(s, ev(1, { type: 'node.cached', nodeId: 'a' }));
+  s = applyEvent(s, ev(2, { type: 'node.started', nodeId: 'b' }));
+  s = applyEvent(s, ev(3, { type: 'node.progress', nodeId: 'b', done: 2, total: 4, unit: 'chunks', eta: 3 }));
+  assert.equal(s.nodes.a.status, 'cached');
+  assert.deepEqual(s.nodes.b.progress, { done: 2, total: 4, unit: 'chunks', eta: 3 });
+  assert.equal(applyEvent(s, ev(3, { type: 'node.failed', nodeId: 'b', message: 'x' })), s);
+  s = applyEvent(s, ev(4, { type: 'node.failed', nodeId: 'b', message: 'bad param' }));
+  s = applyEvent(s, ev(5, { type: 'run.finished', status: 'failed', duration: 10 }));
+  assert.equal(s.nodes.b.status, 'failed');
+  assert.equal(s.nodes.b.message, 'bad param');
+  assert.equal(s.status, 'failed');
+});
+
+test('graph files: parse errors are readable; paste clones with fresh ids and internal links', () => {
+  assert.throws(() => parseGraphText('{'), /Not valid JSON/);
+  assert.throws(() => parseGraphText('{"schema":"other"}'), /Not a Sentiflow graph/);
+  assert.equal(freshId('xgboost', ['xgboost', 'xgboost2']), 'xgboost3');
+  const copy = cloneNodes(graph.nodes.slice(0, 2), graph.links, graph.nodes.map((n) => n.id));
+  assert.deepEqual(copy.nodes.map((n) => n.id), ['a2', 'b2']);
+  assert.deepEqual(copy.links, [{ from: { node: 'a2', output: 'series' }, to: { node: 'b2', input: 'series' } }]);
+});
+
+test('results: map layers from socket values; tree layout puts leaves left to right', () => {
+  const layers = mapLayers([
+    { nodeId: 'cl', runId: 'r', type: 'model.classify', label: 'Classify', state: { status: 'done', outputs: { classMap: { kind: 'ClassMap', grid: { width: 20, height: 10 }, classes: ['water', 'asgm'] } } } },
+    { nodeId: 'ch', runId: 'r', type: 'change.diff', label: 'Change', state: { status: 'done', outputs: { change: { kind: 'Change', classes: ['water'] } } } },
+  ]);
+  assert.deepEqual(layers.map((l) => l.layer), ['classes', 'probability:water', 'probability:asgm', 'transitions', 'diff:water']);
+  assert.equal(layers[3].width, 20);
+  const lay = layoutTree([
+    { feature: 0, left: 1, right: 2 },
+    { feature: -1, left: -1, right: -1 },
+    { feature: -1, left: -1, right: -1 },
+  ]);
+  assert.deepEqual(lay.map((l) => [l.index, l.x, l.depth]), [[0, 0.5, 0], [1, 0, 1], [2, 1, 1]]);
+});

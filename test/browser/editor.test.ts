@@ -1,0 +1,192 @@
+/**
+ * End-to-end: the built editor against the real runner server on generated demo data, in headless Chromium.
+ *   node --import tsx --test test/browser/editor.test.ts
+ * Screenshots of the main views go to docs/screenshots/.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { generateDemoData } from '../../packages/nodes/src/demo/generate.ts';
+import { startServer } from '../../apps/runner/src/server/index.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const editorDir = join(repoRoot, 'apps/editor');
+const shots = join(repoRoot, 'docs/screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds apps/editor/dist when it is missing or older than the editor's sources. */
+function buildEditorIfMissing(): void {
+  const index = join(editorDir, 'dist/index.html');
+  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(editorDir, 'src'))) return;
+  const res = spawnSync('npx', ['vite', 'build'], { cwd: editorDir, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`vite build failed:\n${res.stdout}\n${res.stderr}`);
+}
+
+async function dragSocket(page: Page, from: string, to: string): Promise<void> {
+  const a = await page.getByTestId(from).boundingBox();
+  const b = await page.getByTestId(to).boundingBox();
+  assert.ok(a && b, `sockets ${from} and ${to} are on screen`);
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+async function download(page: Page): Promise<unknown> {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-button').click()]);
+  const path = await dl.path();
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+async function waitRunEnd(page: Page): Promise<string> {
+  const status = page.getByTestId('run-status');
+  await page.waitForFunction(() => {
+    const s = document.querySelector('[data-testid=run-status]')?.getAttribute('data-status');
+    return s === 'done' || s === 'failed' || s === 'cancelled';
+  }, undefined, { timeout: 240_000 });
+  return (await status.getAttribute('data-status')) ?? '';
+}
+
+test('editor: open example, run with live progress, results, refused link, stale + cache, save/reload', { skip: !existsSync(CHROMIUM) && `${CHROMIUM} is missing: browser test skipped`, timeout: 600_000 }, async (t) => {
+  buildEditorIfMissing();
+  const dataRoot = mkdtempSync(join(tmpdir(), 'sentiflow-editor-e2e-'));
+  await generateDemoData({ outDir: join(dataRoot, 'demo'), width: 200, height: 150, datesPerYear: 8 } as Parameters<typeof generateDemoData>[0]);
+  const server = await startServer({ port: 0, dataRoot, log: () => {} });
+  const profile = mkdtempSync(join(tmpdir(), 'sentiflow-chromium-'));
+  let ctx: BrowserContext | null = null;
+  t.after(async () => {
+    await ctx?.close();
+    await server.close();
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(dataRoot, { recursive: true, force: true });
+  });
+  mkdirSync(shots, { recursive: true });
+  ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.url);
+
+  // Palette from the catalogue, grouped by category, searchable.
+  await page.getByTestId('palette-item-s2.load').waitFor();
+  assert.ok(await page.getByTestId('palette-group-Model').isVisible());
+  await page.getByTestId('palette-search').fill('xgboost');
+  assert.equal(await page.getByTestId('palette-item-s2.load').count(), 0);
+  assert.ok(await page.getByTestId('palette-item-model.xgboost').isVisible());
+  await page.getByTestId('palette-search').fill('');
+
+  // Open the example graph from the examples menu.
+  await page.getByTestId('examples-button').click();
+  await page.getByTestId('example-asgm-change.json').click();
+  await page.getByTestId('node-change').waitFor();
+  assert.equal(await page.locator('.sf-node').count(), 25);
+  const links = await page.getByTestId('connection').count();
+  assert.ok(links >= 25, `links drawn (${links})`);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(shots, 'editor.png') });
+
+  // An incompatible link (TimeSeries → Samples input) is refused with a visible reason.
+  await dragSocket(page, 'socket-out-load19-series', 'socket-in-sep19-samples');
+  const toast = page.getByTestId('toast').filter({ hasText: 'socket types differ' });
+  await toast.waitFor({ timeout: 5000 });
+  assert.match((await toast.textContent()) ?? '', /TimeSeries.*Samples/);
+  assert.equal(await page.getByTestId('connection').count(), links);
+
+  // Parameter controls from JSON Schema.
+  await page.getByTestId('node-title-index19').click();
+  await page.getByTestId('inspector').locator('[data-node-id=index19]').or(page.locator('[data-testid=inspector][data-node-id=index19]')).first().waitFor();
+  await page.screenshot({ path: join(shots, 'inspector.png') });
+
+  // Run: progress shows live, then results.
+  await page.evaluate(() => {
+    const w = window as unknown as { sawProgress: boolean; sawRunning: boolean };
+    w.sawProgress = false;
+    w.sawRunning = false;
+    new MutationObserver(() => {
+      if (document.querySelector('[data-testid^=progress-]')) w.sawProgress = true;
+      if (document.querySelector('.sf-node[data-status=running]')) w.sawRunning = true;
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+  await page.getByTestId('run-button').click();
+  await page.waitForFunction(() => (window as unknown as { sawRunning: boolean }).sawRunning, undefined, { timeout: 60_000 });
+  await page.screenshot({ path: join(shots, 'running.png') });
+  assert.equal(await waitRunEnd(page), 'done');
+  assert.ok(await page.evaluate(() => (window as unknown as { sawProgress: boolean }).sawProgress), 'a progress bar was shown');
+  for (const id of ['load19', 'xgb19', 'classify22', 'change']) assert.equal(await page.getByTestId(`node-${id}`).getAttribute('data-status'), 'done', id);
+
+  // Results: map (deck.gl canvas + legend), metrics, change table, tree, separability.
+  await page.getByTestId('results-panel').waitFor();
+  await page.getByTestId('map-deck-a').locator('canvas').waitFor();
+  await page.getByTestId('map-legend').waitFor();
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: join(shots, 'map.png') });
+  await page.getByTestId('map-mode-swipe').click();
+  await page.getByTestId('map-deck-b').locator('canvas').waitFor();
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: join(shots, 'map-swipe.png') });
+  await page.getByTestId('results-tab-metrics').click();
+  const acc = await page.getByTestId('metric-accuracy').first().textContent();
+  assert.match(acc ?? '', /\d+(\.\d)? %/);
+  assert.ok(await page.getByTestId('confusion-matrix').first().isVisible());
+  await page.screenshot({ path: join(shots, 'metrics.png') });
+  await page.getByTestId('results-tab-change').click();
+  await page.getByTestId('change-table').waitFor();
+  assert.match((await page.getByTestId('change-row-asgm').textContent()) ?? '', /%/);
+  await page.screenshot({ path: join(shots, 'change.png') });
+  await page.getByTestId('results-tab-tree').click();
+  await page.getByTestId('tree-view').waitFor();
+  assert.ok((await page.getByTestId('tree-leaf').count()) >= 2);
+  await page.screenshot({ path: join(shots, 'tree.png') });
+  await page.getByTestId('results-tab-separability').click();
+  await page.getByTestId('separability-view').waitFor();
+  await page.getByTestId('histogram').first().waitFor({ timeout: 10_000 });
+  await page.screenshot({ path: join(shots, 'separability.png') });
+
+  // Change one model parameter: the model and its dependants go stale; upstream nodes do not.
+  await page.getByTestId('results-close').click();
+  await page.getByTestId('node-title-xgb19').click();
+  await page.locator('[data-testid=inspector][data-node-id=xgb19]').waitFor();
+  await page.getByTestId('param-maxDepth').fill('4');
+  await page.waitForFunction(() => document.querySelector('[data-testid=node-xgb19]')?.getAttribute('data-stale') === 'true');
+  assert.equal(await page.getByTestId('node-classify19').getAttribute('data-stale'), 'true');
+  assert.equal(await page.getByTestId('node-agg19').getAttribute('data-stale'), 'false');
+  assert.equal(await page.getByTestId('node-xgb22').getAttribute('data-stale'), 'false');
+  await page.screenshot({ path: join(shots, 'stale.png') });
+
+  // Rerun: upstream results come from the cache, the changed model is recomputed.
+  await page.getByTestId('run-button').click();
+  assert.equal(await waitRunEnd(page), 'done');
+  for (const id of ['load19', 'agg19', 'samples19', 'split19', 'xgb22']) assert.equal(await page.getByTestId(`node-${id}`).getAttribute('data-status'), 'cached', id);
+  assert.equal(await page.getByTestId('node-xgb19').getAttribute('data-status'), 'done');
+  assert.equal(await page.getByTestId('node-xgb19').getAttribute('data-stale'), 'false');
+
+  // Save, reload, open the saved file: same graph.
+  const saved = (await download(page)) as { nodes: { id: string; params: Record<string, unknown> }[] };
+  assert.equal(saved.nodes.find((n) => n.id === 'xgb19')?.params.maxDepth, 4);
+  const file = join(profile, 'saved-graph.json');
+  writeFileSync(file, JSON.stringify(saved));
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.getByTestId('palette-item-s2.load').waitFor();
+  await page.getByTestId('open-file-input').setInputFiles(file);
+  await page.getByTestId('node-change').waitFor();
+  const again = await download(page);
+  assert.deepEqual(again, saved);
+  assert.deepEqual(errors, [], 'no uncaught page errors');
+});
