@@ -100,7 +100,8 @@ test('sentiflow validate lists every problem of a malformed graph with node and 
   graph.nodes[3].params = { reducers: ['mean', 'mode'] };
   graph.nodes.push(node('export', 'raster.export', {}));
   graph.nodes.push(node('x', 'no.such.node', {}));
-  graph.links.push(link('load', 'series', 'export', 'composite'));
+  graph.nodes.push(node('export2', 'raster.export', { fileName: 'b.tif' }));
+  graph.links.push(link('load', 'series', 'export2', 'composite'));
   const res = sentiflow(['validate', writeGraph(work, graph), '--data-root', sharedData]);
   assert.equal(res.status, 1);
   const text = res.stdout + res.stderr;

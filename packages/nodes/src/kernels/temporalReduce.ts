@@ -31,7 +31,7 @@ export function sortedQuantile(v: Float64Array, n: number, q: number): number {
   return lerp(v[lo], v[hi], pos - lo);
 }
 
-export function temporalReduce(values: Float32Array, nDates: number, nPixels: number, reducers: readonly Reducer[]): Float32Array[] {
+export function temporalReduce(values: Float32Array | Float64Array, nDates: number, nPixels: number, reducers: readonly Reducer[]): Float32Array[] {
   if (values.length !== nDates * nPixels) throw new Error(`temporalReduce: ${values.length} values for ${nDates} dates x ${nPixels} pixels`);
   for (const r of reducers) {
     if (typeof r !== 'string' && !(r.quantile >= 0 && r.quantile <= 1)) throw new Error(`quantile ${r.quantile} is outside [0, 1]`);

@@ -92,7 +92,8 @@ export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpe
 
   // 3. One variable at a time: build its [date][pixel] stack, reduce, interleave into the output.
   const out = new Float32Array(nPix * nFeat);
-  const stack = new Float32Array(nDates * nPix);
+  // float64: indices of near-constant pixels have tiny std, and float32 per-date values would cost 1e-3 relative.
+  const stack = new Float64Array(nDates * nPix);
   const scratch: Record<string, Float64Array> = {};
   spec.variables.forEach((v, vi) => {
     const expr = plan.indices.get(v);
