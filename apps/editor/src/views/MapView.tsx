@@ -59,7 +59,7 @@ function RasterDeck(props: {
         opacity: props.opacity,
         textureParameters: { minFilter: 'nearest', magFilter: 'nearest' },
       }),
-    [option.key, size.width, size.height, props.opacity], // eslint-disable-line react-hooks/exhaustive-deps
+    [option.key, size.width, size.height, props.opacity], 
   );
   return (
     <div className="sf-deck" data-testid={props.testId} data-layer={option.layer} data-node={option.nodeId}>
