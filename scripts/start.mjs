@@ -2,7 +2,7 @@
 // `npm start`: install what is missing, generate the demo AOI if absent, run graphs/asgm-change.json on it,
 // then serve the editor on http://127.0.0.1:8787 (pass --no-serve to stop after the run).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +27,23 @@ function hasXgboost() {
   return probe.status === 0;
 }
 
+/** The figures a user came for, next to the demo scene's ground truth. */
+function printHeadline(runJson, truthJson) {
+  const report = JSON.parse(readFileSync(runJson, 'utf8'));
+  const truth = JSON.parse(readFileSync(truthJson, 'utf8'));
+  const change = report.nodes.change?.outputs?.change;
+  if (!change) return;
+  const [f, a] = [change.classes.indexOf('forest'), change.classes.indexOf('asgm')];
+  const pct = (v) => (v === null || v === undefined ? 'n/a' : `${v >= 0 ? '+' : ''}${v.toFixed(1)} %`);
+  console.log('\n── ASGM change 2019 → 2022 (demo AOI) ──');
+  console.log(`  forest → ASGM: ${change.transitionKm2[f][a].toFixed(3)} km²   (ground truth ${truth.forestToAsgmKm2.toFixed(3)} km²)`);
+  console.log(`  ASGM area:     ${pct(change.changePercent.asgm)}   (ground truth ${pct(truth.asgmChangePercent)})`);
+  for (const [id, node] of Object.entries(report.nodes)) {
+    const m = node.outputs?.metrics;
+    if (m) console.log(`  ${id.padEnd(12)} validation accuracy ${m.accuracy.toFixed(4)}, kappa ${m.kappa.toFixed(4)}`);
+  }
+}
+
 if (!existsSync(join(root, 'node_modules/tsx')) || !existsSync(join(root, 'node_modules/vite'))) {
   sh('installing npm packages', 'npm', ['install', '--no-audit', '--no-fund']);
 }
@@ -48,7 +65,8 @@ sh('running graphs/asgm-change.json on the demo AOI', process.execPath, [
   ...cli, 'run', join(root, 'graphs/asgm-change.json'),
   '--data-root', dataRoot, '--out', join(root, 'out/asgm-change'), '--cache-dir', join(root, '.sentiflow-cache'),
 ]);
-console.log(`\nResults: ${join(root, 'out/asgm-change')} (run.json, GeoTIFFs per node); ground truth: ${join(dataRoot, 'demo/truth.json')}`);
+printHeadline(join(root, 'out/asgm-change/run.json'), join(dataRoot, 'demo/truth.json'));
+console.log(`Results: ${join(root, 'out/asgm-change')} (run.json, GeoTIFFs per node)`);
 if (serve) {
   sh('serving the editor (Ctrl-C to stop)', process.execPath, [...cli, 'serve', '--data-root', dataRoot]);
 }

@@ -4,6 +4,7 @@
  */
 import { aggregateWindowTask } from './raster/aggregateTask.ts';
 import { classifyWindowTask } from './ml/classifyTask.ts';
+import { trainXgboostTask } from './ml/trainTask.ts';
 
 export interface TaskResult<T = unknown> {
   result: T;
@@ -13,4 +14,5 @@ export interface TaskResult<T = unknown> {
 export const chunkTasks: Record<string, (payload: never) => Promise<TaskResult>> = {
   aggregateWindow: aggregateWindowTask,
   classifyWindow: classifyWindowTask,
+  trainXgboost: trainXgboostTask,
 };
