@@ -1,7 +1,8 @@
 /** Right panel: the selected node's label, description, parameters (from its JSON Schema) and problems. */
 import { useApp } from '../hooks.ts';
 import { fieldsOf } from '../model/schema.ts';
-import { getEditor, setParams, startRun } from '../controller.ts';
+import { currentGraph, getEditor, setParams, startRun } from '../controller.ts';
+import { fieldContextFor } from '../model/expressions.ts';
 import { appStore } from '../model/appState.ts';
 import { ParamField } from './ParamField.tsx';
 
@@ -9,6 +10,7 @@ export function Inspector() {
   const id = useApp((s) => s.selectedNodeId);
   useApp((s) => s.revision); // re-render when params change (undo/redo included)
   const problems = useApp((s) => s.problems);
+  const catalog = useApp((s) => s.catalog);
   const node = id ? getEditor()?.getNode(id) : undefined;
   if (!id || !node) {
     return (
@@ -23,6 +25,8 @@ export function Inspector() {
   const entry = node.entry;
   const fields = entry ? fieldsOf(entry.params, entry.pathParams) : [];
   const nodeProblems = problems.filter((p) => p.nodeId === id);
+  // Re-derived on every render: the Inspector re-renders on each graph revision (links and params).
+  const context = fieldContextFor(currentGraph(), id, catalog);
   return (
     <aside className="sf-inspector" data-testid="inspector" data-node-id={id}>
       <div className="sf-inspector-head">
@@ -56,6 +60,7 @@ export function Inspector() {
             key={`${id}:${f.name}`}
             field={f}
             value={node.params[f.name]}
+            context={context}
             problem={nodeProblems.find((p) => p.param === f.name || p.param?.startsWith(`${f.name}.`))?.message}
             onChange={(v) => {
               const next = { ...node.params };

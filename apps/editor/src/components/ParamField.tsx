@@ -1,6 +1,7 @@
 /** One parameter control, chosen by model/schema.ts from the node's JSON Schema. */
 import { useEffect, useState } from 'react';
 import { checkValue, fieldsOf, type Field } from '../model/schema.ts';
+import { identifierError, type FieldContext } from '../model/expressions.ts';
 import { ExpressionField } from './ExpressionField.tsx';
 import { FilePicker } from './FilePicker.tsx';
 
@@ -10,6 +11,8 @@ interface Props {
   problem?: string;
   onChange(value: unknown): void;
   testPrefix?: string;
+  /** Node-specific checks (expression names, identifier fields), passed down into lists and objects. */
+  context?: FieldContext;
 }
 
 function NumberInput({ field, value, onChange, testId }: { field: Field; value: unknown; onChange(v: unknown): void; testId: string }) {
@@ -75,7 +78,7 @@ function JsonInput({ value, onChange, testId }: { value: unknown; onChange(v: un
   );
 }
 
-function ListInput({ field, value, onChange, testId }: { field: Field; value: unknown; onChange(v: unknown): void; testId: string }) {
+function ListInput({ field, value, onChange, testId, context }: { field: Field; value: unknown; onChange(v: unknown): void; testId: string; context?: FieldContext }) {
   const items = Array.isArray(value) ? (value as Record<string, unknown>[]) : Array.isArray(field.defaultValue) ? (field.defaultValue as Record<string, unknown>[]) : [];
   const itemFields = fieldsOf(field.schema.items ?? {});
   return (
@@ -88,6 +91,7 @@ function ListInput({ field, value, onChange, testId }: { field: Field; value: un
               field={f}
               value={item[f.name]}
               testPrefix={`${testId}-${i}`}
+              context={context}
               onChange={(v) => onChange(items.map((it, j) => (j === i ? { ...it, [f.name]: v } : it)))}
             />
           ))}
@@ -126,9 +130,10 @@ function PathInput({ value, onChange, testId }: { value: unknown; onChange(v: un
   );
 }
 
-export function ParamField({ field, value, problem, onChange, testPrefix = 'param' }: Props) {
+export function ParamField({ field, value, problem, onChange, testPrefix = 'param', context }: Props) {
   const testId = `${testPrefix}-${field.name}`;
-  const local = checkValue(field, value);
+  const isIdentifier = field.kind === 'text' && context?.identifierFields?.includes(field.name);
+  const local = isIdentifier ? identifierError(typeof value === 'string' ? value : '', context?.expressionNames) : checkValue(field, value);
   const shown = value ?? field.defaultValue;
   let control: React.ReactNode;
   switch (field.kind) {
@@ -174,20 +179,20 @@ export function ParamField({ field, value, problem, onChange, testPrefix = 'para
       break;
     }
     case 'expression':
-      control = <ExpressionField value={typeof shown === 'string' ? shown : ''} onChange={onChange} testId={testId} />;
+      control = <ExpressionField value={typeof shown === 'string' ? shown : ''} onChange={onChange} testId={testId} names={context?.expressionNames} />;
       break;
     case 'path':
       control = <PathInput value={shown} onChange={onChange} testId={testId} />;
       break;
     case 'list':
-      control = <ListInput field={field} value={value} onChange={onChange} testId={testId} />;
+      control = <ListInput field={field} value={value} onChange={onChange} testId={testId} context={context} />;
       break;
     case 'object': {
       const obj = (shown ?? {}) as Record<string, unknown>;
       control = (
         <div className="sf-object">
           {fieldsOf(field.schema).map((f) => (
-            <ParamField key={f.name} field={f} value={obj[f.name]} testPrefix={testId} onChange={(v) => onChange({ ...obj, [f.name]: v })} />
+            <ParamField key={f.name} field={f} value={obj[f.name]} testPrefix={testId} context={context} onChange={(v) => onChange({ ...obj, [f.name]: v })} />
           ))}
         </div>
       );
@@ -213,7 +218,11 @@ export function ParamField({ field, value, problem, onChange, testPrefix = 'para
       </label>
       {control}
       {field.description && <div className="sf-help">{field.description}</div>}
-      {(problem || local) && <div className="sf-field-error">{problem ?? local}</div>}
+      {(problem || local) && (
+        <div className="sf-field-error" data-testid={`${testId}-error`}>
+          {problem ?? local}
+        </div>
+      )}
     </div>
   );
 }

@@ -1,14 +1,38 @@
 /** Transition matrix in km², per-class areas before/after and % change of a change.diff result. */
 import type { Change } from '../../../../packages/nodes/src/values.ts';
+import { changeHeadline, displayClass, formatKm2, formatPercent } from '../model/change.ts';
 
 const km2 = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(v < 10 ? 3 : 2) : '—');
 
 export function ChangeTable({ change, title }: { change: Partial<Change>; title: string }) {
   const classes = change.classes ?? Object.keys(change.areaBeforeKm2 ?? {});
   const t = change.transitionKm2 ?? [];
+  const head = changeHeadline(change);
   return (
     <div className="sf-card" data-testid="change-table">
       <h4>{title}</h4>
+      {head && (
+        <div className="sf-headline" data-testid="change-headline" data-focus={head.focus ? 'forest-asgm' : 'largest'}>
+          <div className="sf-headline-item">
+            <span className="sf-headline-label">
+              {displayClass(head.from)} → {displayClass(head.to)}
+              {!head.focus && <span className="muted"> (largest transition)</span>}
+            </span>
+            <span className="sf-headline-value" data-testid="change-headline-km2">
+              {formatKm2(head.km2)} km²
+            </span>
+          </div>
+          <div className="sf-headline-item">
+            <span className="sf-headline-label">{displayClass(head.areaClass)} area</span>
+            <span
+              className={`sf-headline-value ${head.percent === null || head.percent > 0 ? 'pos' : head.percent < 0 ? 'neg' : ''}`}
+              data-testid="change-headline-percent"
+            >
+              {formatPercent(head.percent)}
+            </span>
+          </div>
+        </div>
+      )}
       <table className="sf-table">
         <thead>
           <tr>

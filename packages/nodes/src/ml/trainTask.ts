@@ -2,7 +2,6 @@
  * Worker task: trains XGBoost on a samples file and saves the model. Training is synchronous native code
  * (XGBoosterUpdateOneIter in a loop), so it runs on a pool worker and never blocks the runner's event loop.
  */
-import { rmSync } from 'node:fs';
 import { NodeError } from '../define.ts';
 import { readSamples } from '../io/samplesStore.ts';
 import type { TaskResult } from '../tasks.ts';
@@ -50,9 +49,6 @@ export async function trainXgboostTask(payload: TrainXgboostPayload): Promise<Ta
     // Saved last: the model file appears (by rename) only once everything else succeeded.
     booster.save(payload.modelPath);
     return { result: { rounds, classes: t.classes, features: t.features, rows, trainingAccuracy, trainSeconds, gain, totalGain } };
-  } catch (e) {
-    rmSync(payload.modelPath, { force: true });
-    throw e;
   } finally {
     booster.free();
   }

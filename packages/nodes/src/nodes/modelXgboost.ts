@@ -1,10 +1,10 @@
 /** model.xgboost: trains XGBoost (multi:softprob) with the system libxgboost; the model is XGBoost JSON. */
 import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { z } from 'zod';
-import { defineNode, NodeError } from '../define.ts';
-import { readSamples } from '../io/samplesStore.ts';
-import { Booster } from '../ml/xgboost.ts';
-import { accuracyOf, countByClass, requireRows, round } from '../ml/nodeHelpers.ts';
+import { defineNode } from '../define.ts';
+import type { TrainXgboostPayload, TrainXgboostResult } from '../ml/trainTask.ts';
+import { round } from '../ml/nodeHelpers.ts';
 
 const params = z.object({
   nEstimators: z.number().int().min(1).max(5000).default(100).describe('Boosting rounds (n_estimators); each round adds one tree per class.'),
@@ -37,45 +37,38 @@ export const modelXgboost = defineNode({
   outputs: { model: { type: 'Model', label: 'Model' } },
   params,
   async run(ctx, inputs, p) {
-    const t = await readSamples(inputs.train);
-    requireRows(t, 'training');
-    const rows = t.y.length, nf = t.features.length, nc = t.classes.length;
-    if (nc < 2) throw new NodeError(`XGBoost needs at least 2 classes; the samples have ${nc} (${t.classes.join(', ')}).`);
-    const counts = countByClass(t.y, t.classes);
-    const empty = t.classes.filter((c) => counts[c] === 0);
-    if (empty.length) throw new NodeError(`Empty class in the training samples: ${empty.join(', ')}. Every class needs training rows.`, { code: 'empty-class' });
-    const t0 = performance.now();
-    const booster = Booster.train(t.X, rows, nf, t.y, nc, p, (done, total) => {
-      ctx.signal.throwIfAborted();
-      ctx.progress(done, total, 'rounds');
-    });
+    const file = join(ctx.workDir, 'model.json');
+    ctx.progress(0, 1, 'model');
+    // Training is synchronous native code: it runs on a pool worker so the event loop stays free for other
+    // branches. The task validates the samples (NodeErrors keep their message and details through the pool).
+    const payload: TrainXgboostPayload = { samplesFile: inputs.train.file, params: p, modelPath: file };
+    let r: TrainXgboostResult;
     try {
-      const seconds = (performance.now() - t0) / 1000;
-      const file = join(ctx.workDir, 'model.json');
-      booster.save(file);
-      const gain = booster.featureScore(nf, 'gain');
-      const totalGain = booster.featureScore(nf, 'total_gain');
-      const sum = gain.reduce((a, b) => a + b, 0) || 1;
-      const accuracy = accuracyOf(booster.predictProba(t.X, rows, nf), t.y, nc);
-      return {
-        outputs: { model: { kind: 'Model', algorithm: 'xgboost', features: t.features, classes: t.classes, file } },
-        files: [file],
-        summary: {
-          rounds: booster.rounds(),
-          trees: booster.rounds() * nc,
-          classes: t.classes,
-          features: nf,
-          trainingRows: rows,
-          trainingAccuracy: round(accuracy),
-          trainSeconds: round(seconds, 3),
-          // Average gain per split normalised to 1, as xgboost's sklearn feature_importances_; plus total gain.
-          importance: t.features
-            .map((f, i) => ({ feature: f, gain: round(gain[i] / sum), totalGain: round(totalGain[i], 2) }))
-            .sort((a, b) => b.gain - a.gain),
-        },
-      };
-    } finally {
-      booster.free();
+      r = await ctx.pool.run<TrainXgboostResult>('trainXgboost', payload, ctx.signal);
+    } catch (e) {
+      // A cancelled task's worker is terminated; never leave a model behind (the engine also drops the work dir).
+      await rm(file, { force: true }).catch(() => undefined);
+      throw e;
     }
+    ctx.progress(1, 1, 'model');
+    const nc = r.classes.length, nf = r.features.length;
+    const sum = r.gain.reduce((a, b) => a + b, 0) || 1;
+    return {
+      outputs: { model: { kind: 'Model', algorithm: 'xgboost', features: r.features, classes: r.classes, file } },
+      files: [file],
+      summary: {
+        rounds: r.rounds,
+        trees: r.rounds * nc,
+        classes: r.classes,
+        features: nf,
+        trainingRows: r.rows,
+        trainingAccuracy: round(r.trainingAccuracy),
+        trainSeconds: round(r.trainSeconds, 3),
+        // Average gain per split normalised to 1, as xgboost's sklearn feature_importances_; plus total gain.
+        importance: r.features
+          .map((f, i) => ({ feature: f, gain: round(r.gain[i] / sum), totalGain: round(r.totalGain[i], 2) }))
+          .sort((a, b) => b.gain - a.gain),
+      },
+    };
   },
 });

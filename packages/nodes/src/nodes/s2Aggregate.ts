@@ -20,7 +20,7 @@ const params = z.object({
     .array(z.number().gt(0).lt(1))
     .default([])
     .describe('Extra quantiles in (0, 1), linear interpolation (numpy default); 0.1 gives feature <VAR>_q10.'),
-  chunkSize: z.number().int().min(64).max(2048).default(512).describe('Window size in pixels processed per task; smaller uses less memory per worker.'),
+  chunkSize: z.number().int().min(64).max(2048).default(256).describe('Window size in pixels processed per task (256 = one GeoTIFF tile). Memory per worker grows with chunkSize² × dates × bands: 256 px, 72 dates, 10 bands ≈ 100 MB; 512 px ≈ 400 MB.'),
 });
 
 export const s2Aggregate = defineNode({
