@@ -54,12 +54,16 @@ async function download(page: Page): Promise<unknown> {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
 
-async function waitRunEnd(page: Page): Promise<string> {
+const currentRunId = (page: Page) => page.getByTestId('run-status').getAttribute('data-run-id');
+
+/** Waits for the end of a run other than `previousRunId` (the run started by the last click). */
+async function waitRunEnd(page: Page, previousRunId: string | null): Promise<string> {
   const status = page.getByTestId('run-status');
-  await page.waitForFunction(() => {
-    const s = document.querySelector('[data-testid=run-status]')?.getAttribute('data-status');
-    return s === 'done' || s === 'failed' || s === 'cancelled';
-  }, undefined, { timeout: 240_000 });
+  await page.waitForFunction((prev) => {
+    const el = document.querySelector('[data-testid=run-status]');
+    const s = el?.getAttribute('data-status');
+    return el?.getAttribute('data-run-id') !== prev && (s === 'done' || s === 'failed' || s === 'cancelled');
+  }, previousRunId, { timeout: 240_000 });
   return (await status.getAttribute('data-status')) ?? '';
 }
 
@@ -113,6 +117,49 @@ test('editor: open example, run with live progress, results, refused link, stale
   await page.getByTestId('inspector').locator('[data-node-id=index19]').or(page.locator('[data-testid=inspector][data-node-id=index19]')).first().waitFor();
   await page.screenshot({ path: join(shots, 'inspector.png') });
 
+  // Custom index expressions are checked while typing, against the bands of the upstream load19 (via mask19).
+  await page.getByTestId('param-custom-add').click();
+  const exprInput = page.getByTestId('param-custom-0-expression');
+  const exprStatus = page.getByTestId('param-custom-0-expression-status');
+  await page.getByTestId('param-custom-0-name').fill('NDRE');
+  await exprInput.pressSequentially('(B8 - B99) / (B8 + B5)');
+  assert.equal(await exprStatus.getAttribute('data-valid'), 'false');
+  assert.equal(await exprStatus.getAttribute('class'), 'sf-field-error');
+  assert.match((await exprStatus.textContent()) ?? '', /^column 7: unknown band B99 \(available: B2, B3, B4, B5, B6, B7, B8, B8A, B11, B12\)$/);
+  await exprInput.fill('');
+  await exprInput.pressSequentially('(B8 - B5');
+  assert.match((await exprStatus.textContent()) ?? '', /^column 9: unexpected end of expression \(expected '\)'\)$/);
+  await exprInput.pressSequentially(') / (B8 + B5)');
+  assert.equal(await exprStatus.getAttribute('data-valid'), 'true');
+  await page.getByTestId('param-custom-0-name').fill('1NDRE');
+  assert.match((await page.getByTestId('param-custom-0-name-error').textContent()) ?? '', /must start with a letter/);
+  await page.getByTestId('param-custom-0-name').fill('NDRE');
+  assert.equal(await page.getByTestId('param-custom-0-name-error').count(), 0);
+  await page.getByTestId('param-custom-0-remove').click();
+  assert.equal(await exprInput.count(), 0);
+
+  // A wrong prefix on load19: the runner's validation problem (empty prefix) and the run failure (no such files)
+  // are shown on the node; undo restores the prefix.
+  await page.getByTestId('node-title-load19').click();
+  await page.locator('[data-testid=inspector][data-node-id=load19]').waitFor();
+  const prefix = page.getByTestId('param-prefix');
+  const originalPrefix = await prefix.inputValue();
+  await prefix.fill('');
+  await page.getByTestId('problems-load19').filter({ hasText: 'prefix' }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.getByTestId('status-load19').getAttribute('data-status'), 'invalid');
+  await prefix.fill('NOPE');
+  await page.getByTestId('problems-load19').waitFor({ state: 'detached', timeout: 10_000 });
+  await page.getByTestId('run-up-to').click();
+  await page.getByTestId('error-load19').waitFor({ timeout: 60_000 });
+  assert.equal(await page.getByTestId('node-load19').getAttribute('data-status'), 'failed');
+  assert.match((await page.getByTestId('error-load19').textContent()) ?? '', /Missing file .*NOPE_2019_/);
+  await page.getByTestId('undo-button').click();
+  await page.getByTestId('undo-button').click();
+  await page.waitForFunction((v) => (document.querySelector('[data-testid=param-prefix]') as HTMLInputElement | null)?.value === v, originalPrefix);
+  assert.equal(await page.getByTestId('problems-load19').count(), 0);
+  // Let the error toasts expire so they do not cover the screenshots below.
+  await page.waitForFunction(() => !document.querySelector('[data-testid=toast]'), undefined, { timeout: 15_000 });
+
   // Run: progress shows live, then results.
   await page.evaluate(() => {
     const w = window as unknown as { sawProgress: boolean; sawRunning: boolean };
@@ -123,10 +170,11 @@ test('editor: open example, run with live progress, results, refused link, stale
       if (document.querySelector('.sf-node[data-status=running]')) w.sawRunning = true;
     }).observe(document.body, { subtree: true, childList: true, attributes: true });
   });
+  const failedRunId = await currentRunId(page);
   await page.getByTestId('run-button').click();
   await page.waitForFunction(() => (window as unknown as { sawRunning: boolean }).sawRunning, undefined, { timeout: 60_000 });
   await page.screenshot({ path: join(shots, 'running.png') });
-  assert.equal(await waitRunEnd(page), 'done');
+  assert.equal(await waitRunEnd(page, failedRunId), 'done');
   assert.ok(await page.evaluate(() => (window as unknown as { sawProgress: boolean }).sawProgress), 'a progress bar was shown');
   for (const id of ['load19', 'xgb19', 'classify22', 'change']) assert.equal(await page.getByTestId(`node-${id}`).getAttribute('data-status'), 'done', id);
 
@@ -148,6 +196,12 @@ test('editor: open example, run with live progress, results, refused link, stale
   await page.getByTestId('results-tab-change').click();
   await page.getByTestId('change-table').waitFor();
   assert.match((await page.getByTestId('change-row-asgm').textContent()) ?? '', /%/);
+  const headline = page.getByTestId('change-headline');
+  await headline.waitFor();
+  assert.equal(await headline.getAttribute('data-focus'), 'forest-asgm');
+  assert.match((await headline.textContent()) ?? '', /Forest → ASGM/);
+  assert.match((await page.getByTestId('change-headline-km2').textContent()) ?? '', /^\d+(\.\d+)? km²$/);
+  assert.match((await page.getByTestId('change-headline-percent').textContent()) ?? '', /^([+−±]\d+(\.\d)? %|new \(no area before\))$/);
   await page.screenshot({ path: join(shots, 'change.png') });
   await page.getByTestId('results-tab-tree').click();
   await page.getByTestId('tree-view').waitFor();
@@ -170,8 +224,9 @@ test('editor: open example, run with live progress, results, refused link, stale
   await page.screenshot({ path: join(shots, 'stale.png') });
 
   // Rerun: upstream results come from the cache, the changed model is recomputed.
+  const firstRunId = await currentRunId(page);
   await page.getByTestId('run-button').click();
-  assert.equal(await waitRunEnd(page), 'done');
+  assert.equal(await waitRunEnd(page, firstRunId), 'done');
   for (const id of ['load19', 'agg19', 'samples19', 'split19', 'xgb22']) assert.equal(await page.getByTestId(`node-${id}`).getAttribute('data-status'), 'cached', id);
   assert.equal(await page.getByTestId('node-xgb19').getAttribute('data-status'), 'done');
   assert.equal(await page.getByTestId('node-xgb19').getAttribute('data-stale'), 'false');

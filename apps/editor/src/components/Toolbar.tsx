@@ -57,7 +57,7 @@ function RunStatus() {
           ? 'Run failed'
           : 'Cancelled';
   return (
-    <span className={`sf-run-status sf-run-${run.status}`} data-testid="run-status" data-status={run.status}>
+    <span className={`sf-run-status sf-run-${run.status}`} data-testid="run-status" data-status={run.status} data-run-id={run.runId}>
       {text}
     </span>
   );

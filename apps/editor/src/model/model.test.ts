@@ -7,6 +7,9 @@ import { cloneNodes, freshId, nodeKeys, parseGraphText, staleNodes } from './gra
 import { applyEvent, initialRunState } from './runState.ts';
 import { checkValue, defaultParams, fieldsOf, unitOf } from './schema.ts';
 import { layoutTree, mapLayers } from './results.ts';
+import { DEFAULT_S2_BANDS, fieldContextFor, formatExpressionError, identifierError, upstreamBands } from './expressions.ts';
+import { changeHeadline, formatPercent } from './change.ts';
+import { checkExpression } from '../../../../packages/nodes/src/kernels/expression.ts';
 
 const graph: Graph = {
   schema: 'sentiflow/graph@1',
@@ -115,4 +118,49 @@ test('results: map layers from socket values; tree layout puts leaves left to ri
     { feature: -1, left: -1, right: -1 },
   ]);
   assert.deepEqual(lay.map((l) => [l.index, l.x, l.depth]), [[0, 0.5, 0], [1, 0, 1], [2, 1, 1]]);
+});
+
+test('expressions: bands come from the upstream s2.load; errors name the band and the column', () => {
+  const g: Graph = {
+    schema: 'sentiflow/graph@1',
+    name: 'g',
+    nodes: [
+      { id: 'load', type: 's2.load', version: 1, params: { dir: 'demo', bands: ['B4', 'B8'] } },
+      { id: 'mask', type: 's2.cloudMask', version: 1, params: {} },
+      { id: 'idx', type: 's2.index', version: 1, params: {} },
+      { id: 'lone', type: 's2.index', version: 1, params: {} },
+    ],
+    links: [
+      { from: { node: 'load', output: 'series' }, to: { node: 'mask', input: 'series' } },
+      { from: { node: 'mask', output: 'series' }, to: { node: 'idx', input: 'series' } },
+    ],
+  };
+  assert.deepEqual(upstreamBands(g, 'idx'), ['B4', 'B8']);
+  assert.equal(upstreamBands(g, 'lone'), undefined);
+  const noBands = structuredClone(g);
+  noBands.nodes[0].params = { dir: 'demo' };
+  assert.deepEqual(upstreamBands(noBands, 'idx'), DEFAULT_S2_BANDS);
+  const entry = { type: 's2.load', version: 1, category: 'Input', label: 'L', description: '', inputs: {}, outputs: {}, pathParams: [], params: { type: 'object', properties: { bands: { type: 'array', default: ['B2', 'B8'] } } } };
+  assert.deepEqual(upstreamBands(noBands, 'idx', [entry]), ['B2', 'B8']);
+  assert.deepEqual(fieldContextFor(g, 'idx'), { expressionNames: ['B4', 'B8'], identifierFields: ['name'] });
+  assert.equal(fieldContextFor(g, 'load'), undefined);
+
+  const unknown = checkExpression('(B8 - B99) / 2', ['B4', 'B8'])!;
+  assert.equal(formatExpressionError(unknown), 'column 7: unknown band B99 (available: B4, B8)');
+  assert.equal(formatExpressionError(checkExpression('B8 -', ['B8'])!), 'column 5: unexpected end of expression (expected a number, a band name or ()');
+  assert.equal(checkExpression('(B8 - B4) / (B8 + B4)', ['B4', 'B8']), null);
+  assert.equal(identifierError('NDRE'), null);
+  assert.match(identifierError('1x')!, /column 1: must start with a letter/);
+  assert.match(identifierError('ND-RE')!, /column 3/);
+  assert.match(identifierError('B8', ['B8'])!, /band name/);
+});
+
+test('change headline: forest → ASGM when present, else the largest off-diagonal transition', () => {
+  const change = { classes: ['water', 'forest', 'asgm'], transitionKm2: [[5, 0.1, 0.2], [0.3, 40, 2.5], [0, 0.4, 3]], changePercent: { water: 1, forest: -5, asgm: 42.5 } };
+  assert.deepEqual(changeHeadline(change), { focus: true, from: 'forest', to: 'asgm', km2: 2.5, areaClass: 'asgm', percent: 42.5 });
+  const other = { classes: ['a', 'b'], transitionKm2: [[1, 0.5], [0.7, 2]], changePercent: { a: 3, b: null } };
+  assert.deepEqual(changeHeadline(other), { focus: false, from: 'b', to: 'a', km2: 0.7, areaClass: 'a', percent: 3 });
+  assert.equal(changeHeadline({ classes: [], transitionKm2: [] }), null);
+  assert.equal(formatPercent(42.5), '+42.5 %');
+  assert.equal(formatPercent(null), 'new (no area before)');
 });

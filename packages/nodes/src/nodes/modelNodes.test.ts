@@ -23,14 +23,16 @@ try { xgboostVersion(); } catch { hasXgb = false; }
 const hasGdal = spawnSync('/usr/bin/python3', ['-c', 'from osgeo import gdal']).status === 0;
 const root = mkdtempSync(join(tmpdir(), 'mlnodes-'));
 let n = 0;
-function ctx(): NodeContext {
+function ctx(overrides: Partial<NodeContext> = {}): NodeContext {
   const workDir = mkdtempSync(join(root, `n${n++}-`));
   return {
     nodeId: `n${n}`, dataRoot: root, workDir, signal: new AbortController().signal,
     pool: { size: 2, run: async (task: string, payload: unknown) => (await chunkTasks[task](payload as never)).result as never },
     progress() {}, resolvePath: (p) => join(root, p),
+    ...overrides,
   };
 }
+const XGB = { nEstimators: 30, maxDepth: 6, learningRate: 0.3, subsample: 1, colsampleBytree: 1, minChildWeight: 1, regLambda: 1, gamma: 0, seed: 0, threads: 1, treeMethod: 'hist' } as const;
 const FEATURES = ['B2_mean', 'NDVI_mean', 'BSI_mean'];
 const CLASSES = ['water', 'forest', 'ASGM'];
 /** Class-dependent feature values, NaN-free. */
@@ -62,9 +64,27 @@ test('split → train (tree, xgboost) → evaluate → classify', async () => {
   assert.ok(evTree.outputs.metrics.accuracy > 0.95, `tree accuracy ${evTree.outputs.metrics.accuracy}`);
   const models = [tree.outputs.model];
   if (hasXgb) {
-    const xgb = await modelXgboost.run(ctx(), { train: split.outputs.train }, {
-      nEstimators: 30, maxDepth: 6, learningRate: 0.3, subsample: 1, colsampleBytree: 1, minChildWeight: 1, regLambda: 1, gamma: 0, seed: 0, threads: 1, treeMethod: 'hist',
+    // Training runs as the pool task trainXgboost (on a worker in the runner), never on the caller's thread.
+    const tasks: string[] = [];
+    const progress: string[] = [];
+    const xc = ctx({
+      pool: { size: 1, run: (task, payload) => (tasks.push(task), chunkTasks[task](payload as never).then((r) => r.result as never)) },
+      progress: (done, total, unit) => progress.push(`${done}/${total} ${unit}`),
     });
+    const xgb = await modelXgboost.run(xc, { train: split.outputs.train }, XGB);
+    assert.deepEqual(tasks, ['trainXgboost']);
+    assert.deepEqual(progress, ['0/1 model', '1/1 model']);
+    assert.deepEqual(readdirSync(xc.workDir), ['model.json']);
+    const sx = xgb.summary!;
+    assert.equal(sx.rounds, 30);
+    assert.equal(sx.trees, 90);
+    assert.deepEqual(sx.classes, CLASSES);
+    assert.equal(sx.features, 3);
+    assert.equal(sx.trainingRows, split.outputs.train.rows);
+    assert.ok((sx.trainingAccuracy as number) > 0.95);
+    const imp = sx.importance as { feature: string; gain: number; totalGain: number }[];
+    assert.deepEqual(imp.map((i) => i.feature).sort(), [...FEATURES].sort());
+    assert.ok(Math.abs(imp.reduce((a, i) => a + i.gain, 0) - 1) < 1e-3);
     const ev = await modelEvaluate.run(ctx(), { model: xgb.outputs.model, samples: split.outputs.validation }, {});
     assert.ok(ev.outputs.metrics.accuracy > 0.95);
     models.push(xgb.outputs.model);
@@ -120,4 +140,32 @@ test('split: empty class is a clear error naming the class', async () => {
     samplesSplit.run(ctx(), { samples: s }, { trainFraction: 0.7, seed: 1, strategy: 'random', balance: 'none' }),
     /Empty class "ASGM"/,
   );
+});
+
+test('xgboost: sample errors come from the training task unchanged; a failed task leaves no model', { skip: !hasXgb && 'libxgboost not installed' }, async () => {
+  const X = new Float32Array(12), poly = new Int32Array([1, 1, 1, 2, 2, 2]);
+  const empty = await writeSamples(join(root, 'xgb-empty.bin'), { features: ['a', 'b'], classes: ['water', 'forest', 'ASGM'], X, y: new Int32Array([0, 0, 0, 1, 1, 1]), polygonId: poly });
+  await assert.rejects(modelXgboost.run(ctx(), { train: empty }, XGB), (err: Error & { details?: Record<string, unknown> }) => {
+    assert.equal(err.name, 'NodeError');
+    assert.match(err.message, /Empty class in the training samples: ASGM/);
+    assert.equal(err.details?.code, 'empty-class');
+    return true;
+  });
+  const one = await writeSamples(join(root, 'xgb-one.bin'), { features: ['a', 'b'], classes: ['water'], X, y: new Int32Array(6), polygonId: poly });
+  await assert.rejects(modelXgboost.run(ctx(), { train: one }, XGB), /XGBoost needs at least 2 classes; the samples have 1 \(water\)/);
+  const none = await writeSamples(join(root, 'xgb-none.bin'), { features: ['a', 'b'], classes: ['water', 'forest'], X: new Float32Array(0), y: new Int32Array(0), polygonId: new Int32Array(0) });
+  await assert.rejects(modelXgboost.run(ctx(), { train: none }, XGB), /The training samples are empty \(0 rows\)/);
+  // A pool that rejects (as the runner's does on cancel) after the model was written: no model.json remains.
+  const c = ctx({
+    pool: {
+      size: 1,
+      run: async (task, payload) => {
+        await chunkTasks[task](payload as never);
+        throw Object.assign(new Error('chunk task "trainXgboost" was aborted'), { name: 'AbortError' });
+      },
+    },
+  });
+  const ok = await writeSamples(join(root, 'xgb-ok.bin'), { features: ['a', 'b'], classes: ['water', 'forest'], X: Float32Array.from({ length: 12 }, (_, i) => i), y: new Int32Array([0, 0, 0, 1, 1, 1]), polygonId: poly });
+  await assert.rejects(modelXgboost.run(c, { train: ok }, XGB), { name: 'AbortError' });
+  assert.deepEqual(readdirSync(c.workDir), []);
 });
