@@ -9,16 +9,18 @@ let raw = 0;
 for (const path of workerData.files) {
   const tiff = await fromFile(path);
   const image = await tiff.getImage();
-  const offsets = image.fileDirectory.TileOffsets ?? image.fileDirectory.StripOffsets;
-  const counts = image.fileDirectory.TileByteCounts ?? image.fileDirectory.StripByteCounts;
+  const fd = image.fileDirectory;
+  const tiled = fd.hasTag('TileOffsets');
+  const offsets = Array.from(await fd.loadValue(tiled ? 'TileOffsets' : 'StripOffsets'), Number);
+  const counts = Array.from(await fd.loadValue(tiled ? 'TileByteCounts' : 'StripByteCounts'), Number);
   await tiff.close?.();
-  const fd = openSync(path, 'r');
-  const buf = Buffer.allocUnsafe(Math.max(...counts));
+  const file = openSync(path, 'r');
+  const buf = Buffer.allocUnsafe(counts.reduce((a, b) => Math.max(a, b), 0));
   for (let i = 0; i < offsets.length; i++) {
-    readSync(fd, buf, 0, counts[i], offsets[i]);
+    readSync(file, buf, 0, counts[i], offsets[i]);
     raw += inflateSync(buf.subarray(0, counts[i])).length;
     compressed += counts[i];
   }
-  closeSync(fd);
+  closeSync(file);
 }
 parentPort.postMessage({ compressed, raw });

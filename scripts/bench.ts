@@ -85,7 +85,7 @@ const px = size.width * size.height;
 
 console.log('\nper node (wall time):');
 for (const [id, node] of Object.entries(report.nodes)) {
-  const secs = node.duration ?? 0;
+  const secs = (node.duration ?? 0) / 1000; // run.json durations are in ms
   const perPx = ['s2.aggregate', 'model.classify'].includes(node.type) && secs > 0 ? `  ${(px / 1e6 / secs).toFixed(2)} Mpx/s` : '';
   console.log(`  ${id.padEnd(14)} ${node.type.padEnd(22)} ${node.status.padEnd(7)} ${secs.toFixed(2).padStart(8)} s${perPx}`);
 }
