@@ -15,6 +15,7 @@ import { readSourceWindow } from '../io/rasterSource.ts';
 import { cloudMask } from '../kernels/cloudMask.ts';
 import { compileExpression, type CompiledExpression } from '../kernels/expression.ts';
 import { featureName, temporalReduce, type Reducer } from '../kernels/temporalReduce.ts';
+import { createMomentAccumulator, isStreamable } from '../kernels/momentAccumulator.ts';
 
 export interface AggregateSpec {
   /** Variables of the series to aggregate (band names and index names). */
@@ -90,41 +91,42 @@ export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpe
     dnOffset: offset,
   });
 
-  // 3. One variable at a time: build its [date][pixel] stack, reduce, interleave into the output.
+  // 3. One variable at a time. Order-free reducers stream date by date (no [date][pixel] stack); median and
+  // quantiles need the stack, kept in float64 because indices of near-constant pixels have tiny spreads.
   const out = new Float32Array(nPix * nFeat);
-  // float64: indices of near-constant pixels have tiny std, and float32 per-date values would cost 1e-3 relative.
-  const stack = new Float64Array(nDates * nPix);
+  const streaming = isStreamable(spec.reducers);
+  const stack = streaming ? undefined : new Float64Array(nDates * nPix);
+  const row = new Float64Array(nPix);
   const scratch: Record<string, Float64Array> = {};
   spec.variables.forEach((v, vi) => {
     const expr = plan.indices.get(v);
-    if (!expr) {
-      const dates = band[v];
-      for (let d = 0; d < nDates; d++) {
-        const src = dates[d];
-        const o = d * nPix;
+    const acc = streaming ? createMomentAccumulator(nPix, spec.reducers) : undefined;
+    if (expr) for (const n of expr.names) scratch[n] ??= new Float64Array(nPix);
+    for (let d = 0; d < nDates; d++) {
+      const o = d * nPix;
+      const dst = stack ? stack.subarray(o, o + nPix) : row;
+      if (!expr) {
+        const src = band[v][d];
         for (let p = 0; p < nPix; p++) {
           const dn = src[p];
-          stack[o + p] = dn === 0 || mask[o + p] ? NaN : dn - offset;
+          dst[p] = dn === 0 || mask[o + p] ? NaN : dn - offset;
         }
-      }
-    } else {
-      for (const n of expr.names) scratch[n] ??= new Float64Array(nPix);
-      for (let d = 0; d < nDates; d++) {
-        const o = d * nPix;
+      } else {
         const inputs: Record<string, Float64Array> = {};
         for (const n of expr.names) {
           const src = band[n][d];
-          const dst = scratch[n];
+          const input = scratch[n];
           for (let p = 0; p < nPix; p++) {
             const dn = src[p];
-            dst[p] = dn === 0 || mask[o + p] ? NaN : (dn - offset) * REFLECTANCE_SCALE;
+            input[p] = dn === 0 || mask[o + p] ? NaN : (dn - offset) * REFLECTANCE_SCALE;
           }
-          inputs[n] = dst;
+          inputs[n] = input;
         }
-        expr.evaluate(inputs, stack.subarray(o, o + nPix));
+        expr.evaluate(inputs, dst);
       }
+      acc?.add(dst);
     }
-    const reduced = temporalReduce(stack, nDates, nPix, spec.reducers);
+    const reduced = acc ? acc.result() : temporalReduce(stack!, nDates, nPix, spec.reducers);
     reduced.forEach((arr, ri) => {
       const f = vi * spec.reducers.length + ri;
       for (let p = 0; p < nPix; p++) out[p * nFeat + f] = arr[p];
