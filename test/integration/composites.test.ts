@@ -15,10 +15,13 @@ interface Case {
   mask: Record<string, unknown>;
   reference: { layer: string; threshold?: number; classes?: number[] };
   expectNaN?: boolean;
+  /** Order-free reducers only: the streaming (date-by-date) path instead of the [date][pixel] stack. */
+  streaming?: boolean;
 }
 
 const reducers = ['mean', 'std', 'median', 'min', 'max', 'count'];
 const quantiles = [0.1, 0.9];
+const streamingReducers = ['mean', 'std', 'min', 'max', 'count'];
 const indices = ['NDVI', 'NDWI', 'BSI'];
 
 const cases: Case[] = [
@@ -33,6 +36,12 @@ const cases: Case[] = [
     dir: 'eolearn-svn-l1c', prefix: 'S2_L1C_svn', year: 2015, bands: ['B2', 'B3', 'B4', 'B8', 'B11'],
     cloudLayer: 'probability', mask: { method: 'probability', probabilityThreshold: 1 }, reference: { layer: 'probability', threshold: 1 },
     expectNaN: true,
+  },
+  {
+    name: 'L2A series 2018, Sen2Cor SCL, streaming reducers',
+    dir: 'worldcereal-flanders-31ues', prefix: 'S2_SR_flanders31ues', year: 2018, bands: ['B2', 'B3', 'B4', 'B8', 'B11', 'B12'],
+    cloudLayer: 'scl', mask: { method: 'scl', sclClasses: [3, 8, 9, 10] }, reference: { layer: 'scl', classes: [3, 8, 9, 10] },
+    streaming: true,
   },
   {
     name: 'L2A series 2019, Sen2Cor SCL',
@@ -51,7 +60,7 @@ function graphFor(c: Case) {
       node('load', 's2.load', { dir: c.dir, prefix: c.prefix, year: c.year, bands: c.bands, cloudLayer: c.cloudLayer }),
       node('mask', 's2.cloudMask', c.mask),
       node('index', 's2.index', { indices }),
-      node('agg', 's2.aggregate', { reducers, quantiles }),
+      node('agg', 's2.aggregate', c.streaming ? { reducers: streamingReducers } : { reducers, quantiles }),
       node('export', 'raster.export', { fileName: 'composite.tif' }),
     ],
     links: [
@@ -75,7 +84,7 @@ for (const c of cases) {
     const exported = join(out, 'export', 'composite.tif');
     const spec = {
       dir: join(sharedData, c.dir), prefix: c.prefix, year: c.year, bands: c.bands, cloud: c.reference,
-      indices, reducers, quantiles, exported,
+      indices, reducers: c.streaming ? streamingReducers : reducers, quantiles: c.streaming ? [] : quantiles, exported,
     };
     const result = JSON.parse(python(join(repoRoot, 'test/integration/reference_composite.py'), [JSON.stringify(spec)]));
     assert.deepEqual(result.missing, [], 'every numpy feature is exported under the same name');

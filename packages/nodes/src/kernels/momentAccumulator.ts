@@ -14,6 +14,11 @@ export function isStreamable(reducers: readonly Reducer[]): boolean {
 export interface MomentAccumulator {
   /** Adds one date's values (NaN = missing) for every pixel. */
   add(values: ArrayLike<number>): void;
+  /**
+   * Adds one date of raw DN: 0 (no data) and pixels with masked[maskOffset + p] set are missing; the value used
+   * is dn - dnOffset. Saves writing the date to a float array first.
+   */
+  addDn(dn: ArrayLike<number>, masked: Uint8Array, maskOffset: number, dnOffset: number): void;
   /** One float32 array per reducer, in the order given. */
   result(): Float32Array[];
 }
@@ -27,7 +32,35 @@ export function createMomentAccumulator(nPixels: number, reducers: readonly Redu
   const m2 = needStd ? new Float64Array(nPixels) : undefined;
   const mn = needMinMax ? new Float64Array(nPixels).fill(NaN) : undefined;
   const mx = needMinMax ? new Float64Array(nPixels).fill(NaN) : undefined;
+  const accumulate = (p: number, x: number) => {
+    const n = ++count[p];
+    if (m2) {
+      const delta = x - mean[p];
+      mean[p] += delta / n;
+      m2[p] += delta * (x - mean[p]);
+    } else mean[p] += x; // a plain sum; divided in result()
+    if (mn && mx) {
+      if (!(x >= mn[p])) mn[p] = x;
+      if (!(x <= mx[p])) mx[p] = x;
+    }
+  };
   return {
+    addDn(dn, masked, maskOffset, dnOffset) {
+      if (!m2 && !mn) {
+        // mean / count only: the hot path of the default graph, kept free of calls.
+        for (let p = 0; p < nPixels; p++) {
+          const v = dn[p];
+          if (v === 0 || masked[maskOffset + p]) continue;
+          count[p]++;
+          mean[p] += v - dnOffset;
+        }
+        return;
+      }
+      for (let p = 0; p < nPixels; p++) {
+        const v = dn[p];
+        if (v !== 0 && !masked[maskOffset + p]) accumulate(p, v - dnOffset);
+      }
+    },
     add(values) {
       for (let p = 0; p < nPixels; p++) {
         const x = values[p];

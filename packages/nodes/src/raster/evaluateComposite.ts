@@ -91,20 +91,27 @@ export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpe
     dnOffset: offset,
   });
 
-  // 3. One variable at a time. Order-free reducers stream date by date (no [date][pixel] stack); median and
-  // quantiles need the stack, kept in float64 because indices of near-constant pixels have tiny spreads.
+  // 3. Reduce. Order-free reducers stream date by date; otherwise one variable at a time through a stack.
   const out = new Float32Array(nPix * nFeat);
-  const streaming = isStreamable(spec.reducers);
-  const stack = streaming ? undefined : new Float64Array(nDates * nPix);
-  const row = new Float64Array(nPix);
+  const interleave = (vi: number, reduced: Float32Array[]) =>
+    reduced.forEach((arr, ri) => {
+      const f = vi * spec.reducers.length + ri;
+      for (let p = 0; p < nPix; p++) out[p * nFeat + f] = arr[p];
+    });
+  if (isStreamable(spec.reducers)) {
+    streamWindow(plan, spec, band, mask, nDates, nPix, offset).forEach((reduced, vi) => interleave(vi, reduced));
+    return out;
+  }
+  // Median and quantiles need each pixel's whole series: a [date][pixel] stack, in float64 because indices of
+  // near-constant pixels have tiny spreads that float32 per-date values would blur.
+  const stack = new Float64Array(nDates * nPix);
   const scratch: Record<string, Float64Array> = {};
   spec.variables.forEach((v, vi) => {
     const expr = plan.indices.get(v);
-    const acc = streaming ? createMomentAccumulator(nPix, spec.reducers) : undefined;
     if (expr) for (const n of expr.names) scratch[n] ??= new Float64Array(nPix);
     for (let d = 0; d < nDates; d++) {
       const o = d * nPix;
-      const dst = stack ? stack.subarray(o, o + nPix) : row;
+      const dst = stack.subarray(o, o + nPix);
       if (!expr) {
         const src = band[v][d];
         for (let p = 0; p < nPix; p++) {
@@ -124,13 +131,40 @@ export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpe
         }
         expr.evaluate(inputs, dst);
       }
-      acc?.add(dst);
     }
-    const reduced = acc ? acc.result() : temporalReduce(stack!, nDates, nPix, spec.reducers);
-    reduced.forEach((arr, ri) => {
-      const f = vi * spec.reducers.length + ri;
-      for (let p = 0; p < nPix; p++) out[p * nFeat + f] = arr[p];
-    });
+    interleave(vi, temporalReduce(stack, nDates, nPix, spec.reducers));
   });
   return out;
+}
+
+/**
+ * Order-free reducers, date-outer: each band's reflectance is prepared once per date for every index that uses
+ * it, and raw bands are accumulated straight from DN. No [date][pixel] stack is built.
+ */
+function streamWindow(
+  plan: Plan, spec: AggregateSpec, band: Record<string, ArrayLike<number>[]>, mask: Uint8Array, nDates: number, nPix: number, offset: number,
+): Float32Array[][] {
+  const accs = spec.variables.map(() => createMomentAccumulator(nPix, spec.reducers));
+  const reflectanceBands = [...new Set([...plan.indices.values()].flatMap((e) => e.names))];
+  const reflectance: Record<string, Float64Array> = Object.fromEntries(reflectanceBands.map((b) => [b, new Float64Array(nPix)]));
+  const row = new Float64Array(nPix);
+  for (let d = 0; d < nDates; d++) {
+    const o = d * nPix;
+    for (const b of reflectanceBands) {
+      const src = band[b][d];
+      const dst = reflectance[b];
+      for (let p = 0; p < nPix; p++) {
+        const dn = src[p];
+        dst[p] = dn === 0 || mask[o + p] ? NaN : (dn - offset) * REFLECTANCE_SCALE;
+      }
+    }
+    spec.variables.forEach((v, vi) => {
+      const expr = plan.indices.get(v);
+      if (expr) {
+        expr.evaluate(reflectance, row);
+        accs[vi].add(row);
+      } else accs[vi].addDn(band[v][d], mask, o, offset);
+    });
+  }
+  return accs.map((a) => a.result());
 }
