@@ -64,17 +64,7 @@ export function createMomentAccumulator(nPixels: number, reducers: readonly Redu
     add(values) {
       for (let p = 0; p < nPixels; p++) {
         const x = values[p];
-        if (x !== x) continue;
-        const n = ++count[p];
-        if (m2) {
-          const delta = x - mean[p];
-          mean[p] += delta / n;
-          m2[p] += delta * (x - mean[p]);
-        } else mean[p] += x; // a plain sum; divided in result()
-        if (mn && mx) {
-          if (!(x >= mn[p])) mn[p] = x;
-          if (!(x <= mx[p])) mx[p] = x;
-        }
+        if (x === x) accumulate(p, x);
       }
     },
     result() {
