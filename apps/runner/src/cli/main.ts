@@ -78,7 +78,9 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`sentiflow ${command}: ${(err as Error).message}`);
       return 2;
     }
-    console.error(`sentiflow ${command}: ${(err as Error).stack ?? String(err)}`);
+    // Users get the message; the stack only when asked for (it names our files, not theirs).
+    const detail = process.env.SENTIFLOW_DEBUG ? ((err as Error).stack ?? String(err)) : ((err as Error).message ?? String(err));
+    console.error(`sentiflow ${command}: ${detail}${process.env.SENTIFLOW_DEBUG ? '' : ' (set SENTIFLOW_DEBUG=1 for a stack trace)'}`);
     return 1;
   }
 }
