@@ -5,7 +5,8 @@
  * `labels/<year>/<year>_<class>.shp` and `truth.json`. Every tile is generated on demand from the seed, so
  * memory stays bounded for any AOI size.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../io/atomicFile.ts';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chunkWindows, pixelAreaKm2, type Grid, type Window } from '../grid.ts';
 import { writeGeoTiff } from '../io/geotiff/write.ts';
@@ -202,8 +203,7 @@ export async function generateDemoData(options: DemoOptions): Promise<{ files: s
     labels: labelCounts,
   };
   const truthJson = join(outDir, 'truth.json');
-  writeFileSync(`${truthJson}.tmp-${process.pid}`, JSON.stringify(truth, null, 2));
-  renameSync(`${truthJson}.tmp-${process.pid}`, truthJson);
+  writeFileAtomicSync(truthJson, JSON.stringify(truth, null, 2));
   files.push(truthJson);
   return { files, truth };
 }

@@ -44,17 +44,8 @@ export function fbm(x: number, y: number, seed: number, octaves = 4): number {
   return sum / norm;
 }
 
-/** Deterministic PRNG (mulberry32) for scene-level choices. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG for scene-level choices (the same mulberry32 the sample split uses). */
+export { mulberry32 as rng } from '../kernels/sampleSplit.ts';
 
 /**
  * Evaluates a smooth field on a coarse lattice (every `step` pixels, aligned to the global pixel grid) and

@@ -2,6 +2,7 @@
  * Samples live on disk as one binary file so that large sample sets never pass through JSON:
  * header (JSON, length-prefixed) then float32 X (rows x features, row-major), int32 class index, int32 polygon id.
  */
+import { temporaryPath } from './atomicFile.ts';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Samples } from '../values.ts';
 
@@ -37,7 +38,7 @@ export async function writeSamples(path: string, table: SampleTable): Promise<Sa
     Buffer.from(table.y.buffer, table.y.byteOffset, table.y.byteLength),
     Buffer.from(table.polygonId.buffer, table.polygonId.byteOffset, table.polygonId.byteLength),
   ]);
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  const tmp = temporaryPath(path);
   await writeFile(tmp, body);
   await rename(tmp, path);
   return { kind: 'Samples', features: table.features, classes: table.classes, file: path, rows };

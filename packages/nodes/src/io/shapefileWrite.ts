@@ -2,7 +2,7 @@
  * Minimal ESRI Shapefile writer for polygons: .shp, .shx, .dbf (fields `class` text and `id` integer), .cpg
  * and .prj (ESRI WKT). Outer rings are written clockwise and holes counter-clockwise, as the format requires.
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomicSync } from './atomicFile.ts';
 import type { Crs } from '../grid.ts';
 import { esriWkt } from './crs.ts';
 
@@ -30,12 +30,6 @@ function prepareRing(ring: number[][], clockwise: boolean): number[][] {
   if (first[0] !== last[0] || first[1] !== last[1]) r.push([first[0], first[1]]);
   const ccw = signedArea(r) > 0;
   return ccw === clockwise ? r.reverse() : r;
-}
-
-function writeAtomic(path: string, data: Uint8Array | string): void {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
 }
 
 function header(buf: Buffer, fileLengthWords: number, bbox: number[]): void {
@@ -140,9 +134,9 @@ export function writePolygonShapefile(path: string, features: ShapefileFeature[]
     shx.writeInt32BE((r.length - 8) / 2, 104 + 8 * i);
     offset += r.length;
   });
-  writeAtomic(`${stem}.shp`, Buffer.concat([shp, ...records]));
-  writeAtomic(`${stem}.shx`, shx);
-  writeAtomic(`${stem}.dbf`, dbf(features));
-  writeAtomic(`${stem}.prj`, esriWkt(crs));
-  writeAtomic(`${stem}.cpg`, 'UTF-8');
+  writeFileAtomicSync(`${stem}.shp`, Buffer.concat([shp, ...records]));
+  writeFileAtomicSync(`${stem}.shx`, shx);
+  writeFileAtomicSync(`${stem}.dbf`, dbf(features));
+  writeFileAtomicSync(`${stem}.prj`, esriWkt(crs));
+  writeFileAtomicSync(`${stem}.cpg`, 'UTF-8');
 }

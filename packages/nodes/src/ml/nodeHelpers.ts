@@ -1,12 +1,10 @@
 /** Small helpers shared by the sample/model nodes. */
-import { renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../io/atomicFile.ts';
 import { NodeError } from '../define.ts';
 import type { SampleTable } from '../io/samplesStore.ts';
 
 export function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  writeFileSync(tmp, JSON.stringify(value));
-  renameSync(tmp, path);
+  writeFileAtomicSync(path, JSON.stringify(value));
 }
 
 /** Column of each wanted feature in `available`; NodeError naming the missing ones. */

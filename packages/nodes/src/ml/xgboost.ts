@@ -2,6 +2,7 @@
  * The real XGBoost (system libxgboost 1.7.x) through its C API with koffi. Loaded lazily on first use.
  * Models are saved as XGBoost JSON, so Python's `xgboost.Booster(model_file=...)` loads them unchanged.
  */
+import { temporaryPath } from '../io/atomicFile.ts';
 import { renameSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -184,7 +185,7 @@ export class Booster {
   /** Saves as XGBoost JSON, atomically (the temporary name keeps the .json extension XGBoost keys the format on). */
   save(path: string): void {
     const l = load();
-    const tmp = `${path.replace(/\.json$/, '')}.tmp-${process.pid}-${Date.now()}.json`;
+    const tmp = temporaryPath(path, '.json');
     try {
       check(l, l.f.XGBoosterSaveModel(this.h(), tmp), `XGBoosterSaveModel(${path})`);
       renameSync(tmp, path);

@@ -3,6 +3,7 @@
  * Reading a window is one positioned read per row, and a pixel's feature vector is contiguous, which is
  * what classification wants. The file lives in the cache; raster.export turns it into a GeoTIFF.
  */
+import { temporaryPath } from '../io/atomicFile.ts';
 import { closeSync, openSync, readSync, renameSync, writeSync, ftruncateSync } from 'node:fs';
 import type { Composite } from '../values.ts';
 import type { Grid, Window } from '../grid.ts';
@@ -16,7 +17,7 @@ export class CompositeWriter {
     readonly grid: Grid,
     readonly features: string[],
   ) {
-    this.tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+    this.tmp = temporaryPath(path);
     this.fd = openSync(this.tmp, 'w');
     ftruncateSync(this.fd, grid.width * grid.height * features.length * 4);
   }

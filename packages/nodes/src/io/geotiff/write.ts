@@ -9,10 +9,10 @@
  * PCSCitationGeoKey "ESRI PE String = <wkt>" (as ArcGIS does), which GDAL parses back (WKT up to ~2400
  * characters after removing layout whitespace); other readers may see no CRS.
  */
+import { temporaryPath } from '../atomicFile.ts';
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { deflate } from 'node:zlib';
 import { promisify } from 'node:util';
-import { randomBytes } from 'node:crypto';
 import type { Grid, Window } from '../../grid.ts';
 import type { TypedArray } from './read.ts';
 
@@ -152,7 +152,7 @@ export async function writeGeoTiff(path: string, options: WriteGeoTiffOptions): 
   const noData = options.noData ?? null;
   const fill = noData === null ? 0 : noData;
 
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const tmp = temporaryPath(path);
   const fd = openSync(tmp, 'w');
   let closed = false;
   try {
