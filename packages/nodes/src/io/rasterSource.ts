@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Grid, Window } from '../grid.ts';
 import type { RasterSource } from '../values.ts';
-import { arrayForType, openRaster, type RasterDataType, type TypedArray } from './geotiff/read.ts';
+import { arrayForType, dataTypeOfArray as dataTypeOf, deinterleave, openRaster, type RasterDataType, type TypedArray } from './geotiff/read.ts';
 
 export interface SourceInfo {
   grid: Grid;
@@ -82,27 +82,33 @@ export async function describeSource(paths: string[]): Promise<{ source: RasterS
 
 /** One array per raster band (win.width * win.height, row-major, the files' data type) assembled from the tiles. */
 export async function readSourceWindow(source: RasterSource, win: Window): Promise<TypedArray[]> {
+  const data = await readSourceWindowInterleaved(source, win);
+  return deinterleave(data, source.bandCount, dataTypeOf(data));
+}
+
+/**
+ * The window pixel-major (win.width * win.height * bandCount values, a pixel's bands — for a GEE stack, its
+ * dates — contiguous), assembled from the tiles. One tile at 0,0: the file's own read, usually zero-copy.
+ */
+export async function readSourceWindowInterleaved(source: RasterSource, win: Window): Promise<TypedArray> {
   if (win.x < 0 || win.y < 0 || win.x + win.width > source.width || win.y + win.height > source.height) {
     throw new Error(`readSourceWindow: window ${JSON.stringify(win)} outside the ${source.width}x${source.height} mosaic`);
   }
   const hits = source.tiles.filter((t) => t.xOff < win.x + win.width && t.xOff + t.width > win.x && t.yOff < win.y + win.height && t.yOff + t.height > win.y);
   if (hits.length === 1 && hits[0].xOff === 0 && hits[0].yOff === 0) {
-    return (await openRaster(hits[0].path)).readWindow(win);
+    return (await openRaster(hits[0].path)).readWindowInterleaved(win);
   }
   const firstFile = await openRaster(source.tiles[0].path);
-  const out = Array.from({ length: source.bandCount }, () => arrayForType(firstFile.dataType, win.width * win.height));
-  if (firstFile.noData !== null && !Number.isNaN(firstFile.noData) && firstFile.noData !== 0) for (const a of out) a.fill(firstFile.noData);
-  else if (firstFile.noData !== null && Number.isNaN(firstFile.noData)) for (const a of out) a.fill(NaN);
+  const spp = source.bandCount;
+  const out = arrayForType(firstFile.dataType, win.width * win.height * spp);
+  if (firstFile.noData !== null && firstFile.noData !== 0) out.fill(firstFile.noData);
   await Promise.all(hits.map(async (t) => {
     const x0 = Math.max(win.x, t.xOff), x1 = Math.min(win.x + win.width, t.xOff + t.width);
     const y0 = Math.max(win.y, t.yOff), y1 = Math.min(win.y + win.height, t.yOff + t.height);
-    const part = await (await openRaster(t.path)).readWindow({ x: x0 - t.xOff, y: y0 - t.yOff, width: x1 - x0, height: y1 - y0 });
-    const w = x1 - x0;
-    for (let b = 0; b < out.length; b++) {
-      const src = part[b], dst = out[b];
-      for (let r = 0; r < y1 - y0; r++) {
-        dst.set(src.subarray(r * w, (r + 1) * w) as never, (y0 - win.y + r) * win.width + (x0 - win.x));
-      }
+    const part = await (await openRaster(t.path)).readWindowInterleaved({ x: x0 - t.xOff, y: y0 - t.yOff, width: x1 - x0, height: y1 - y0 });
+    const rowValues = (x1 - x0) * spp;
+    for (let r = 0; r < y1 - y0; r++) {
+      out.set(part.subarray(r * rowValues, (r + 1) * rowValues) as never, ((y0 - win.y + r) * win.width + (x0 - win.x)) * spp);
     }
   }));
   return out;

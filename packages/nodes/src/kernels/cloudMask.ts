@@ -1,5 +1,5 @@
 /**
- * Cloud masks as pure functions. Output: Uint8Array of nDates * nPixels ([date][pixel]), 1 = masked.
+ * Cloud masks as pure functions. Output: Uint8Array of nPixels * nDates, pixel-major ([pixel][date]), 1 = masked.
  *
  * Methods
  * - probability: masked where the s2cloudless probability (0..100) is > threshold (default 20).
@@ -22,39 +22,32 @@ export const DEFAULT_LOWEST_FRACTION = 0.1;
 export interface CloudMaskInputs {
   nDates: number;
   nPixels: number;
-  /** Cloud layer per date (nPixels each): probability 0..100 or SCL class codes. */
-  cloud?: ArrayLike<number>[];
-  /** Reference band per date (nPixels each), raw DN (0 = nodata); reflectance = (DN - dnOffset) * 1e-4. */
-  reference?: ArrayLike<number>[];
+  /** Cloud layer, pixel-major (cloud[p * nDates + d]): probability 0..100 or SCL class codes. */
+  cloud?: ArrayLike<number>;
+  /** Reference band, pixel-major, raw DN (0 = nodata); reflectance = (DN - dnOffset) * 1e-4. */
+  reference?: ArrayLike<number>;
   dnOffset?: number;
 }
 
 export function cloudMask(spec: CloudMaskSpec, input: CloudMaskInputs): Uint8Array {
   const { nDates, nPixels } = input;
-  const mask = new Uint8Array(nDates * nPixels);
+  const n = nDates * nPixels;
+  const mask = new Uint8Array(n);
   if (spec.method === 'none') return mask;
 
   if (spec.method === 'probability' || spec.method === 'scl') {
     const cloud = input.cloud;
-    if (!cloud || cloud.length !== nDates) throw new Error(`cloud mask '${spec.method}' needs the cloud layer for ${nDates} dates`);
+    if (!cloud || cloud.length !== n) throw new Error(`cloud mask '${spec.method}' needs the cloud layer for ${nDates} dates`);
     if (spec.method === 'probability') {
       const t = spec.threshold;
-      for (let d = 0; d < nDates; d++) {
-        const c = cloud[d];
-        const off = d * nPixels;
-        for (let p = 0; p < nPixels; p++) if (c[p] > t) mask[off + p] = 1;
-      }
+      for (let i = 0; i < n; i++) mask[i] = cloud[i] > t ? 1 : 0;
     } else {
       const lut = new Uint8Array(256);
       lut[0] = 1;
       for (const k of spec.classes) if (k >= 0 && k < 256) lut[k] = 1;
-      for (let d = 0; d < nDates; d++) {
-        const c = cloud[d];
-        const off = d * nPixels;
-        for (let p = 0; p < nPixels; p++) {
-          const v = c[p];
-          if (v >= 0 && v < 256 ? lut[v] : false) mask[off + p] = 1;
-        }
+      for (let i = 0; i < n; i++) {
+        const v = cloud[i];
+        mask[i] = v >= 0 && v < 256 ? lut[v] : 0;
       }
     }
     return mask;
@@ -62,25 +55,26 @@ export function cloudMask(spec: CloudMaskSpec, input: CloudMaskInputs): Uint8Arr
 
   // reference
   const ref = input.reference;
-  if (!ref || ref.length !== nDates) throw new Error(`cloud mask 'reference' needs the ${spec.referenceBand} band for ${nDates} dates`);
+  if (!ref || ref.length !== n) throw new Error(`cloud mask 'reference' needs the ${spec.referenceBand} band for ${nDates} dates`);
   const offset = input.dnOffset ?? 0;
   const frac = spec.lowestFraction;
   const scratch = new Float64Array(nDates);
   for (let p = 0; p < nPixels; p++) {
-    let n = 0;
+    const base = p * nDates;
+    let valid = 0;
     for (let d = 0; d < nDates; d++) {
-      const dn = ref[d][p];
-      if (dn !== 0 && dn === dn) scratch[n++] = (dn - offset) * 1e-4;
+      const dn = ref[base + d];
+      if (dn !== 0 && dn === dn) scratch[valid++] = (dn - offset) * 1e-4;
     }
-    if (n === 0) continue;
-    const v = scratch.subarray(0, n).sort();
-    const k = Math.max(1, Math.ceil(frac * n - 1e-9)); // epsilon: 0.1 * 30 is 3.0000000000000004
+    if (valid === 0) continue;
+    const v = scratch.subarray(0, valid).sort();
+    const k = Math.max(1, Math.ceil(frac * valid - 1e-9)); // epsilon: 0.1 * 30 is 3.0000000000000004
     let sum = 0;
     for (let i = 0; i < k; i++) sum += v[i];
     const reference = sum / k;
     for (let d = 0; d < nDates; d++) {
-      const dn = ref[d][p];
-      if (dn !== 0 && dn === dn && (dn - offset) * 1e-4 - reference > spec.threshold) mask[d * nPixels + p] = 1;
+      const dn = ref[base + d];
+      if (dn !== 0 && dn === dn && (dn - offset) * 1e-4 - reference > spec.threshold) mask[base + d] = 1;
     }
   }
   return mask;

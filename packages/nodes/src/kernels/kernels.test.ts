@@ -10,6 +10,13 @@ import { SPECTRAL_INDICES } from './spectralIndices.ts';
 const fx = JSON.parse(readFileSync(new URL('./testdata/expected.json', import.meta.url), 'utf8'));
 const dec = (a: (number | null)[]) => a.map((x) => (x === null ? NaN : x));
 
+/** [date][pixel] -> [pixel][date] (the fixtures are stored date-major, the kernels are pixel-major). */
+function pixelMajor<T extends { length: number; [i: number]: number }>(a: ArrayLike<number>, nDates: number, nPixels: number, make: (n: number) => T): T {
+  const out = make(nDates * nPixels);
+  for (let d = 0; d < nDates; d++) for (let p = 0; p < nPixels; p++) out[p * nDates + d] = a[d * nPixels + p];
+  return out;
+}
+
 function assertClose(actual: ArrayLike<number>, expected: number[], rel: number, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   for (let i = 0; i < expected.length; i++) {
@@ -22,7 +29,7 @@ function assertClose(actual: ArrayLike<number>, expected: number[], rel: number,
 
 test('temporalReduce matches numpy nan-reducers (NaN patterns, all-NaN pixel, ties)', () => {
   const { nDates, nPixels, values, expected } = fx.reduce;
-  const v = Float32Array.from(dec(values));
+  const v = pixelMajor(dec(values), nDates, nPixels, (n) => new Float32Array(n));
   const qs = [0.1, 0.9, 0.25, 0.05, 0.025, 0.0, 1.0, 0.5];
   const reducers: Reducer[] = ['mean', 'std', 'min', 'max', 'median', 'count', ...qs.map((quantile) => ({ quantile }))];
   const outs = temporalReduce(v, nDates, nPixels, reducers);
@@ -32,7 +39,7 @@ test('temporalReduce matches numpy nan-reducers (NaN patterns, all-NaN pixel, ti
 });
 
 test('temporalReduce with a single reducer and empty input', () => {
-  const [m] = temporalReduce(Float32Array.from([1, NaN, 3, NaN]), 2, 2, ['median']);
+  const [m] = temporalReduce(Float32Array.from([1, 3, NaN, NaN]), 2, 2, ['median']);
   assert.deepEqual([...m], [2, NaN]);
   assert.deepEqual(temporalReduce(new Float32Array(0), 0, 0, ['mean']), [new Float32Array(0)]);
   assert.throws(() => temporalReduce(new Float32Array(3), 2, 2, ['mean']));
@@ -51,18 +58,19 @@ test('featureName', () => {
 
 test('cloudMask reference method matches numpy', () => {
   const { nDates, nPixels, dn, dnOffset, threshold, lowestFraction, expected } = fx.reference;
-  const reference = Array.from({ length: nDates }, (_, d) => Uint16Array.from(dn.slice(d * nPixels, (d + 1) * nPixels)));
+  const reference = pixelMajor(dn, nDates, nPixels, (n) => new Uint16Array(n));
   const m = cloudMask({ method: 'reference', threshold, lowestFraction, referenceBand: 'B2' }, { nDates, nPixels, reference, dnOffset });
-  assert.deepEqual([...m], expected);
-  assert.ok(m.slice(5 * nPixels, 6 * nPixels).filter((x) => x).length >= nPixels - 2, 'the bright date is cloudy');
+  assert.deepEqual([...m], [...pixelMajor(expected, nDates, nPixels, (n) => new Uint8Array(n))]);
+  assert.ok(Array.from({ length: nPixels }, (_, p) => m[p * nDates + 5]).filter((x) => x).length >= nPixels - 2, 'the bright date is cloudy');
 });
 
 test('cloudMask probability, scl, none', () => {
-  const cloud = [Uint8Array.from([0, 20, 21, 100]), Uint8Array.from([5, 50, 19, 20])];
-  assert.deepEqual([...cloudMask({ method: 'probability', threshold: 20 }, { nDates: 2, nPixels: 4, cloud })], [0, 0, 1, 1, 0, 1, 0, 0]);
-  const scl = [Uint8Array.from([0, 3, 4, 8]), Uint8Array.from([9, 10, 11, 6])];
-  assert.deepEqual([...cloudMask({ method: 'scl', classes: [3, 8, 9, 10] }, { nDates: 2, nPixels: 4, cloud: scl })], [1, 1, 0, 1, 1, 1, 0, 0]);
-  assert.deepEqual([...cloudMask({ method: 'scl', classes: [11] }, { nDates: 2, nPixels: 4, cloud: scl })], [1, 0, 0, 0, 0, 0, 1, 0]);
+  // Pixel-major: [p0d0, p0d1, p1d0, p1d1, ...].
+  const cloud = Uint8Array.from([0, 5, 20, 50, 21, 19, 100, 20]);
+  assert.deepEqual([...cloudMask({ method: 'probability', threshold: 20 }, { nDates: 2, nPixels: 4, cloud })], [0, 0, 0, 1, 1, 0, 1, 0]);
+  const scl = Uint8Array.from([0, 9, 3, 10, 4, 11, 8, 6]);
+  assert.deepEqual([...cloudMask({ method: 'scl', classes: [3, 8, 9, 10] }, { nDates: 2, nPixels: 4, cloud: scl })], [1, 1, 1, 1, 0, 0, 1, 0]);
+  assert.deepEqual([...cloudMask({ method: 'scl', classes: [11] }, { nDates: 2, nPixels: 4, cloud: scl })], [1, 0, 0, 0, 0, 1, 0, 0]);
   assert.deepEqual([...cloudMask({ method: 'none' }, { nDates: 1, nPixels: 3 })], [0, 0, 0]);
   assert.throws(() => cloudMask({ method: 'probability', threshold: 20 }, { nDates: 2, nPixels: 4 }), /cloud layer/);
 });

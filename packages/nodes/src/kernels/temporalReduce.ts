@@ -1,5 +1,5 @@
 /**
- * NaN-ignoring temporal reducers over a [date][pixel] stack, with numpy semantics:
+ * NaN-ignoring temporal reducers over each pixel's series, with numpy semantics:
  * nanmean, nanstd (ddof 0), nanmin, nanmax, nanmedian, nanquantile (method 'linear', numpy's default) and the
  * count of valid observations. An all-NaN pixel gives NaN for every reducer except count (0).
  * Accumulation is in float64; outputs are float32.
@@ -31,97 +31,82 @@ export function sortedQuantile(v: Float64Array, n: number, q: number): number {
   return lerp(v[lo], v[hi], pos - lo);
 }
 
-export function temporalReduce(values: Float32Array | Float64Array, nDates: number, nPixels: number, reducers: readonly Reducer[]): Float32Array[] {
-  if (values.length !== nDates * nPixels) throw new Error(`temporalReduce: ${values.length} values for ${nDates} dates x ${nPixels} pixels`);
+/**
+ * Reduces one pixel's valid (non-NaN) values v[0..n) and writes reducers.length results to out[at..]. Sorts v in
+ * place when a median or quantile is asked for. Mean is sum / n and std the two-pass population form, as numpy.
+ */
+export function reduceSeries(v: Float64Array, n: number, reducers: readonly Reducer[], out: Float32Array, at: number): void {
+  let mean = NaN;
+  let sorted = false;
+  for (let i = 0; i < reducers.length; i++) {
+    const r = reducers[i];
+    if (r === 'count') {
+      out[at + i] = n;
+      continue;
+    }
+    if (n === 0) {
+      out[at + i] = NaN;
+      continue;
+    }
+    if (r === 'mean' || r === 'std') {
+      if (mean !== mean) {
+        let sum = 0;
+        for (let k = 0; k < n; k++) sum += v[k];
+        mean = sum / n;
+      }
+      if (r === 'mean') out[at + i] = mean;
+      else {
+        let m2 = 0;
+        for (let k = 0; k < n; k++) {
+          const dev = v[k] - mean;
+          m2 += dev * dev;
+        }
+        out[at + i] = Math.sqrt(m2 / n);
+      }
+    } else if (r === 'min' || r === 'max') {
+      let m = v[0];
+      if (r === 'min') for (let k = 1; k < n; k++) m = v[k] < m ? v[k] : m;
+      else for (let k = 1; k < n; k++) m = v[k] > m ? v[k] : m;
+      out[at + i] = m;
+    } else {
+      if (!sorted) {
+        if (n > 1) v.subarray(0, n).sort();
+        sorted = true;
+      }
+      if (r === 'median') {
+        const h = n >> 1;
+        out[at + i] = n % 2 === 1 ? v[h] : (v[h - 1] + v[h]) / 2;
+      } else out[at + i] = sortedQuantile(v, n, r.quantile);
+    }
+  }
+}
+
+export function checkReducers(reducers: readonly Reducer[]): void {
   for (const r of reducers) {
     if (typeof r !== 'string' && !(r.quantile >= 0 && r.quantile <= 1)) throw new Error(`quantile ${r.quantile} is outside [0, 1]`);
   }
-  const outs = reducers.map(() => new Float32Array(nPixels));
-  const needMoments = reducers.some((r) => r === 'mean' || r === 'std' || r === 'count');
-  const needStd = reducers.includes('std');
-  const needMinMax = reducers.includes('min') || reducers.includes('max');
-  const needSort = reducers.some((r) => r === 'median' || typeof r !== 'string');
+}
 
-  // Date-major passes (contiguous reads) for count / sum / min / max.
-  let count: Float64Array | undefined;
-  let mean: Float64Array | undefined;
-  let m2: Float64Array | undefined;
-  let mn: Float64Array | undefined;
-  let mx: Float64Array | undefined;
-  if (needMoments) {
-    count = new Float64Array(nPixels);
-    mean = new Float64Array(nPixels);
-    for (let d = 0; d < nDates; d++) {
-      const off = d * nPixels;
-      for (let p = 0; p < nPixels; p++) {
-        const x = values[off + p];
-        if (x === x) {
-          count[p]++;
-          mean[p] += x;
-        }
-      }
+/**
+ * Reduces a pixel-major stack (values[p * nDates + d], NaN = missing) to one float32 array per reducer.
+ */
+export function temporalReduce(values: ArrayLike<number>, nDates: number, nPixels: number, reducers: readonly Reducer[]): Float32Array[] {
+  if (values.length !== nDates * nPixels) throw new Error(`temporalReduce: ${values.length} values for ${nDates} dates x ${nPixels} pixels`);
+  checkReducers(reducers);
+  const nr = reducers.length;
+  const packed = new Float32Array(nPixels * nr);
+  const scratch = new Float64Array(nDates);
+  for (let p = 0; p < nPixels; p++) {
+    let n = 0;
+    for (let d = 0, i = p * nDates; d < nDates; d++, i++) {
+      const x = values[i];
+      if (x === x) scratch[n++] = x;
     }
-    for (let p = 0; p < nPixels; p++) mean[p] = count[p] > 0 ? mean[p] / count[p] : NaN;
-    if (needStd) {
-      // Two-pass variance like numpy: mean of squared deviations.
-      m2 = new Float64Array(nPixels);
-      for (let d = 0; d < nDates; d++) {
-        const off = d * nPixels;
-        for (let p = 0; p < nPixels; p++) {
-          const x = values[off + p];
-          if (x === x) {
-            const dev = x - mean[p];
-            m2[p] += dev * dev;
-          }
-        }
-      }
-    }
+    reduceSeries(scratch, n, reducers, packed, p * nr);
   }
-  if (needMinMax) {
-    mn = new Float64Array(nPixels).fill(NaN);
-    mx = new Float64Array(nPixels).fill(NaN);
-    for (let d = 0; d < nDates; d++) {
-      const off = d * nPixels;
-      for (let p = 0; p < nPixels; p++) {
-        const x = values[off + p];
-        if (x === x) {
-          if (!(x >= mn[p])) mn[p] = x;
-          if (!(x <= mx[p])) mx[p] = x;
-        }
-      }
-    }
-  }
-
-  reducers.forEach((r, i) => {
-    const out = outs[i];
-    if (r === 'mean') for (let p = 0; p < nPixels; p++) out[p] = mean![p];
-    else if (r === 'count') for (let p = 0; p < nPixels; p++) out[p] = count![p];
-    else if (r === 'std') for (let p = 0; p < nPixels; p++) out[p] = count![p] > 0 ? Math.sqrt(m2![p] / count![p]) : NaN;
-    else if (r === 'min') out.set(mn!);
-    else if (r === 'max') out.set(mx!);
+  return reducers.map((_, r) => {
+    const out = new Float32Array(nPixels);
+    for (let p = 0; p < nPixels; p++) out[p] = packed[p * nr + r];
+    return out;
   });
-
-  if (needSort) {
-    // One gather + sort per pixel serves the median and every quantile.
-    const sortIdx = reducers.map((r, i) => (r === 'median' || typeof r !== 'string' ? i : -1)).filter((i) => i >= 0);
-    const scratch = new Float64Array(nDates);
-    for (let p = 0; p < nPixels; p++) {
-      let n = 0;
-      for (let d = 0; d < nDates; d++) {
-        const x = values[d * nPixels + p];
-        if (x === x) scratch[n++] = x;
-      }
-      const v = scratch.subarray(0, n);
-      if (n > 1) v.sort();
-      for (const i of sortIdx) {
-        const r = reducers[i];
-        if (n === 0) outs[i][p] = NaN;
-        else if (r === 'median') {
-          const h = n >> 1;
-          outs[i][p] = n % 2 === 1 ? v[h] : (v[h - 1] + v[h]) / 2;
-        } else outs[i][p] = sortedQuantile(v, n, (r as { quantile: number }).quantile);
-      }
-    }
-  }
-  return outs;
 }

@@ -1,21 +1,22 @@
 /**
- * Fused per-window evaluation of a TimeSeries recipe into composite features:
- * read each needed band window once -> nodata + cloud mask -> indices per date -> temporal reducers.
+ * Per-window evaluation of a TimeSeries recipe into composite features: read each needed band window once,
+ * pixel-major -> cloud mask -> indices and temporal reducers fused in one generated loop (compositeKernel.ts).
  *
  * Units: raw band variables are reduced in DN units minus the offset (DN - dnOffset), as the notebooks did;
  * index expressions see surface reflectance (DN - dnOffset) * 1e-4. DN 0 is nodata (NaN for that band and
  * date); a cloud-masked date/pixel is NaN for every variable.
  *
- * Memory: the raw band windows (one typed array per date) plus the mask plus ONE variable's [date][pixel]
- * float32 stack at a time.
+ * Memory: the raw band windows (in the files' data type) plus a one-byte mask per pixel and date; no float stack.
  */
 import type { TimeSeries } from '../values.ts';
 import type { Window } from '../grid.ts';
-import { readSourceWindow } from '../io/rasterSource.ts';
+import type { RasterSource } from '../values.ts';
+import type { TypedArray } from '../io/geotiff/read.ts';
+import { readSourceWindowInterleaved } from '../io/rasterSource.ts';
 import { cloudMask } from '../kernels/cloudMask.ts';
 import { compileExpression, type CompiledExpression } from '../kernels/expression.ts';
-import { featureName, temporalReduce, type Reducer } from '../kernels/temporalReduce.ts';
-import { createMomentAccumulator, isStreamable } from '../kernels/momentAccumulator.ts';
+import { featureName, type Reducer } from '../kernels/temporalReduce.ts';
+import { compileCompositeKernel, type CompositeKernel, type KernelVariable } from './compositeKernel.ts';
 
 export interface AggregateSpec {
   /** Variables of the series to aggregate (band names and index names). */
@@ -60,18 +61,25 @@ export function planComposite(ts: TimeSeries, spec: AggregateSpec): Plan {
   return { bands: [...bands], indices };
 }
 
+/** The kernel for a plan (compiled once per spec and thread; see compositeKernel.ts). */
+function kernelFor(plan: Plan, spec: AggregateSpec): CompositeKernel {
+  const variables: KernelVariable[] = spec.variables.map((v) => {
+    const expr = plan.indices.get(v);
+    return expr ? { kind: 'index', ast: expr.ast } : { kind: 'band', band: v };
+  });
+  return compileCompositeKernel({ variables, reducers: spec.reducers });
+}
+
 export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpec, win: Window): Promise<Float32Array> {
   const plan = planComposite(ts, spec);
+  const kernel = kernelFor(plan, spec);
   const nDates = ts.dates.length;
-  const nPix = win.width * win.height;
-  const nFeat = spec.variables.length * spec.reducers.length;
-  const offset = ts.dnOffset;
+  const nPixels = win.width * win.height;
 
-  // 1. Read every needed source window once, concurrently.
-  const readChecked = async (what: string, source: Parameters<typeof readSourceWindow>[0]) => {
-    const arrays = await readSourceWindow(source, win);
-    if (arrays.length !== nDates) throw new Error(`${what} has ${arrays.length} raster bands but the series has ${nDates} dates`);
-    return arrays as ArrayLike<number>[];
+  // 1. Every needed layer, pixel-major: a pixel's dates are contiguous, exactly as the GEE stacks store them.
+  const readChecked = async (what: string, source: RasterSource) => {
+    if (source.bandCount !== nDates) throw new Error(`${what} has ${source.bandCount} raster bands but the series has ${nDates} dates`);
+    return readSourceWindowInterleaved(source, win);
   };
   const needCloud = ts.mask.method === 'probability' || ts.mask.method === 'scl';
   if (needCloud && !ts.cloud) throw new Error(`cloud mask '${ts.mask.method}' needs a cloud layer, but none was loaded`);
@@ -79,92 +87,16 @@ export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpe
     Promise.all(plan.bands.map((b) => readChecked(`band ${b}`, ts.bands[b]))),
     needCloud ? readChecked(`cloud layer (${ts.cloud!.layer})`, ts.cloud!.source) : Promise.resolve(undefined),
   ]);
-  const band: Record<string, ArrayLike<number>[]> = {};
-  plan.bands.forEach((b, i) => (band[b] = raw[i]));
+  const layers: Record<string, TypedArray> = {};
+  plan.bands.forEach((b, i) => (layers[b] = raw[i]));
 
-  // 2. Cloud mask [date][pixel].
+  // 2. Cloud mask, 3. indices and reducers in one pass.
   const mask = cloudMask(ts.mask, {
     nDates,
-    nPixels: nPix,
+    nPixels,
     cloud,
-    reference: ts.mask.method === 'reference' ? band[ts.mask.referenceBand] : undefined,
-    dnOffset: offset,
+    reference: ts.mask.method === 'reference' ? layers[ts.mask.referenceBand] : undefined,
+    dnOffset: ts.dnOffset,
   });
-
-  // 3. Reduce. Order-free reducers stream date by date; otherwise one variable at a time through a stack.
-  const out = new Float32Array(nPix * nFeat);
-  const interleave = (vi: number, reduced: Float32Array[]) =>
-    reduced.forEach((arr, ri) => {
-      const f = vi * spec.reducers.length + ri;
-      for (let p = 0; p < nPix; p++) out[p * nFeat + f] = arr[p];
-    });
-  if (isStreamable(spec.reducers)) {
-    streamWindow(plan, spec, band, mask, nDates, nPix, offset).forEach((reduced, vi) => interleave(vi, reduced));
-    return out;
-  }
-  // Median and quantiles need each pixel's whole series: a [date][pixel] stack, in float64 because indices of
-  // near-constant pixels have tiny spreads that float32 per-date values would blur.
-  const stack = new Float64Array(nDates * nPix);
-  const scratch: Record<string, Float64Array> = {};
-  spec.variables.forEach((v, vi) => {
-    const expr = plan.indices.get(v);
-    if (expr) for (const n of expr.names) scratch[n] ??= new Float64Array(nPix);
-    for (let d = 0; d < nDates; d++) {
-      const o = d * nPix;
-      const dst = stack.subarray(o, o + nPix);
-      if (!expr) {
-        const src = band[v][d];
-        for (let p = 0; p < nPix; p++) {
-          const dn = src[p];
-          dst[p] = dn === 0 || mask[o + p] ? NaN : dn - offset;
-        }
-      } else {
-        const inputs: Record<string, Float64Array> = {};
-        for (const n of expr.names) {
-          const src = band[n][d];
-          const input = scratch[n];
-          for (let p = 0; p < nPix; p++) {
-            const dn = src[p];
-            input[p] = dn === 0 || mask[o + p] ? NaN : (dn - offset) * REFLECTANCE_SCALE;
-          }
-          inputs[n] = input;
-        }
-        expr.evaluate(inputs, dst);
-      }
-    }
-    interleave(vi, temporalReduce(stack, nDates, nPix, spec.reducers));
-  });
-  return out;
-}
-
-/**
- * Order-free reducers, date-outer: each band's reflectance is prepared once per date for every index that uses
- * it, and raw bands are accumulated straight from DN. No [date][pixel] stack is built.
- */
-function streamWindow(
-  plan: Plan, spec: AggregateSpec, band: Record<string, ArrayLike<number>[]>, mask: Uint8Array, nDates: number, nPix: number, offset: number,
-): Float32Array[][] {
-  const accs = spec.variables.map(() => createMomentAccumulator(nPix, spec.reducers));
-  const reflectanceBands = [...new Set([...plan.indices.values()].flatMap((e) => e.names))];
-  const reflectance: Record<string, Float64Array> = Object.fromEntries(reflectanceBands.map((b) => [b, new Float64Array(nPix)]));
-  const row = new Float64Array(nPix);
-  for (let d = 0; d < nDates; d++) {
-    const o = d * nPix;
-    for (const b of reflectanceBands) {
-      const src = band[b][d];
-      const dst = reflectance[b];
-      for (let p = 0; p < nPix; p++) {
-        const dn = src[p];
-        dst[p] = dn === 0 || mask[o + p] ? NaN : (dn - offset) * REFLECTANCE_SCALE;
-      }
-    }
-    spec.variables.forEach((v, vi) => {
-      const expr = plan.indices.get(v);
-      if (expr) {
-        expr.evaluate(reflectance, row);
-        accs[vi].add(row);
-      } else accs[vi].addDn(band[v][d], mask, o, offset);
-    });
-  }
-  return accs.map((a) => a.result());
+  return kernel.run({ nPixels, nDates, layers, mask, dnOffset: ts.dnOffset, reflectanceScale: REFLECTANCE_SCALE });
 }

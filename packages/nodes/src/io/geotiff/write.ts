@@ -11,8 +11,7 @@
  */
 import { temporaryPath } from '../atomicFile.ts';
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { deflate } from 'node:zlib';
-import { promisify } from 'node:util';
+import { deflateAsync } from './deflate.ts';
 import type { Grid, Window } from '../../grid.ts';
 import type { TypedArray } from './read.ts';
 
@@ -35,7 +34,6 @@ export interface WriteGeoTiffOptions {
 const TYPE = { BYTE: 1, ASCII: 2, SHORT: 3, LONG: 4, DOUBLE: 12 } as const;
 const TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 12: 8 };
 const LIMIT = 2 ** 32 - 1;
-const deflateAsync = promisify(deflate);
 /** Tiles compressed concurrently on libuv's thread pool while the next tiles are read. */
 const IN_FLIGHT = 4;
 
@@ -195,7 +193,7 @@ export async function writeGeoTiff(path: string, options: WriteGeoTiffOptions): 
               for (let c = 0; c < win.width; c++, o += bandCount, i++) tile[o] = src[i];
             }
           }
-          pending.push(deflateAsync(new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength), { level }));
+          pending.push(deflateAsync(new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength), level));
           if (pending.length >= IN_FLIGHT) await flush();
         }
       }
