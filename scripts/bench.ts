@@ -49,7 +49,7 @@ async function readFloor(files: string[], workers: number, decoder: 'libdeflate'
       (part) =>
         new Promise<{ compressed: number; raw: number; backend: string }>((resolve, reject) => {
           const env = { ...process.env, SENTIFLOW_DEFLATE: decoder === 'zlib' ? 'zlib' : '' };
-          const w = new Worker(new URL('./bench-floor-worker.ts', import.meta.url), { workerData: { files: part }, env });
+          const w = new Worker(new URL('./bench-floor-worker.mjs', import.meta.url), { workerData: { files: part }, env });
           w.once('message', resolve);
           w.once('error', reject);
         }),

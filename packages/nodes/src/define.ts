@@ -14,7 +14,8 @@ export interface SocketSpec {
 /** Runs chunk tasks on worker threads. Task names are keys of `chunkTasks` in tasks.ts. */
 export interface ChunkPool {
   readonly size: number;
-  run<T = unknown>(task: string, payload: unknown, signal?: AbortSignal): Promise<T>;
+  /** Queued tasks start lowest `priority` first (then in order of submission); default 0. */
+  run<T = unknown>(task: string, payload: unknown, signal?: AbortSignal, priority?: number): Promise<T>;
 }
 
 export interface NodeContext {

@@ -29,9 +29,9 @@ function lazyPool(size: number, taskModule: URL): ChunkPool & { close(): Promise
   let pool: ReturnType<typeof createWorkerPool> | null = null;
   return {
     size,
-    run(task, payload, signal) {
+    run(task, payload, signal, priority) {
       pool ??= createWorkerPool({ size, taskModule });
-      return pool.run(task, payload, signal);
+      return pool.run(task, payload, signal, priority);
     },
     async close() {
       await pool?.close();
@@ -101,7 +101,7 @@ export function createRun(graph: Graph, catalog: AnyNodeDefinition[], options: C
         const up = results.get(l.from.node)!;
         inputs[l.to.input] = { key: `${up.key}#${l.from.output}`, value: up.outputs?.[l.from.output] };
       }
-      outcome = await runNode({ node, def, inputs, dataRoot, outDir, cache, log, pool, signal: controller.signal });
+      outcome = await runNode({ node, def, inputs, dataRoot, outDir, cache, log, pool, priority: order.indexOf(id), signal: controller.signal });
     }
     results.set(id, outcome);
     const r = reports[id];

@@ -31,6 +31,8 @@ export interface NodeJob {
   cache: NodeCache;
   log: EventLog;
   pool: ChunkPool;
+  /** Default priority of this node's chunk tasks (its place in the graph's order). */
+  priority: number;
   signal: AbortSignal;
 }
 
@@ -107,7 +109,7 @@ export async function runNode(job: NodeJob): Promise<NodeOutcome> {
       dataRoot: job.dataRoot,
       workDir,
       signal,
-      pool: job.pool,
+      pool: { size: job.pool.size, run: (task, payload, sig, priority) => job.pool.run(task, payload, sig, priority ?? job.priority) },
       progress: (done, total, unit) => {
         if (!signal.aborted) log.progress(nodeId, done, total, unit);
       },

@@ -64,3 +64,16 @@ test('a run creates its pool lazily and closes it at the end', async () => {
   assert.equal(report.status, 'done', JSON.stringify(report.nodes.p.error));
   assert.deepEqual(probe.poolResults, [0, 2, 4, 6, 8]);
 });
+
+test('queued tasks start lowest priority first, then in submission order', async () => {
+  const pool = createWorkerPool({ size: 1, taskModule });
+  try {
+    const started: string[] = [];
+    const submit = (name: string, priority: number) => pool.run('slow', { ms: 5, x: 0 }, undefined, priority).then(() => started.push(name));
+    // The first task occupies the only worker; the rest queue and are reordered.
+    await Promise.all([submit('first', 9), submit('late-a', 5), submit('late-b', 5), submit('early', 1), submit('default', 3)]);
+    assert.deepEqual(started, ['first', 'early', 'default', 'late-a', 'late-b']);
+  } finally {
+    await pool.close();
+  }
+});

@@ -1,6 +1,7 @@
 /**
  * A pool of worker threads running chunk tasks (`chunkTasks` of a task module) by name. Tasks queue when all
- * workers are busy; an aborted task is rejected (a queued one dropped, a running one's worker replaced); a
+ * workers are busy, lowest priority number first (the engine gives each node its place in the graph, so an
+ * earlier branch finishes first and its downstream work overlaps the later branch instead of waiting for both); an aborted task is rejected (a queued one dropped, a running one's worker replaced); a
  * crashed worker is replaced and its task rejected with a clear error.
  */
 import { Worker } from 'node:worker_threads';
@@ -17,6 +18,7 @@ interface Job {
   id: number;
   task: string;
   payload: unknown;
+  priority: number;
   signal?: AbortSignal;
   resolve(value: unknown): void;
   reject(err: Error): void;
@@ -103,11 +105,11 @@ export function createWorkerPool(options: WorkerPoolOptions): ChunkPool & { clos
 
   return {
     size,
-    run<T = unknown>(task: string, payload: unknown, signal?: AbortSignal): Promise<T> {
+    run<T = unknown>(task: string, payload: unknown, signal?: AbortSignal, priority = 0): Promise<T> {
       if (closed) return Promise.reject(new Error('the worker pool is closed'));
       if (signal?.aborted) return Promise.reject(abortError(task));
       return new Promise<T>((resolve, reject) => {
-        const job: Job = { id: nextId++, task, payload, signal, resolve: resolve as (v: unknown) => void, reject };
+        const job: Job = { id: nextId++, task, payload, priority, signal, resolve: resolve as (v: unknown) => void, reject };
         if (signal) {
           job.onAbort = () => {
             const qi = queue.indexOf(job);
@@ -129,7 +131,10 @@ export function createWorkerPool(options: WorkerPoolOptions): ChunkPool & { clos
           };
           signal.addEventListener('abort', job.onAbort, { once: true });
         }
-        queue.push(job);
+        // Keep the queue ordered by (priority, submission): insert after every job of equal or lower priority.
+        let at = queue.length;
+        while (at > 0 && queue[at - 1].priority > priority) at--;
+        queue.splice(at, 0, job);
         pump();
       });
     },

@@ -29,14 +29,17 @@ export interface KernelInputs {
   nDates: number;
   /** Pixel-major DN per band name (nPixels * nDates). */
   layers: Record<string, ArrayLike<number>>;
-  /** Pixel-major, 1 = masked (nPixels * nDates). */
-  mask: Uint8Array;
+  /**
+   * Which dates are masked, pixel-major (nPixels * nDates): either a precomputed mask (1 = masked), or the
+   * cloud probability layer and its threshold, tested in the loop itself (saves a pass over every sample).
+   */
+  mask: { kind: 'array'; masked: Uint8Array } | { kind: 'probability'; probability: ArrayLike<number>; threshold: number } | { kind: 'none' };
   dnOffset: number;
   reflectanceScale: number;
 }
 
 type Generated = (
-  nPixels: number, nDates: number, layers: ArrayLike<number>[], mask: Uint8Array, offset: number, scale: number,
+  nPixels: number, nDates: number, layers: ArrayLike<number>[], mask: ArrayLike<number> | null, threshold: number, offset: number, scale: number,
   out: Float32Array, scratch: Float64Array[], reducers: readonly Reducer[], reduce: typeof reduceSeries,
 ) => void;
 
@@ -52,14 +55,14 @@ export interface CompositeKernel {
 const UNARY: Record<string, string> = { sqrt: 'Math.sqrt', abs: 'Math.abs', log: 'Math.log', exp: 'Math.exp' };
 
 /** JavaScript for an expression over reflectance locals r<slot>; the non-finite rule of expression.ts is kept. */
-function emit(node: ExprNode, slotOf: (band: string) => number): string {
-  const e = (n: ExprNode) => emit(n, slotOf);
+function emit(node: ExprNode, nameOf: (band: string) => string): string {
+  const e = (n: ExprNode) => emit(n, nameOf);
   switch (node.kind) {
     case 'num':
       if (!Number.isFinite(node.value)) throw new Error(`expression constant ${node.value} is not finite`);
       return `(${String(node.value)})`;
     case 'name':
-      return `r${slotOf(node.name)}`;
+      return nameOf(node.name);
     case 'neg':
       return `(-${e(node.arg)})`;
     case 'bin':
@@ -77,6 +80,19 @@ function emit(node: ExprNode, slotOf: (band: string) => number): string {
   }
 }
 
+/** emit() without the outermost fin() of a product or quotient (the caller tests finiteness itself). */
+function emitRoot(node: ExprNode, nameOf: (band: string) => string): string {
+  if (node.kind === 'bin' && (node.op === '*' || node.op === '/')) return `(${emit(node.left, nameOf)} ${node.op} ${emit(node.right, nameOf)})`;
+  return emit(node, nameOf);
+}
+
+function usesPower(node: ExprNode): boolean {
+  if (node.kind === 'bin') return node.op === '^' || usesPower(node.left) || usesPower(node.right);
+  if (node.kind === 'neg') return usesPower(node.arg);
+  if (node.kind === 'call') return node.fn === 'pow' || node.args.some(usesPower);
+  return false;
+}
+
 function bandsOf(node: ExprNode, into: Set<string>): Set<string> {
   if (node.kind === 'name') into.add(node.name);
   else if (node.kind === 'neg') bandsOf(node.arg, into);
@@ -89,19 +105,34 @@ function bandsOf(node: ExprNode, into: Set<string>): Set<string> {
 
 const cache = new Map<string, { source: string; bands: string[]; fn: Generated }>();
 
-function generate(spec: KernelSpec): { source: string; bands: string[]; fn: Generated } {
-  const key = JSON.stringify(spec);
+/** Bands a spec reads, in slot order. */
+function kernelBands(spec: KernelSpec): string[] {
+  const bands = new Set<string>();
+  for (const v of spec.variables) {
+    if (v.kind === 'band') bands.add(v.band);
+    else bandsOf(v.ast, bands);
+  }
+  return [...bands];
+}
+
+/**
+ * @param integerBands bands stored as integers (no NaN possible): their mean needs no per-sample test, since a
+ *   no-data 0 adds nothing to the sum and only has to be taken off the count.
+ */
+function generate(spec: KernelSpec, integerBands: ReadonlySet<string>, maskKind: KernelInputs['mask']['kind']): { source: string; bands: string[]; fn: Generated } {
+  const key = JSON.stringify([spec, [...integerBands].sort(), maskKind]);
   const hit = cache.get(key);
   if (hit) return hit;
-  const bands: string[] = [];
-  const slotOf = (b: string) => {
-    let s = bands.indexOf(b);
-    if (s < 0) s = bands.push(b) - 1;
-    return s;
-  };
-  spec.variables.forEach((v) => (v.kind === 'band' ? slotOf(v.band) : [...bandsOf(v.ast, new Set())].forEach(slotOf)));
-  const reflectanceSlots = new Set<number>();
-  spec.variables.forEach((v) => v.kind === 'index' && [...bandsOf(v.ast, new Set())].forEach((b) => reflectanceSlots.add(slotOf(b))));
+  const bands = kernelBands(spec);
+  const slotOf = (b: string) => bands.indexOf(b);
+  // An index over integer bands whose expression lets NaN through (no power: pow(NaN, 0) is 1) is skipped when
+  // any input DN is 0, instead of carrying NaN through the arithmetic: same result, 2-3x faster in V8.
+  const guarded = (v: KernelVariable) => v.kind === 'index' && !usesPower(v.ast) && [...bandsOf(v.ast, new Set())].every((b) => integerBands.has(b));
+  const plainSlots = new Set<number>();
+  const nanSlots = new Set<number>();
+  spec.variables.forEach((v) => {
+    if (v.kind === 'index') for (const b of bandsOf(v.ast, new Set())) (guarded(v) ? plainSlots : nanSlots).add(slotOf(b));
+  });
 
   // mean and count need only a running sum; anything else keeps the pixel's valid values for reduceSeries.
   const sumsOnly = spec.reducers.every((r) => r === 'mean' || r === 'count');
@@ -115,31 +146,52 @@ function generate(spec: KernelSpec): { source: string; bands: string[]; fn: Gene
   if (!sumsOnly) for (let v = 0; v < nv; v++) L(`const S${v} = scratch[${v}];`);
   L(`const nf = ${nv * nr};`);
   L('for (let p = 0; p < nPixels; p++) {');
+  // Integer bands in sums-only mode: n = clear dates - zeros, sum over clear dates (zeros add nothing).
+  const zeroCounted = (v: KernelVariable) => sumsOnly && v.kind === 'band' && integerBands.has(v.band);
   for (let v = 0; v < nv; v++) L(`  let n${v} = 0${sumsOnly ? `, s${v} = 0` : ''};`);
+  L('  let clear = 0;');
   L('  const end = (p + 1) * nDates;');
   L('  for (let i = p * nDates; i < end; i++) {');
-  L('    if (mask[i] !== 0) continue;');
+  if (maskKind === 'array') L('    if (mask[i] !== 0) continue;');
+  else if (maskKind === 'probability') L('    if (mask[i] > threshold) continue;');
+  L('    clear++;');
   bands.forEach((_, s) => L(`    const d${s} = L${s}[i];`));
-  for (const s of reflectanceSlots) L(`    const r${s} = d${s} === 0 ? NaN : (d${s} - offset) * scale;`);
+  for (const s of plainSlots) L(`    const r${s} = (d${s} - offset) * scale;`);
+  for (const s of nanSlots) L(`    const q${s} = d${s} === 0 ? NaN : (d${s} - offset) * scale;`);
   spec.variables.forEach((v, vi) => {
     const keep = sumsOnly ? `n${vi}++; s${vi} += x;` : `S${vi}[n${vi}++] = x;`;
-    if (v.kind === 'band') {
+    if (zeroCounted(v)) {
+      const s = slotOf((v as { band: string }).band);
+      L(`    s${vi} += d${s}; if (d${s} === 0) n${vi}++;`);
+    } else if (v.kind === 'band') {
       const s = slotOf(v.band);
       L(`    if (d${s} !== 0 && d${s} === d${s}) { const x = d${s} - offset; ${keep} }`);
     } else {
-      L(`    { const x = ${emit(v.ast, slotOf)}; if (x - x === 0) { ${keep} } }`);
+      // The root needs no fin(): the finiteness test below rejects what fin() would turn into NaN.
+      const root = v.ast;
+      if (guarded(v)) {
+        const inputs = [...bandsOf(v.ast, new Set())].map((b) => `d${slotOf(b)} !== 0`).join(' && ');
+        const body = emitRoot(root, (b) => `r${slotOf(b)}`);
+        L(`    if (${inputs}) { const x = ${body}; if (x - x === 0) { ${keep} } }`);
+      } else {
+        L(`    { const x = ${emitRoot(root, (b) => `q${slotOf(b)}`)}; if (x - x === 0) { ${keep} } }`);
+      }
     }
   });
   L('  }');
   L('  const o = p * nf;');
-  spec.variables.forEach((_, vi) => {
+  spec.variables.forEach((v, vi) => {
+    if (zeroCounted(v)) {
+      // n counted the zeros; the sum holds raw DN, so the offset comes off once per valid date.
+      L(`  n${vi} = clear - n${vi}; s${vi} -= n${vi} * offset;`);
+    }
     if (sumsOnly) {
       spec.reducers.forEach((r, ri) => L(`  out[o + ${vi * nr + ri}] = ${r === 'count' ? `n${vi}` : `n${vi} > 0 ? s${vi} / n${vi} : NaN`};`));
     } else L(`  reduce(S${vi}, n${vi}, reducers, out, o + ${vi * nr});`);
   });
   L('}');
   const source = lines.join('\n');
-  const fn = new Function('nPixels', 'nDates', 'layers', 'mask', 'offset', 'scale', 'out', 'scratch', 'reducers', 'reduce', source) as Generated;
+  const fn = new Function('nPixels', 'nDates', 'layers', 'mask', 'threshold', 'offset', 'scale', 'out', 'scratch', 'reducers', 'reduce', source) as Generated;
   const entry = { source, bands, fn };
   cache.set(key, entry);
   return entry;
@@ -148,29 +200,37 @@ function generate(spec: KernelSpec): { source: string; bands: string[]; fn: Gene
 export function compileCompositeKernel(spec: KernelSpec): CompositeKernel {
   checkReducers(spec.reducers);
   if (spec.reducers.length === 0) throw new Error('compileCompositeKernel: no reducers');
-  const { bands, fn } = generate(spec);
+  const bands = kernelBands(spec);
   const featureCount = spec.variables.length * spec.reducers.length;
   return {
     bands,
     featureCount,
     run(input) {
       const { nPixels, nDates } = input;
+      const integerBands = new Set(bands.filter((b) => isIntegerArray(input.layers[b])));
+      const { fn } = generate(spec, integerBands, input.mask.kind);
       const layers = bands.map((b) => {
         const layer = input.layers[b];
         if (!layer) throw new Error(`composite kernel: band ${b} missing`);
         if (layer.length !== nPixels * nDates) throw new Error(`composite kernel: band ${b} has ${layer.length} values, expected ${nPixels * nDates}`);
         return layer;
       });
-      if (input.mask.length !== nPixels * nDates) throw new Error(`composite kernel: mask has ${input.mask.length} values, expected ${nPixels * nDates}`);
+      const m = input.mask;
+      const maskValues = m.kind === 'array' ? m.masked : m.kind === 'probability' ? m.probability : null;
+      if (maskValues && maskValues.length !== nPixels * nDates) throw new Error(`composite kernel: mask has ${maskValues.length} values, expected ${nPixels * nDates}`);
       const out = new Float32Array(nPixels * featureCount);
       const scratch = spec.variables.map(() => new Float64Array(nDates));
-      fn(nPixels, nDates, layers, input.mask, input.dnOffset, input.reflectanceScale, out, scratch, spec.reducers, reduceSeries);
+      fn(nPixels, nDates, layers, maskValues, m.kind === 'probability' ? m.threshold : 0, input.dnOffset, input.reflectanceScale, out, scratch, spec.reducers, reduceSeries);
       return out;
     },
   };
 }
 
+function isIntegerArray(a: ArrayLike<number> | undefined): boolean {
+  return a instanceof Uint8Array || a instanceof Uint16Array || a instanceof Int16Array || a instanceof Uint32Array || a instanceof Int32Array || a instanceof Int8Array;
+}
+
 /** The generated source, for tests and for anyone curious what their graph compiles to. */
-export function compositeKernelSource(spec: KernelSpec): string {
-  return generate(spec).source;
+export function compositeKernelSource(spec: KernelSpec, integerBands: string[] = [], maskKind: KernelInputs['mask']['kind'] = 'array'): string {
+  return generate(spec, new Set(integerBands), maskKind).source;
 }

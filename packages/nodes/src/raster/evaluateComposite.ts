@@ -6,7 +6,7 @@
  * index expressions see surface reflectance (DN - dnOffset) * 1e-4. DN 0 is nodata (NaN for that band and
  * date); a cloud-masked date/pixel is NaN for every variable.
  *
- * Memory: the raw band windows (in the files' data type) plus a one-byte mask per pixel and date; no float stack.
+ * Memory: the raw band windows in the files' data type (reused from window to window), no float stack.
  */
 import type { TimeSeries } from '../values.ts';
 import type { Window } from '../grid.ts';
@@ -16,7 +16,7 @@ import { readSourceWindowInterleaved } from '../io/rasterSource.ts';
 import { cloudMask } from '../kernels/cloudMask.ts';
 import { compileExpression, type CompiledExpression } from '../kernels/expression.ts';
 import { featureName, type Reducer } from '../kernels/temporalReduce.ts';
-import { compileCompositeKernel, type CompositeKernel, type KernelVariable } from './compositeKernel.ts';
+import { compileCompositeKernel, type CompositeKernel, type KernelInputs, type KernelVariable } from './compositeKernel.ts';
 
 export interface AggregateSpec {
   /** Variables of the series to aggregate (band names and index names). */
@@ -70,6 +70,23 @@ function kernelFor(plan: Plan, spec: AggregateSpec): CompositeKernel {
   return compileCompositeKernel({ variables, reducers: spec.reducers });
 }
 
+/**
+ * Decoded-layer buffers kept between windows of this thread (~100 MB for a 256 px window of 11 72-date
+ * stacks): a fresh allocation per window costs more in page faults and zeroing than the kernel does. A buffer
+ * is taken for a read and returned once the kernel has run, so overlapping calls simply allocate.
+ */
+const spareBuffers: TypedArray[] = [];
+const MAX_SPARE = 16;
+
+function takeBuffer(length: number): TypedArray | undefined {
+  const i = spareBuffers.findIndex((b) => b.length === length);
+  return i >= 0 ? spareBuffers.splice(i, 1)[0] : undefined;
+}
+
+function giveBack(buffers: TypedArray[]): void {
+  for (const b of buffers) if (spareBuffers.length < MAX_SPARE) spareBuffers.push(b);
+}
+
 export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpec, win: Window): Promise<Float32Array> {
   const plan = planComposite(ts, spec);
   const kernel = kernelFor(plan, spec);
@@ -77,26 +94,36 @@ export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpe
   const nPixels = win.width * win.height;
 
   // 1. Every needed layer, pixel-major: a pixel's dates are contiguous, exactly as the GEE stacks store them.
+  const taken: TypedArray[] = [];
   const readChecked = async (what: string, source: RasterSource) => {
     if (source.bandCount !== nDates) throw new Error(`${what} has ${source.bandCount} raster bands but the series has ${nDates} dates`);
-    return readSourceWindowInterleaved(source, win);
+    const data = await readSourceWindowInterleaved(source, win, takeBuffer(nPixels * nDates));
+    taken.push(data);
+    return data;
   };
   const needCloud = ts.mask.method === 'probability' || ts.mask.method === 'scl';
   if (needCloud && !ts.cloud) throw new Error(`cloud mask '${ts.mask.method}' needs a cloud layer, but none was loaded`);
-  const [raw, cloud] = await Promise.all([
-    Promise.all(plan.bands.map((b) => readChecked(`band ${b}`, ts.bands[b]))),
-    needCloud ? readChecked(`cloud layer (${ts.cloud!.layer})`, ts.cloud!.source) : Promise.resolve(undefined),
-  ]);
-  const layers: Record<string, TypedArray> = {};
-  plan.bands.forEach((b, i) => (layers[b] = raw[i]));
+  try {
+    const [raw, cloud] = await Promise.all([
+      Promise.all(plan.bands.map((b) => readChecked(`band ${b}`, ts.bands[b]))),
+      needCloud ? readChecked(`cloud layer (${ts.cloud!.layer})`, ts.cloud!.source) : Promise.resolve(undefined),
+    ]);
+    const layers: Record<string, TypedArray> = {};
+    plan.bands.forEach((b, i) => (layers[b] = raw[i]));
 
-  // 2. Cloud mask, 3. indices and reducers in one pass.
-  const mask = cloudMask(ts.mask, {
-    nDates,
-    nPixels,
-    cloud,
-    reference: ts.mask.method === 'reference' ? layers[ts.mask.referenceBand] : undefined,
-    dnOffset: ts.dnOffset,
-  });
-  return kernel.run({ nPixels, nDates, layers, mask, dnOffset: ts.dnOffset, reflectanceScale: REFLECTANCE_SCALE });
+    // 2. The cloud mask (a probability threshold is tested inside the kernel's loop), 3. indices and reducers.
+    const m = ts.mask;
+    const mask: KernelInputs['mask'] =
+      m.method === 'none'
+        ? { kind: 'none' }
+        : m.method === 'probability'
+          ? { kind: 'probability', probability: cloud!, threshold: m.threshold }
+          : {
+              kind: 'array',
+              masked: cloudMask(m, { nDates, nPixels, cloud, reference: m.method === 'reference' ? layers[m.referenceBand] : undefined, dnOffset: ts.dnOffset }),
+            };
+    return kernel.run({ nPixels, nDates, layers, mask, dnOffset: ts.dnOffset, reflectanceScale: REFLECTANCE_SCALE });
+  } finally {
+    giveBack(taken);
+  }
 }

@@ -25,9 +25,11 @@ export interface RasterFile {
   readWindow(win: Window): Promise<TypedArray[]>;
   /**
    * The window pixel-major: win.width * win.height * bandCount values, a pixel's bands contiguous (for a GEE
-   * stack, a pixel's whole time series). The files' own layout, so usually no reordering at all.
+   * stack, a pixel's whole time series). The files' own layout, so usually no reordering at all. `into`, when
+   * it has this file's data type and the window's size, is filled and returned instead of a new array (callers
+   * reading window after window reuse their buffers instead of faulting in fresh pages each time).
    */
-  readWindowInterleaved(win: Window): Promise<TypedArray>;
+  readWindowInterleaved(win: Window, into?: TypedArray): Promise<TypedArray>;
 }
 
 /** Incremented by every readWindow (tests use it to prove that cached reruns read no raster data). */
@@ -138,9 +140,9 @@ function decodeTile(fd: number, layout: TileLayout, tx: number, ty: number, dst:
 }
 
 /** Window of every sample, pixel-major ([pixel][sample]), through the direct tile path. */
-function readInterleavedFast(fd: number, layout: TileLayout, dataType: RasterDataType, win: Window, path: string): TypedArray {
+function readInterleavedFast(fd: number, layout: TileLayout, dataType: RasterDataType, win: Window, path: string, into?: TypedArray): TypedArray {
   const { tileWidth: tw, tileHeight: th, samples: spp } = layout;
-  const out = arrayForType(dataType, win.width * win.height * spp);
+  const out = fits(into, dataType, win.width * win.height * spp) ? into : arrayForType(dataType, win.width * win.height * spp);
   if (win.x % tw === 0 && win.y % th === 0 && win.width === tw && win.height === th) {
     decodeTile(fd, layout, win.x / tw, win.y / th, out, path);
     return out;
@@ -158,6 +160,10 @@ function readInterleavedFast(fd: number, layout: TileLayout, dataType: RasterDat
     }
   }
   return out;
+}
+
+function fits(a: TypedArray | undefined, dataType: RasterDataType, length: number): a is TypedArray {
+  return a !== undefined && a instanceof CTOR[dataType] && a.length === length;
 }
 
 /** [pixel][sample] -> one array per sample. */
@@ -325,10 +331,10 @@ async function describe(path: string, entry: Entry): Promise<RasterFile> {
       count(out);
       return out;
     },
-    async readWindowInterleaved(win) {
+    async readWindowInterleaved(win, into) {
       check(win);
       const out = await withFile(async () =>
-        layout ? readInterleavedFast(entry.fd!, layout, dataType, win, path) : interleave(await readGeneric(win), dataType),
+        layout ? readInterleavedFast(entry.fd!, layout, dataType, win, path, into) : interleave(await readGeneric(win), dataType),
       );
       count([out]);
       return out;

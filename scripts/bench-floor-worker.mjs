@@ -3,7 +3,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSync, readSync, closeSync } from 'node:fs';
 import { fromFile } from 'geotiff';
-import { deflateBackend, inflateInto } from '../packages/nodes/src/io/geotiff/deflate.ts';
+import { register } from 'tsx/esm/api';
+
+register(); // workers cannot start from .ts directly
+const { deflateBackend, inflateInto } = await import('../packages/nodes/src/io/geotiff/deflate.ts');
 
 let compressed = 0;
 let raw = 0;
@@ -12,8 +15,8 @@ for (const path of workerData.files) {
   const image = await tiff.getImage();
   const fd = image.fileDirectory;
   const tiled = fd.hasTag('TileOffsets');
-  const offsets = Array.from((await fd.loadValue(tiled ? 'TileOffsets' : 'StripOffsets')) as ArrayLike<number>, Number);
-  const counts = Array.from((await fd.loadValue(tiled ? 'TileByteCounts' : 'StripByteCounts')) as ArrayLike<number>, Number);
+  const offsets = Array.from(await fd.loadValue(tiled ? 'TileOffsets' : 'StripOffsets'), Number);
+  const counts = Array.from(await fd.loadValue(tiled ? 'TileByteCounts' : 'StripByteCounts'), Number);
   const tileBytes = image.getTileWidth() * image.getTileHeight() * image.getSamplesPerPixel() * (image.getBitsPerSample(0) / 8);
   await tiff.close?.();
   const file = openSync(path, 'r');
@@ -26,4 +29,4 @@ for (const path of workerData.files) {
   }
   closeSync(file);
 }
-parentPort!.postMessage({ compressed, raw, backend: deflateBackend() });
+parentPort.postMessage({ compressed, raw, backend: deflateBackend() });
