@@ -86,23 +86,27 @@ export async function readSourceWindow(source: RasterSource, win: Window): Promi
   return deinterleave(data, source.bandCount, dataTypeOf(data));
 }
 
+/** Supplies a reusable array of the given type and length, or undefined to let the reader allocate. */
+export type BufferSource = (dataType: RasterDataType, length: number) => TypedArray | undefined;
+
 /**
  * The window pixel-major (win.width * win.height * bandCount values, a pixel's bands — for a GEE stack, its
  * dates — contiguous), assembled from the tiles. One tile at 0,0: the file's own read, usually zero-copy.
- * `into` as in RasterFile.readWindowInterleaved.
+ * `alloc` may supply the output array (see RasterFile.readWindowInterleaved's `into`).
  */
-export async function readSourceWindowInterleaved(source: RasterSource, win: Window, into?: TypedArray): Promise<TypedArray> {
+export async function readSourceWindowInterleaved(source: RasterSource, win: Window, alloc?: BufferSource): Promise<TypedArray> {
   if (win.x < 0 || win.y < 0 || win.x + win.width > source.width || win.y + win.height > source.height) {
     throw new Error(`readSourceWindow: window ${JSON.stringify(win)} outside the ${source.width}x${source.height} mosaic`);
   }
   const hits = source.tiles.filter((t) => t.xOff < win.x + win.width && t.xOff + t.width > win.x && t.yOff < win.y + win.height && t.yOff + t.height > win.y);
   if (hits.length === 1 && hits[0].xOff === 0 && hits[0].yOff === 0) {
-    return (await openRaster(hits[0].path)).readWindowInterleaved(win, into);
+    const file = await openRaster(hits[0].path);
+    return file.readWindowInterleaved(win, alloc?.(file.dataType, win.width * win.height * source.bandCount));
   }
   const firstFile = await openRaster(source.tiles[0].path);
   const spp = source.bandCount;
   const n = win.width * win.height * spp;
-  const out = into && into.length === n && dataTypeOf(into) === firstFile.dataType ? into : arrayForType(firstFile.dataType, n);
+  const out = alloc?.(firstFile.dataType, n) ?? arrayForType(firstFile.dataType, n);
   out.fill(0);
   if (firstFile.noData !== null && firstFile.noData !== 0) out.fill(firstFile.noData);
   await Promise.all(hits.map(async (t) => {

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { defineNode, NodeError } from '../define.ts';
-import { featureBand, readCompositeWindow } from '../raster/compositeStore.ts';
+import { readCompositeWindow } from '../raster/compositeStore.ts';
 import { writeGeoTiff } from '../io/geotiff/write.ts';
 
 const params = z.object({
@@ -46,9 +46,14 @@ export const rasterExport = defineNode({
       noData: NaN,
       descriptions: names,
       signal: ctx.signal,
-      readWindow: (win) => {
+      readInterleaved: (win) => {
         const block = readCompositeWindow(composite, win);
-        return indices.map((k) => featureBand(block, nf, k));
+        if (indices.length === nf && indices.every((k, i) => k === i)) return block; // the store's layout is the TIFF's
+        const nb = indices.length;
+        const n = win.width * win.height;
+        const out = new Float32Array(n * nb);
+        for (let p = 0; p < n; p++) for (let j = 0; j < nb; j++) out[p * nb + j] = block[p * nf + indices[j]];
+        return out;
       },
       onProgress: (done, total) => ctx.progress(done, total, 'tiles'),
     });

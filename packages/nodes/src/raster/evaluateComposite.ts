@@ -11,8 +11,8 @@
 import type { TimeSeries } from '../values.ts';
 import type { Window } from '../grid.ts';
 import type { RasterSource } from '../values.ts';
-import type { TypedArray } from '../io/geotiff/read.ts';
-import { readSourceWindowInterleaved } from '../io/rasterSource.ts';
+import { dataTypeOfArray, type TypedArray } from '../io/geotiff/read.ts';
+import { readSourceWindowInterleaved, type BufferSource } from '../io/rasterSource.ts';
 import { cloudMask } from '../kernels/cloudMask.ts';
 import { compileExpression, type CompiledExpression } from '../kernels/expression.ts';
 import { featureName, type Reducer } from '../kernels/temporalReduce.ts';
@@ -76,15 +76,16 @@ function kernelFor(plan: Plan, spec: AggregateSpec): CompositeKernel {
  * is taken for a read and returned once the kernel has run, so overlapping calls simply allocate.
  */
 const spareBuffers: TypedArray[] = [];
-const MAX_SPARE = 16;
+const MAX_SPARE = 12;
 
-function takeBuffer(length: number): TypedArray | undefined {
-  const i = spareBuffers.findIndex((b) => b.length === length);
+const takeBuffer: BufferSource = (dataType, length) => {
+  const i = spareBuffers.findIndex((b) => b.length === length && dataTypeOfArray(b) === dataType);
   return i >= 0 ? spareBuffers.splice(i, 1)[0] : undefined;
-}
+};
 
 function giveBack(buffers: TypedArray[]): void {
-  for (const b of buffers) if (spareBuffers.length < MAX_SPARE) spareBuffers.push(b);
+  spareBuffers.push(...buffers);
+  if (spareBuffers.length > MAX_SPARE) spareBuffers.splice(0, spareBuffers.length - MAX_SPARE); // oldest go
 }
 
 export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpec, win: Window): Promise<Float32Array> {
@@ -97,7 +98,7 @@ export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpe
   const taken: TypedArray[] = [];
   const readChecked = async (what: string, source: RasterSource) => {
     if (source.bandCount !== nDates) throw new Error(`${what} has ${source.bandCount} raster bands but the series has ${nDates} dates`);
-    const data = await readSourceWindowInterleaved(source, win, takeBuffer(nPixels * nDates));
+    const data = await readSourceWindowInterleaved(source, win, takeBuffer);
     taken.push(data);
     return data;
   };

@@ -139,6 +139,9 @@ function decodeTile(fd: number, layout: TileLayout, tx: number, ty: number, dst:
   return rows;
 }
 
+/** Decoded-tile scratch for windows that are not exactly one tile (reused: reads on a thread never overlap). */
+let scratchBlock: TypedArray | undefined;
+
 /** Window of every sample, pixel-major ([pixel][sample]), through the direct tile path. */
 function readInterleavedFast(fd: number, layout: TileLayout, dataType: RasterDataType, win: Window, path: string, into?: TypedArray): TypedArray {
   const { tileWidth: tw, tileHeight: th, samples: spp } = layout;
@@ -147,7 +150,7 @@ function readInterleavedFast(fd: number, layout: TileLayout, dataType: RasterDat
     decodeTile(fd, layout, win.x / tw, win.y / th, out, path);
     return out;
   }
-  const block = arrayForType(dataType, tw * th * spp);
+  const block = fits(scratchBlock, dataType, tw * th * spp) ? scratchBlock : (scratchBlock = arrayForType(dataType, tw * th * spp));
   for (let ty = Math.floor(win.y / th); ty * th < win.y + win.height; ty++) {
     for (let tx = Math.floor(win.x / tw); tx * tw < win.x + win.width; tx++) {
       decodeTile(fd, layout, tx, ty, block, path);

@@ -26,7 +26,12 @@ export interface WriteGeoTiffOptions {
   tileSize?: number;
   compressionLevel?: number;
   /** Returns one array per band, each win.width * win.height, row-major. Called once per tile. */
-  readWindow: (win: Window) => TypedArray[] | Promise<TypedArray[]>;
+  readWindow?: (win: Window) => TypedArray[] | Promise<TypedArray[]>;
+  /**
+   * Alternatively, the window pixel-interleaved (win.width * win.height * bandCount values, a pixel's bands
+   * contiguous, in the output data type): the TIFF's own layout, so tiles are assembled by row copies.
+   */
+  readInterleaved?: (win: Window) => TypedArray | Promise<TypedArray>;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -150,6 +155,7 @@ export async function writeGeoTiff(path: string, options: WriteGeoTiffOptions): 
   const noData = options.noData ?? null;
   const fill = noData === null ? 0 : noData;
 
+  if (!options.readWindow === !options.readInterleaved) throw new Error('writeGeoTiff: give exactly one of readWindow and readInterleaved');
   const tmp = temporaryPath(path);
   const fd = openSync(tmp, 'w');
   let closed = false;
@@ -179,20 +185,27 @@ export async function writeGeoTiff(path: string, options: WriteGeoTiffOptions): 
         for (let tx = 0; tx < tilesX; tx++) {
           if (signal?.aborted) throw abortError(signal);
           const win: Window = { x: tx * tileSize, y: ty * tileSize, width: Math.min(tileSize, width - tx * tileSize), height: Math.min(tileSize, height - ty * tileSize) };
-          const bands = await options.readWindow(win);
-          if (signal?.aborted) throw abortError(signal);
-          if (bands.length !== bandCount) throw new Error(`writeGeoTiff: readWindow returned ${bands.length} bands, expected ${bandCount}`);
           const tile = spec.make(tilePixels * bandCount);
           if ((win.width < tileSize || win.height < tileSize) && fill !== 0) tile.fill(fill);
-          for (let b = 0; b < bandCount; b++) {
-            const src = bands[b];
-            if (src.length !== win.width * win.height) throw new Error(`writeGeoTiff: band ${b} has ${src.length} values, expected ${win.width * win.height}`);
-            for (let r = 0; r < win.height; r++) {
-              let o = r * tileSize * bandCount + b;
-              let i = r * win.width;
-              for (let c = 0; c < win.width; c++, o += bandCount, i++) tile[o] = src[i];
+          if (options.readInterleaved) {
+            const data = await options.readInterleaved(win);
+            if (data.length !== win.width * win.height * bandCount) throw new Error(`writeGeoTiff: readInterleaved returned ${data.length} values, expected ${win.width * win.height * bandCount}`);
+            const rowValues = win.width * bandCount;
+            for (let r = 0; r < win.height; r++) tile.set(data.subarray(r * rowValues, (r + 1) * rowValues) as never, r * tileSize * bandCount);
+          } else {
+            const bands = await options.readWindow!(win);
+            if (bands.length !== bandCount) throw new Error(`writeGeoTiff: readWindow returned ${bands.length} bands, expected ${bandCount}`);
+            for (let b = 0; b < bandCount; b++) {
+              const src = bands[b];
+              if (src.length !== win.width * win.height) throw new Error(`writeGeoTiff: band ${b} has ${src.length} values, expected ${win.width * win.height}`);
+              for (let r = 0; r < win.height; r++) {
+                let o = r * tileSize * bandCount + b;
+                let i = r * win.width;
+                for (let c = 0; c < win.width; c++, o += bandCount, i++) tile[o] = src[i];
+              }
             }
           }
+          if (signal?.aborted) throw abortError(signal);
           pending.push(deflateAsync(new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength), level));
           if (pending.length >= IN_FLIGHT) await flush();
         }
