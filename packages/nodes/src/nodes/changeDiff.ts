@@ -65,7 +65,7 @@ export const changeDiff = defineNode({
     const counts = new Float64Array(n * n);
     const transitionFile = join(ctx.workDir, 'transitions.tif');
     const legend = classes.flatMap((from, i) => classes.map((to, j) => `${i * n + j}=${from}->${to}`)).join(' ');
-    await writeGeoTiff(transitionFile, {
+    const writeTransitions = writeGeoTiff(transitionFile, {
       grid, bandCount: 1, dataType: 'uint8', noData: TRANSITION_NODATA, tileSize: TILE, signal: ctx.signal,
       descriptions: [`transition code from*${n}+to: ${legend}`],
       readWindow: async (win) => {
@@ -77,14 +77,28 @@ export const changeDiff = defineNode({
       onProgress,
     });
 
+    // The per-class files are written side by side, tile by tile, so each probability tile is decoded once
+    // and shared by the n writers (dropped when the last one has taken it).
+    const shared = new Map<string, { users: number; tiles: Promise<[Awaited<ReturnType<typeof pb.readWindow>>, Awaited<ReturnType<typeof pa.readWindow>>]> }>();
+    const probabilityTiles = (win: { x: number; y: number; width: number; height: number }) => {
+      const key = `${win.x},${win.y}`;
+      let entry = shared.get(key);
+      if (!entry) {
+        entry = { users: 0, tiles: Promise.all([pb.readWindow(win), pa.readWindow(win)]) };
+        shared.set(key, entry);
+      }
+      if (++entry.users === n) shared.delete(key);
+      return entry.tiles;
+    };
     const probabilityDiffFiles: Record<string, string> = {};
-    for (let c = 0; c < n; c++) {
-      const file = join(ctx.workDir, `probability_diff_${safeName(classes[c])}.tif`);
-      await writeGeoTiff(file, {
+    const writeDiffs = classes.map((name, c) => {
+      const file = join(ctx.workDir, `probability_diff_${safeName(name)}.tif`);
+      probabilityDiffFiles[name] = file;
+      return writeGeoTiff(file, {
         grid, bandCount: 1, dataType: 'float32', noData: NaN, tileSize: TILE, signal: ctx.signal,
-        descriptions: [`${classes[c]} probability change (after - before)`],
+        descriptions: [`${name} probability change (after - before)`],
         readWindow: async (win) => {
-          const [b, a] = await Promise.all([pb.readWindow(win), pa.readWindow(win)]);
+          const [b, a] = await probabilityTiles(win);
           const out = new Float32Array(win.width * win.height);
           const bb = b[c], aa = a[c];
           for (let i = 0; i < out.length; i++) out[i] = aa[i] - bb[i];
@@ -92,8 +106,10 @@ export const changeDiff = defineNode({
         },
         onProgress,
       });
-      probabilityDiffFiles[classes[c]] = file;
-    }
+    });
+    const settled = await Promise.allSettled([writeTransitions, ...writeDiffs]);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
 
     const km2 = pixelAreaKm2(grid);
     const transitionPixels = toMatrix(counts, n);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { defineNode } from '../define.ts';
 import { chunkWindows, pixelAreaKm2, type Window } from '../grid.ts';
 import { writeGeoTiff } from '../io/geotiff/write.ts';
+import { temporaryPath } from '../io/atomicFile.ts';
 import type { ClassifyWindowResult } from '../ml/classifyTask.ts';
 import { featureColumns, round } from '../ml/nodeHelpers.ts';
 
@@ -15,25 +16,30 @@ const params = z.object({
   chunkSize: z.number().int().min(64).max(4096).default(500).describe('Chunk edge in pixels (chunks of chunkSize × chunkSize are classified in parallel; memory grows with its square).'),
 });
 
-/** Band-sequential scratch raster on disk: band b, row y at ((b * height + y) * width) * bytes. */
+/**
+ * Pixel-interleaved scratch raster on disk (a pixel's samples contiguous, rows in order): chunks are written as
+ * the workers return them and read back tile by tile in the GeoTIFF's own layout.
+ */
 class Scratch {
   readonly fd: number;
-  constructor(readonly path: string, readonly width: number, readonly height: number, readonly bands: number, readonly bytes: number) {
+  private readonly pixelBytes: number;
+  constructor(readonly path: string, readonly width: number, readonly height: number, samples: number, bytesPerSample: number) {
     this.fd = openSync(path, 'w+');
-    ftruncateSync(this.fd, width * height * bands * bytes);
+    this.pixelBytes = samples * bytesPerSample;
+    ftruncateSync(this.fd, width * height * this.pixelBytes);
   }
-  write(band: number, win: Window, data: Uint8Array | Float32Array): void {
+  write(win: Window, data: Uint8Array | Float32Array): void {
     const buf = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const rowBytes = win.width * this.bytes;
+    const rowBytes = win.width * this.pixelBytes;
     for (let r = 0; r < win.height; r++) {
-      writeSync(this.fd, buf, r * rowBytes, rowBytes, ((band * this.height + win.y + r) * this.width + win.x) * this.bytes);
+      writeSync(this.fd, buf, r * rowBytes, rowBytes, ((win.y + r) * this.width + win.x) * this.pixelBytes);
     }
   }
-  read(band: number, win: Window): Uint8Array {
-    const out = new Uint8Array(win.width * win.height * this.bytes);
-    const rowBytes = win.width * this.bytes;
+  read(win: Window): Uint8Array {
+    const out = new Uint8Array(win.width * win.height * this.pixelBytes);
+    const rowBytes = win.width * this.pixelBytes;
     for (let r = 0; r < win.height; r++) {
-      readSync(this.fd, out, r * rowBytes, rowBytes, ((band * this.height + win.y + r) * this.width + win.x) * this.bytes);
+      readSync(this.fd, out, r * rowBytes, rowBytes, ((win.y + r) * this.width + win.x) * this.pixelBytes);
     }
     return out;
   }
@@ -61,9 +67,8 @@ export const modelClassify = defineNode({
     const { grid } = composite;
     const nc = model.classes.length;
     const windows = chunkWindows(grid, p.chunkSize);
-    const tag = `${process.pid}-${Date.now()}`;
-    const classScratch = new Scratch(join(ctx.workDir, `classes.raw.tmp-${tag}`), grid.width, grid.height, 1, 1);
-    const probScratch = new Scratch(join(ctx.workDir, `probabilities.raw.tmp-${tag}`), grid.width, grid.height, nc, 4);
+    const classScratch = new Scratch(temporaryPath(join(ctx.workDir, 'classes.raw')), grid.width, grid.height, 1, 1);
+    const probScratch = new Scratch(temporaryPath(join(ctx.workDir, 'probabilities.raw')), grid.width, grid.height, nc, 4);
     const pixelsPerClass = new Array<number>(nc).fill(0);
     let nodata = 0;
     try {
@@ -76,13 +81,9 @@ export const modelClassify = defineNode({
           const win = windows[next++];
           try {
             const r = await ctx.pool.run<ClassifyWindowResult>('classifyWindow', { composite, model, window: win }, ctx.signal);
-            classScratch.write(0, win, r.classes);
+            classScratch.write(win, r.classes);
+            probScratch.write(win, r.probabilities);
             const n = win.width * win.height;
-            const band = new Float32Array(n);
-            for (let c = 0; c < nc; c++) {
-              for (let i = 0; i < n; i++) band[i] = r.probabilities[i * nc + c];
-              probScratch.write(c, win, band);
-            }
             for (let i = 0; i < n; i++) if (r.classes[i] < nc) pixelsPerClass[r.classes[i]]++;
             nodata += r.nodata;
             ctx.progress(++done, windows.length, 'chunks');
@@ -98,16 +99,22 @@ export const modelClassify = defineNode({
 
       const classFile = join(ctx.workDir, 'classes.tif');
       const probabilityFile = join(ctx.workDir, 'probabilities.tif');
-      await writeGeoTiff(classFile, {
-        grid, bandCount: 1, dataType: 'uint8', noData: 255, descriptions: [`class (${model.classes.map((c, i) => `${i}=${c}`).join(', ')})`],
-        readWindow: (win) => [classScratch.read(0, win)], signal: ctx.signal,
-      });
-      await writeGeoTiff(probabilityFile, {
-        grid, bandCount: nc, dataType: 'float32', noData: NaN, descriptions: model.classes.map((c) => `probability ${c}`),
-        readWindow: (win) => model.classes.map((_, c) => new Float32Array(probScratch.read(c, win).buffer)),
-        signal: ctx.signal,
-        onProgress: (d, t) => ctx.progress(d, t, 'tiles written'),
-      });
+      // Both files at once: their tiles compress side by side on the thread pool. Settle both before the
+      // scratch files go away, then report the first failure.
+      const written = await Promise.allSettled([
+        writeGeoTiff(classFile, {
+          grid, bandCount: 1, dataType: 'uint8', noData: 255, descriptions: [`class (${model.classes.map((c, i) => `${i}=${c}`).join(', ')})`],
+          readInterleaved: (win) => classScratch.read(win), signal: ctx.signal,
+        }),
+        writeGeoTiff(probabilityFile, {
+          grid, bandCount: nc, dataType: 'float32', noData: NaN, descriptions: model.classes.map((c) => `probability ${c}`),
+          readInterleaved: (win) => new Float32Array(probScratch.read(win).buffer),
+          signal: ctx.signal,
+          onProgress: (d, t) => ctx.progress(d, t, 'tiles written'),
+        }),
+      ]);
+      const failure = written.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+      if (failure) throw failure.reason;
       const totalSeconds = (performance.now() - t0) / 1000;
       const area = pixelAreaKm2(grid);
       const classAreasKm2 = Object.fromEntries(model.classes.map((c, i) => [c, pixelsPerClass[i] * area]));
