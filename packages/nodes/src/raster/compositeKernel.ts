@@ -45,7 +45,7 @@ type Generated = (
 
 export interface CompositeKernel {
   /** Bands the kernel reads, in slot order. */
-  bands: string[];
+  readonly bands: readonly string[];
   /** Features per pixel: variables.length * reducers.length, variable-major. */
   featureCount: number;
   /** Evaluates a window; returns nPixels * featureCount float32, pixel-major. */
@@ -203,7 +203,7 @@ export function compileCompositeKernel(spec: KernelSpec): CompositeKernel {
   const bands = kernelBands(spec);
   const featureCount = spec.variables.length * spec.reducers.length;
   return {
-    bands,
+    bands: Object.freeze([...bands]),
     featureCount,
     run(input) {
       const { nPixels, nDates } = input;

@@ -104,3 +104,13 @@ test('L2A fixture 2018, reference (difference to B2 reference) mask, dnOffset 10
   const none = { ...ts, mask: { method: 'none' as const } };
   await compare(none, { variables: ['B4', 'NDVI'], reducers: ['mean', 'std'] }, { x: 30, y: 30, width: 34, height: 34 });
 });
+
+// Mean and count alone take the kernel's running-sum path (the default graph's): integer bands summed as raw DN
+// with no-data zeros taken off the count, indices skipped on a zero input. Pinned to numpy like the rest.
+test('mean + count only (running-sum path): L1C probability mask, L2A SCL mask with dnOffset 1000', { skip }, async () => {
+  const l1c = series(svn, 'S2_L1C_svn_2015', ['B2', 'B3', 'B4', 'B8', 'B11'], 'probability', [100, 101, 5], { method: 'probability', threshold: 1 }, presets('NDVI', 'NDWI', 'BSI'));
+  const nan = await compare(l1c, { variables: ['B2', 'B3', 'B4', 'B8', 'B11', 'NDVI', 'NDWI', 'BSI'], reducers: ['mean', 'count'] }, { x: 0, y: 0, width: 100, height: 101 });
+  assert.ok(nan.B2_mean > 0.01, 'some pixels have no clear date');
+  const l2a = series(fl, 'S2_SR_flanders31ues_2019', ['B2', 'B4', 'B8', 'B11'], 'SCL', [64, 64, 48], { method: 'scl', classes: [3, 8, 9, 10] }, presets('NDVI', 'BSI'), 1000);
+  await compare(l2a, { variables: ['B2', 'B11', 'NDVI', 'BSI'], reducers: ['count', 'mean'] }, { x: 0, y: 0, width: 64, height: 64 });
+});

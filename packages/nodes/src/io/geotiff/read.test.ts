@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openRaster, parseGdalDescriptions, rasterReadStats } from './read.ts';
+import { closeRaster, openRaster, parseGdalDescriptions, rasterReadStats } from './read.ts';
 
 const data = join(import.meta.dirname, '../../../../../../shared/data');
 const svn = join(data, 'eolearn-svn-l1c');
@@ -25,7 +25,7 @@ for b in range(ds.RasterCount):
     a = ds.GetRasterBand(b + 1).ReadAsArray(x, y, w, h).astype('float64').ravel()
     out.append([None if v != v else float(v) for v in a])
 print(json.dumps(out))`;
-  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, path, String(x), String(y), String(w), String(h)], { encoding: 'utf8' }));
+  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, path, String(x), String(y), String(w), String(h)], { encoding: 'utf8', maxBuffer: 1 << 30 }));
 }
 
 test('openRaster: grid, descriptions and nodata of the L1C fixture', { skip: noData }, async () => {
@@ -95,7 +95,42 @@ test('openRaster: strips, LZW (generic path), band-interleaved and uncompressed 
       const f = await openRaster(join(dir, name));
       assert.deepEqual(f.descriptions, ref.descriptions, name);
       assert.deepEqual(await f.readWindow(win), expected, name);
+      // Pixel-major read of the same window: sample s of pixel p at p * bandCount + s.
+      const inter = await f.readWindowInterleaved(win);
+      for (let b = 0; b < f.bandCount; b++) assert.deepEqual(Array.from({ length: win.width * win.height }, (_, p) => inter[p * f.bandCount + b]), Array.from(expected[b]), `${name} interleaved band ${b}`);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('readWindowInterleaved: whole-tile, edge and multi-tile windows of a 72-sample stack equal GDAL; buffers are reused', { skip: !hasPyGdal && 'no python3 osgeo.gdal' }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sf-inter-'));
+  try {
+    const path = join(dir, 'stack.tif');
+    // 300 x 270 px, 72 uint16 samples with no-data zeros, 256 px tiles, DEFLATE + horizontal predictor, like GEE.
+    execFileSync('/usr/bin/python3', ['-c', `
+import numpy as np
+from osgeo import gdal
+rng = np.random.default_rng(3)
+a = rng.integers(0, 5000, size=(72, 270, 300), dtype=np.uint16)
+a[a < 200] = 0
+ds = gdal.GetDriverByName('GTiff').Create('${path}', 300, 270, 72, gdal.GDT_UInt16, ['TILED=YES', 'COMPRESS=DEFLATE', 'PREDICTOR=2', 'INTERLEAVE=PIXEL'])
+for b in range(72): ds.GetRasterBand(b + 1).WriteArray(a[b])
+ds = None`]);
+    const f = await openRaster(path);
+    for (const win of [{ x: 0, y: 0, width: 256, height: 256 }, { x: 256, y: 256, width: 44, height: 14 }, { x: 200, y: 100, width: 90, height: 170 }]) {
+      const got = await f.readWindowInterleaved(win);
+      const exp = gdalWindow(path, win.x, win.y, win.width, win.height);
+      for (let b = 0; b < 72; b += 7) {
+        assert.deepEqual(Array.from({ length: win.width * win.height }, (_, p) => got[p * 72 + b]), exp[b], `${JSON.stringify(win)} band ${b}`);
+      }
+    }
+    const full = { x: 0, y: 0, width: 256, height: 256 };
+    const into = new Uint16Array(256 * 256 * 72);
+    assert.equal(await f.readWindowInterleaved(full, into), into, 'the given buffer is filled and returned');
+    assert.notEqual(await f.readWindowInterleaved(full, new Uint8Array(256 * 256 * 72)), into, 'a buffer of another type is not used');
+    closeRaster(path);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
