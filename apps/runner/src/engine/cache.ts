@@ -4,7 +4,7 @@
  * atomically, so an entry is a hit only when meta.json exists and all files it lists are present.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { AnyNodeDefinition } from '@sentiflow/nodes/define.ts';
 import { listFiles, writeFileAtomic } from './fsutil.ts';
@@ -80,13 +80,60 @@ async function acquire(dir: string): Promise<() => void> {
   };
 }
 
+const LOCK_POLL_MS = 200;
+/** A lock file with no pid yet is being written; older than this it is a leftover of a crash. */
+const LOCK_EMPTY_GRACE_MS = 10_000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+/**
+ * Cross-process lock on an entry: `<key>.lock` created with O_EXCL, holding the owner's pid. Another process
+ * (a second CLI run, or the server, on the same cache dir) waits until it is gone; a lock whose process has
+ * died is taken over. Within one process the in-memory lock above already serialises.
+ */
+async function lockFile(lockPath: string, signal?: AbortSignal): Promise<() => void> {
+  for (;;) {
+    try {
+      const handle = await fs.open(lockPath, 'wx');
+      try {
+        await handle.writeFile(`${process.pid}\n`);
+      } finally {
+        await handle.close();
+      }
+      return () => rmSync(lockPath, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const [text, st] = await Promise.all([fs.readFile(lockPath, 'utf8').catch(() => null), fs.stat(lockPath).catch(() => null)]);
+    if (text === null || !st) continue; // released meanwhile
+    const pid = Number(text.trim());
+    const stale = pid > 0 ? !processAlive(pid) : Date.now() - st.mtimeMs > LOCK_EMPTY_GRACE_MS;
+    if (stale) {
+      await fs.rm(lockPath, { force: true });
+      continue;
+    }
+    signal?.throwIfAborted();
+    await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
+  }
+}
+
 export interface NodeCache {
   readonly enabled: boolean;
   /** The entry dir used as a node's workDir. */
   entryDir(key: string, nodeId: string): string;
   lookup(key: string): Promise<CacheMeta | null>;
-  /** Exclusive use of an entry while it is looked up and computed; call the returned function when done. */
-  lock(key: string, nodeId: string): Promise<() => void>;
+  /**
+   * Exclusive use of an entry while it is looked up and computed, within this process and across processes
+   * sharing the cache dir; call the returned function when done.
+   */
+  lock(key: string, nodeId: string, signal?: AbortSignal): Promise<() => void>;
   /** Creates a fresh, empty entry dir (removing a stale partial one). */
   prepare(key: string, nodeId: string): Promise<string>;
   commit(key: string, nodeId: string, meta: Omit<CacheMeta, 'key' | 'created' | 'files'> & { files: string[] }): Promise<CacheMeta>;
@@ -115,7 +162,21 @@ export function createCache(cacheDir: string | null, outDir: string): NodeCache 
       if (!meta.files.every((f) => existsSync(path.join(dir, f)))) return null;
       return meta;
     },
-    lock: (key, nodeId) => acquire(entryDir(key, nodeId)),
+    async lock(key, nodeId, signal) {
+      const release = await acquire(entryDir(key, nodeId));
+      if (!cacheDir) return release;
+      try {
+        await fs.mkdir(path.join(cacheDir, 'objects'), { recursive: true });
+        const unlock = await lockFile(path.join(cacheDir, 'objects', `${key}.lock`), signal);
+        return () => {
+          unlock();
+          release();
+        };
+      } catch (e) {
+        release();
+        throw e;
+      }
+    },
     async prepare(key, nodeId) {
       const dir = entryDir(key, nodeId);
       await fs.rm(dir, { recursive: true, force: true });

@@ -90,7 +90,7 @@ export async function runNode(job: NodeJob): Promise<NodeOutcome> {
     const inputKeys = Object.fromEntries(Object.entries(job.inputs).map(([name, i]) => [name, i.key]));
     key = cacheKey({ type: def.type, version: def.version, params, inputs: inputKeys, fingerprint });
 
-    release = await cache.lock(key, nodeId);
+    release = await cache.lock(key, nodeId, signal);
     const hit = await cache.lookup(key);
     if (hit) {
       const files = await publish(job.outDir, nodeId, cache.entryDir(key, nodeId), hit.files);
