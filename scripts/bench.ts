@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { generateDemoData } from '../packages/nodes/src/demo/generate.ts';
 import type { RunReport } from '../apps/runner/src/engine/types.ts';
+import { createWorkerPool } from '../apps/runner/src/pool/workerPool.ts';
+import { DEFAULT_TASK_MODULE } from '../apps/runner/src/engine/run.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const small = process.argv.includes('--small');
@@ -66,7 +68,8 @@ async function readFloor(files: string[], workers: number, decoder: 'libdeflate'
 if (!existsSync(join(demoDir, 'truth.json'))) {
   console.log(`generating the benchmark AOI in ${demoDir} (${size.width} x ${size.height} px, ${size.datesPerYear} dates x 2 years; once)…`);
   const t0 = performance.now();
-  await generateDemoData({ outDir: demoDir, ...size, seed: 7 });
+  const pool = createWorkerPool({ size: availableParallelism(), taskModule: DEFAULT_TASK_MODULE });
+  await generateDemoData({ outDir: demoDir, ...size, seed: 7, pool }).finally(() => pool.close());
   console.log(`  generated in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
 const inputs = readdirSync(demoDir).filter((f) => f.endsWith('.tif') && !f.startsWith('truth')).map((f) => join(demoDir, f));

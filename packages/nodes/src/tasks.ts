@@ -5,6 +5,7 @@
 import { aggregateWindowTask } from './raster/aggregateTask.ts';
 import { classifyWindowTask } from './ml/classifyTask.ts';
 import { trainXgboostTask } from './ml/trainTask.ts';
+import { demoYearTask } from './demo/generate.ts';
 
 export interface TaskResult<T = unknown> {
   result: T;
@@ -15,4 +16,5 @@ export const chunkTasks: Record<string, (payload: never) => Promise<TaskResult>>
   aggregateWindow: aggregateWindowTask,
   classifyWindow: classifyWindowTask,
   trainXgboost: trainXgboostTask,
+  demoYear: demoYearTask,
 };

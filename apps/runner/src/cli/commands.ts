@@ -75,9 +75,15 @@ export async function nodesCommand(values: Values): Promise<number> {
 export async function demoDataCommand(values: Values): Promise<number> {
   const outDir = path.resolve((values.out as string | undefined) ?? 'demo');
   const { generateDemoData } = await import('@sentiflow/nodes/demo/generate.ts');
+  const { createWorkerPool } = await import('../pool/workerPool.ts');
+  const { DEFAULT_TASK_MODULE } = await import('../engine/run.ts');
+  const { availableParallelism } = await import('node:os');
+  // One worker per core: the years are generated in parallel.
+  const pool = createWorkerPool({ size: availableParallelism(), taskModule: DEFAULT_TASK_MODULE });
   let last = 0;
   await generateDemoData({
     outDir,
+    pool,
     ...(values.width !== undefined ? { width: intOption(values, 'width', 1) } : {}),
     ...(values.height !== undefined ? { height: intOption(values, 'height', 1) } : {}),
     ...(values.dates !== undefined ? { datesPerYear: intOption(values, 'dates', 1) } : {}),
@@ -88,7 +94,7 @@ export async function demoDataCommand(values: Values): Promise<number> {
       last = now;
       console.error(`  ${done}/${total} ${what ?? ''}`.trimEnd());
     },
-  });
+  }).finally(() => pool.close());
   console.log(`demo data written to ${outDir}`);
   return 0;
 }

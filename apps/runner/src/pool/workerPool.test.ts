@@ -77,3 +77,25 @@ test('queued tasks start lowest priority first, then in submission order', async
     await pool.close();
   }
 });
+
+test('demo data generated on the pool (years in parallel) is byte-identical to the sequential generation', async () => {
+  const { generateDemoData } = await import('@sentiflow/nodes/demo/generate.ts');
+  const { DEFAULT_TASK_MODULE } = await import('../engine/run.ts');
+  const { readFileSync, readdirSync } = await import('node:fs');
+  const options = { width: 120, height: 90, datesPerYear: 3, seed: 4 };
+  const seq = mkdtempSync(path.join(tmpdir(), 'sf-demo-seq-'));
+  const par = mkdtempSync(path.join(tmpdir(), 'sf-demo-par-'));
+  await generateDemoData({ outDir: seq, ...options });
+  const pool = createWorkerPool({ size: 2, taskModule: DEFAULT_TASK_MODULE });
+  const steps: string[] = [];
+  try {
+    await generateDemoData({ outDir: par, ...options, pool, onProgress: (_d, _t, what) => steps.push(what) });
+  } finally {
+    await pool.close();
+  }
+  assert.deepEqual(steps.sort(), ['2019', '2022']);
+  const files = readdirSync(seq, { recursive: true }).map(String).filter((f) => f.includes('.')).sort();
+  assert.ok(files.length >= 28, `${files.length} files`);
+  assert.deepEqual(readdirSync(par, { recursive: true }).map(String).filter((f) => f.includes('.')).sort(), files);
+  for (const f of files) assert.ok(readFileSync(path.join(seq, f)).equals(readFileSync(path.join(par, f))), `${f} differs`);
+});

@@ -9,6 +9,7 @@ import { writeFileAtomicSync } from '../io/atomicFile.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chunkWindows, pixelAreaKm2, type Grid, type Window } from '../grid.ts';
+import type { ChunkPool } from '../define.ts';
 import { writeGeoTiff } from '../io/geotiff/write.ts';
 import { writePolygonShapefile } from '../io/shapefileWrite.ts';
 import { cloudWindow, isNodata, planDates, type DatePlan } from './clouds.ts';
@@ -141,58 +142,99 @@ function truthStats(land: Landscape, grid: Grid, years: number[]): Pick<TruthSta
   };
 }
 
-export async function generateDemoData(options: DemoOptions): Promise<{ files: string[]; truth: TruthStats }> {
-  const { outDir, width = 600, height = 400, datesPerYear = 24, years = [2019, 2022], seed = 1, prefix = 'S2_SR_demo', onProgress } = options;
+function resolveOptions(options: DemoOptions) {
+  const { outDir, width = 600, height = 400, datesPerYear = 24, years = [2019, 2022], seed = 1, prefix = 'S2_SR_demo' } = options;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 16 || height < 16) throw new Error(`generateDemoData: width and height must be integers >= 16`);
   if (!Number.isInteger(datesPerYear) || datesPerYear < 1) throw new Error('generateDemoData: datesPerYear must be a positive integer');
+  return { outDir, width, height, datesPerYear, years, seed, prefix };
+}
+
+export interface DemoYearResult {
+  year: number;
+  files: string[];
+  dates: string[];
+  /** polygons per class */
+  labels: Record<string, number>;
+}
+
+/** One year's stacks, cloud layer, truth raster and labels. Independent of the other years (a worker can run it). */
+export async function generateDemoYear(options: DemoOptions, year: number, step: (what: string) => void = () => undefined): Promise<DemoYearResult> {
+  const { outDir, width, height, datesPerYear, years, seed, prefix } = resolveOptions(options);
   mkdirSync(outDir, { recursive: true });
   const grid = demoGrid(width, height);
   const land = createLandscape(width, height, years, seed);
   const files: string[] = [];
-  const total = years.length * (BANDS.length + 3);
+  const dates = demoDates(year, datesPerYear, seed);
+  const plans = planDates(datesPerYear, seed * 10007 + year);
+  const descriptions = dates.map((d) => d.description);
+  const shared = new SharedTiles(BANDS.length + 1, (win) => sceneTile(land, grid, year, dates, plans, seed, win));
+  const common = { grid, bandCount: datesPerYear, descriptions, compressionLevel: 1 };
+  const paths = [...BANDS.map((b) => join(outDir, `${prefix}_${year}_${b}.tif`)), join(outDir, `${prefix}_${year}_probability.tif`)];
+  await Promise.all([
+    ...BANDS.map((_, b) =>
+      writeGeoTiff(paths[b], { ...common, dataType: 'uint16', noData: 0, readWindow: async (win) => (await shared.get(win)).bands[b] }).then(() =>
+        step(`${year} ${BANDS[b]}`),
+      ),
+    ),
+    writeGeoTiff(paths[BANDS.length], { ...common, dataType: 'uint8', noData: null, readWindow: async (win) => (await shared.get(win)).probability }).then(() =>
+      step(`${year} probability`),
+    ),
+  ]);
+  files.push(...paths);
+  const truthPath = join(outDir, `truth_${year}.tif`);
+  await writeGeoTiff(truthPath, {
+    grid, bandCount: 1, dataType: 'uint8', noData: 255, descriptions: [`truth ${year}: 0 water, 1 forest, 2 asgm`], compressionLevel: 1,
+    readWindow: (win) => [land.cover(win, year).map(truthClass)],
+  });
+  files.push(truthPath);
+  step(`${year} truth`);
+  const labelDir = join(outDir, 'labels', String(year));
+  mkdirSync(labelDir, { recursive: true });
+  const labels = drawLabels(land, grid, year, seed);
+  const labelCounts: Record<string, number> = {};
+  for (const name of CLASSES) {
+    const feats = labels.filter((l) => l.className === name).map((l, i) => ({ id: i, className: name, polygons: l.polygons }));
+    labelCounts[name] = feats.length;
+    const shp = join(labelDir, `${year}_${name}.shp`);
+    writePolygonShapefile(shp, feats, grid.crs);
+    files.push(shp);
+  }
+  step(`${year} labels`);
+  return { year, files, dates: dates.map((d) => d.iso), labels: labelCounts };
+}
+
+/** Worker chunk task 'demoYear'. */
+export async function demoYearTask(payload: { options: DemoOptions; year: number }): Promise<{ result: DemoYearResult }> {
+  return { result: await generateDemoYear(payload.options, payload.year) };
+}
+
+/**
+ * The whole AOI. With a worker pool the years are generated in parallel (each is independent and
+ * deterministic, so the files are identical either way); progress then comes once per year.
+ */
+export async function generateDemoData(options: DemoOptions & { pool?: ChunkPool }): Promise<{ files: string[]; truth: TruthStats }> {
+  const { outDir, width, height, years, seed } = resolveOptions(options);
+  const { onProgress, pool, ...plain } = options;
+  mkdirSync(outDir, { recursive: true });
+  const grid = demoGrid(width, height);
+  const land = createLandscape(width, height, years, seed);
+  const parallel = pool !== undefined && pool.size > 1 && years.length > 1;
+  const total = parallel ? years.length : years.length * (BANDS.length + 3);
   let done = 0;
   const step = (what: string) => onProgress?.(++done, total, what);
-  const allDates: Record<string, string[]> = {};
-  const labelCounts: Record<string, Record<string, number>> = {};
-  for (const year of years) {
-    const dates = demoDates(year, datesPerYear, seed);
-    allDates[year] = dates.map((d) => d.iso);
-    const plans = planDates(datesPerYear, seed * 10007 + year);
-    const descriptions = dates.map((d) => d.description);
-    const shared = new SharedTiles(BANDS.length + 1, (win) => sceneTile(land, grid, year, dates, plans, seed, win));
-    const common = { grid, bandCount: datesPerYear, descriptions, compressionLevel: 1 };
-    const paths = [...BANDS.map((b) => join(outDir, `${prefix}_${year}_${b}.tif`)), join(outDir, `${prefix}_${year}_probability.tif`)];
-    await Promise.all([
-      ...BANDS.map((_, b) =>
-        writeGeoTiff(paths[b], { ...common, dataType: 'uint16', noData: 0, readWindow: async (win) => (await shared.get(win)).bands[b] }).then(() =>
-          step(`${year} ${BANDS[b]}`),
-        ),
-      ),
-      writeGeoTiff(paths[BANDS.length], { ...common, dataType: 'uint8', noData: null, readWindow: async (win) => (await shared.get(win)).probability }).then(() =>
-        step(`${year} probability`),
-      ),
-    ]);
-    files.push(...paths);
-    const truthPath = join(outDir, `truth_${year}.tif`);
-    await writeGeoTiff(truthPath, {
-      grid, bandCount: 1, dataType: 'uint8', noData: 255, descriptions: [`truth ${year}: 0 water, 1 forest, 2 asgm`], compressionLevel: 1,
-      readWindow: (win) => [land.cover(win, year).map(truthClass)],
-    });
-    files.push(truthPath);
-    step(`${year} truth`);
-    const labelDir = join(outDir, 'labels', String(year));
-    mkdirSync(labelDir, { recursive: true });
-    const labels = drawLabels(land, grid, year, seed);
-    labelCounts[year] = {};
-    for (const name of CLASSES) {
-      const feats = labels.filter((l) => l.className === name).map((l, i) => ({ id: i, className: name, polygons: l.polygons }));
-      labelCounts[year][name] = feats.length;
-      const shp = join(labelDir, `${year}_${name}.shp`);
-      writePolygonShapefile(shp, feats, grid.crs);
-      files.push(shp);
-    }
-    step(`${year} labels`);
+  const results: DemoYearResult[] = [];
+  if (parallel) {
+    results.push(
+      ...(await Promise.all(
+        years.map((year) => pool.run<DemoYearResult>('demoYear', { options: plain, year }).then((r) => (step(`${year}`), r))),
+      )),
+    );
+  } else {
+    for (const year of years) results.push(await generateDemoYear(plain, year, step));
   }
+  const files = results.flatMap((r) => r.files);
+  const allDates = Object.fromEntries(results.map((r) => [r.year, r.dates]));
+  const labelCounts = Object.fromEntries(results.map((r) => [r.year, r.labels]));
   const stats = truthStats(land, grid, years);
   const truth: TruthStats = {
     grid: { width, height, epsg: DEMO_EPSG, geoTransform: [...grid.geoTransform], pixelSizeM: 10 },
