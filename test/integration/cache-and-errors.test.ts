@@ -1,7 +1,7 @@
 // The cache as a user sees it (reruns, a changed reducer) and bad inputs failing the right node, on real fixtures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { noSharedData, sentiflow, sharedData, tempDir, writeGraph } from '../helpers.ts';
 
@@ -91,6 +91,29 @@ test('a missing band file and a file on another grid each fail s2.load naming th
   assert.equal(report.nodes.load.status, 'failed');
   assert.match(report.nodes.load.error.message, /S2_SR_flanders31ues_2018_B12\.tif/);
   assert.ok(!existsSync(join(work, 'grid', 'export')), 'no export folder after a failed run');
+});
+
+test('a corrupt tile in one band file fails s2.aggregate naming the file and tile; nothing is exported', { skip: noSharedData }, () => {
+  const work = tempDir('corrupt');
+  const data = join(work, 'data');
+  const dir = join(data, 'flanders');
+  mkdirSync(dir, { recursive: true });
+  const src = join(sharedData, 'worldcereal-flanders-31ues');
+  for (const f of readdirSync(src).filter((f) => f.includes('_2018_') && f.endsWith('.tif'))) copyFileSync(join(src, f), join(dir, f));
+  // Overwrite bytes in the middle of B8's (single) tile: the DEFLATE stream no longer decodes.
+  const b8 = join(dir, 'S2_SR_flanders31ues_2018_B8.tif');
+  const bytes = readFileSync(b8);
+  bytes.fill(0x5a, Math.floor(bytes.length / 2), Math.floor(bytes.length / 2) + 64);
+  writeFileSync(b8, bytes);
+  const out = join(work, 'out');
+  const res = sentiflow(['run', writeGraph(work, compositeGraph({ dir: 'flanders' })), '--data-root', data, '--out', out, '--cache-dir', join(work, 'cache')]);
+  assert.equal(res.status, 1);
+  const report = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+  assert.equal(report.nodes.agg.status, 'failed');
+  assert.match(report.nodes.agg.error.message, /S2_SR_flanders31ues_2018_B8\.tif: tile 0,0/);
+  assert.equal(report.nodes.export.status, 'skipped');
+  assert.deepEqual(allFiles(out).map((f) => f.slice(out.length + 1)), ['run.json']);
+  assert.ok(!allFiles(join(work, 'cache')).some((f) => f.endsWith('.f32') || f.endsWith('.tif')), 'no partial composite left in the cache');
 });
 
 test('sentiflow validate lists every problem of a malformed graph with node and param', { skip: noSharedData }, () => {
