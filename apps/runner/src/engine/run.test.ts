@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, test } from 'node:test';
-import { createRun, type CreateRunOptions } from './run.ts';
+import { createRun, relocateOutputs, type CreateRunOptions } from './run.ts';
 import type { Graph, RunReport } from './types.ts';
 import { nodeCatalog, probe, resetProbe } from './testing/testCatalog.ts';
 
@@ -145,6 +145,19 @@ test('without a cache, work dirs are removed at the end and outputs stay', async
   assert.equal(report.status, 'done');
   assert.deepEqual(walk(d.outDir), ['a1/result.txt', 'a2/result.txt', 'run.json']);
   assert.ok(!existsSync(d.cacheDir));
+});
+
+test('without a cache, run.json output paths point at the published files, and deleted intermediates are null', () => {
+  const out = path.join(tmpdir(), 'o');
+  const work = path.join(out, '.work', 'classify');
+  const outputs = {
+    classMap: { kind: 'ClassMap', classFile: path.join(work, 'classes.tif'), store: path.join(work, 'scratch.raw'), classes: ['a', 'b'] },
+    other: [path.join(tmpdir(), 'elsewhere.txt'), 3],
+  };
+  assert.deepEqual(relocateOutputs(outputs, work, out, ['classify/classes.tif']), {
+    classMap: { kind: 'ClassMap', classFile: path.join(out, 'classify', 'classes.tif'), store: null, classes: ['a', 'b'] },
+    other: [path.join(tmpdir(), 'elsewhere.txt'), 3],
+  });
 });
 
 test('subscribe replays from a sequence number then follows live', async () => {

@@ -24,6 +24,27 @@ export interface CreateRunOptions extends RunOptions {
   taskModule?: URL;
 }
 
+/**
+ * Without a cache, a node's work dir (`<out>/.work/<id>`) is removed at the end of the run: paths into it are
+ * rewritten to the published copies under `<out>/<id>/`, and paths to intermediate files that are not published
+ * (a composite's raw store, a sample table) become null, so run.json never points at deleted files.
+ */
+export function relocateOutputs<T>(outputs: T, workDir: string, outDir: string, published: string[]): T {
+  const prefix = workDir + path.sep;
+  const publishedSet = new Set(published);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      if (!v.startsWith(prefix)) return v;
+      const rel = path.posix.join(path.basename(workDir), v.slice(prefix.length).split(path.sep).join('/'));
+      return publishedSet.has(rel) ? path.join(outDir, rel) : null;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(outputs) as T;
+}
+
 /** Lazily creates a worker pool on the first chunk task. */
 function lazyPool(size: number, taskModule: URL): ChunkPool & { close(): Promise<void> } {
   let pool: ReturnType<typeof createWorkerPool> | null = null;
@@ -109,7 +130,9 @@ export function createRun(graph: Graph, catalog: AnyNodeDefinition[], options: C
     r.duration = outcome.duration;
     r.files = outcome.files;
     if (outcome.summary) r.summary = outcome.summary;
-    if (outcome.outputs && (outcome.status === 'done' || outcome.status === 'cached')) r.outputs = outcome.outputs;
+    if (outcome.outputs && (outcome.status === 'done' || outcome.status === 'cached')) {
+      r.outputs = cache.enabled || !outcome.key ? outcome.outputs : relocateOutputs(outcome.outputs, cache.entryDir(outcome.key, id), outDir, outcome.files);
+    }
     if (outcome.error) r.error = outcome.error;
     if (outcome.status === 'failed') skipDownstream(id);
   };
