@@ -130,6 +130,10 @@ ds = None`]);
     const into = new Uint16Array(256 * 256 * 72);
     assert.equal(await f.readWindowInterleaved(full, into), into, 'the given buffer is filled and returned');
     assert.notEqual(await f.readWindowInterleaved(full, new Uint8Array(256 * 256 * 72)), into, 'a buffer of another type is not used');
+    // A caller still holding the file after the cache closed it (LRU eviction) reads on: the file is reopened.
+    const before = await f.readWindowInterleaved({ x: 256, y: 0, width: 44, height: 256 });
+    closeRaster(path);
+    assert.deepEqual(await f.readWindowInterleaved({ x: 256, y: 0, width: 44, height: 256 }), before);
     closeRaster(path);
   } finally {
     rmSync(dir, { recursive: true, force: true });

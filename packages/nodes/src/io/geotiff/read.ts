@@ -1,6 +1,7 @@
 /**
  * GeoTIFF reading on top of geotiff.js: grid (EPSG from GeoKeys, GDAL-order geotransform), NoData, band
- * descriptions (GDAL_METADATA), and windowed reads of all samples at once. DEFLATE is decoded with node:zlib.
+ * descriptions (GDAL_METADATA), and windowed reads of all samples at once. Common layouts are read tile by tile
+ * directly (see TileLayout), DEFLATE through libdeflate or node:zlib (deflate.ts).
  */
 import { inflateSync } from 'node:zlib';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
@@ -111,8 +112,9 @@ function decodeTile(fd: number, layout: TileLayout, tx: number, ty: number, dst:
   const rowValues = layout.tileWidth * layout.samples;
   const bytes = new Uint8Array(dst.buffer, dst.byteOffset, dst.byteLength);
   let decoded: number;
-  if (count === 0 || offset === undefined) {
-    bytes.fill(0); // sparse tile: GDAL reads it as zeros
+  if (offset === undefined || count === undefined) throw new Error(`${path}: no tile ${tx},${ty} in the file's tile index (truncated or corrupt file)`);
+  if (count === 0) {
+    bytes.fill(0); // a sparse (never written) tile, which GDAL also reads as zeros
     return layout.tileHeight;
   }
   if (readBuffer.byteLength < count) readBuffer = Buffer.allocUnsafe(Math.max(count, 2 * readBuffer.byteLength));
@@ -302,7 +304,8 @@ async function describe(path: string, entry: Entry): Promise<RasterFile> {
   const xml = fd.hasTag('GDAL_METADATA') ? String(await fd.loadValue('GDAL_METADATA')) : undefined;
   const descriptions = parseGdalDescriptions(xml, bandCount);
   const layout = await tileLayout(image, dataType);
-  if (layout) entry.fd = openSync(path, 'r');
+  // Opened on first use; a caller may hold this RasterFile after the LRU evicted (and closed) it: it reopens.
+  const fileDescriptor = () => (entry.fd ??= openSync(path, 'r'));
   const check = (win: Window) => {
     if (win.x < 0 || win.y < 0 || win.width <= 0 || win.height <= 0 || win.x + win.width > width || win.y + win.height > height) {
       throw new Error(`${path}: window ${JSON.stringify(win)} outside the ${width}x${height} raster`);
@@ -329,7 +332,7 @@ async function describe(path: string, entry: Entry): Promise<RasterFile> {
     async readWindow(win) {
       check(win);
       const out = await withFile(() =>
-        layout ? deinterleave(readInterleavedFast(entry.fd!, layout, dataType, win, path), bandCount, dataType) : readGeneric(win),
+        layout ? deinterleave(readInterleavedFast(fileDescriptor(), layout, dataType, win, path), bandCount, dataType) : readGeneric(win),
       );
       count(out);
       return out;
@@ -337,7 +340,7 @@ async function describe(path: string, entry: Entry): Promise<RasterFile> {
     async readWindowInterleaved(win, into) {
       check(win);
       const out = await withFile(async () =>
-        layout ? readInterleavedFast(entry.fd!, layout, dataType, win, path, into) : interleave(await readGeneric(win), dataType),
+        layout ? readInterleavedFast(fileDescriptor(), layout, dataType, win, path, into) : interleave(await readGeneric(win), dataType),
       );
       count([out]);
       return out;
