@@ -167,14 +167,12 @@ function generate(spec: KernelSpec, integerBands: ReadonlySet<string>, maskKind:
       const s = slotOf(v.band);
       L(`    if (d${s} !== 0 && d${s} === d${s}) { const x = d${s} - offset; ${keep} }`);
     } else {
-      // The root needs no fin(): the finiteness test below rejects what fin() would turn into NaN.
-      const root = v.ast;
+      // `x - x === 0` is the finiteness test (false for NaN and ±Infinity): a non-finite index value is missing.
       if (guarded(v)) {
         const inputs = [...bandsOf(v.ast, new Set())].map((b) => `d${slotOf(b)} !== 0`).join(' && ');
-        const body = emitRoot(root, (b) => `r${slotOf(b)}`);
-        L(`    if (${inputs}) { const x = ${body}; if (x - x === 0) { ${keep} } }`);
+        L(`    if (${inputs}) { const x = ${emitRoot(v.ast, (b) => `r${slotOf(b)}`)}; if (x - x === 0) { ${keep} } }`);
       } else {
-        L(`    { const x = ${emitRoot(root, (b) => `q${slotOf(b)}`)}; if (x - x === 0) { ${keep} } }`);
+        L(`    { const x = ${emitRoot(v.ast, (b) => `q${slotOf(b)}`)}; if (x - x === 0) { ${keep} } }`);
       }
     }
   });
