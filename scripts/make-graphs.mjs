@@ -5,7 +5,7 @@ const CLASSES = ['water', 'forest', 'asgm'];
 
 function yearBranch(y, row, { indices = ['NDVI', 'NDWI', 'BSI'], reducers = ['mean'], quantiles = [], strategy = 'random', tree = true, extras = true }) {
   const s = String(y).slice(2);
-  const Y = row * 520;
+  const Y = row * 700;
   const nodes = [
     { id: `load${s}`, type: 's2.load', version: 1, label: `S2 ${y}`, params: { dir: 'demo', prefix: 'S2_SR_demo', year: y, cloudLayer: 'probability' }, position: { x: 0, y: Y } },
     { id: `mask${s}`, type: 's2.cloudMask', version: 1, label: `Cloud mask ${y}`, params: { method: 'probability', probabilityThreshold: 20 }, position: { x: 300, y: Y } },
@@ -15,7 +15,7 @@ function yearBranch(y, row, { indices = ['NDVI', 'NDWI', 'BSI'], reducers = ['me
     { id: `samples${s}`, type: 'samples.fromPolygons', version: 1, label: `Samples ${y}`, params: {}, position: { x: 1200, y: Y + 120 } },
     { id: `split${s}`, type: 'samples.split', version: 1, label: `Split ${y}`, params: { trainFraction: 0.7, seed: 42, strategy, balance: 'undersample' }, position: { x: 1500, y: Y + 120 } },
     { id: `xgb${s}`, type: 'model.xgboost', version: 1, label: `XGBoost ${y}`, params: { nEstimators: 100, maxDepth: 6, learningRate: 0.3 }, position: { x: 1800, y: Y } },
-    { id: `evalXgb${s}`, type: 'model.evaluate', version: 1, label: `Accuracy XGBoost ${y}`, params: {}, position: { x: 2100, y: Y + 200 } },
+    { id: `evalXgb${s}`, type: 'model.evaluate', version: 1, label: `Accuracy XGBoost ${y}`, params: {}, position: { x: 2100, y: Y + 230 } },
     { id: `classify${s}`, type: 'model.classify', version: 1, label: `Classify ${y}`, params: { chunkSize: 500 }, position: { x: 2100, y: Y } },
   ];
   const L = (a, o, b, i) => ({ from: { node: `${a}${s}`, output: o }, to: { node: `${b}${s}`, input: i } });
@@ -27,8 +27,8 @@ function yearBranch(y, row, { indices = ['NDVI', 'NDWI', 'BSI'], reducers = ['me
   ];
   if (tree) {
     nodes.push(
-      { id: `tree${s}`, type: 'model.decisionTree', version: 1, label: `Decision tree ${y}`, params: { maxDepth: 5, maxLeafNodes: 10 }, position: { x: 1800, y: Y + 300 } },
-      { id: `evalTree${s}`, type: 'model.evaluate', version: 1, label: `Accuracy tree ${y}`, params: {}, position: { x: 2100, y: Y + 380 } },
+      { id: `tree${s}`, type: 'model.decisionTree', version: 1, label: `Decision tree ${y}`, params: { maxDepth: 5, maxLeafNodes: 10 }, position: { x: 1800, y: Y + 330 } },
+      { id: `evalTree${s}`, type: 'model.evaluate', version: 1, label: `Accuracy tree ${y}`, params: {}, position: { x: 2100, y: Y + 470 } },
     );
     links.push(L('split', 'train', 'tree', 'train'), L('tree', 'model', 'evalTree', 'model'), L('split', 'validation', 'evalTree', 'samples'));
   }
@@ -49,7 +49,7 @@ function changeGraph(name, description, options, options22 = options) {
     schema: 'sentiflow/graph@1',
     name,
     description,
-    nodes: [...a.nodes, ...b.nodes, { id: 'change', type: 'change.diff', version: 1, label: 'Change 2019 → 2022', params: {}, position: { x: 2400, y: 260 } }],
+    nodes: [...a.nodes, ...b.nodes, { id: 'change', type: 'change.diff', version: 1, label: 'Change 2019 → 2022', params: {}, position: { x: 2400, y: 350 } }],
     links: [
       ...a.links, ...b.links,
       { from: { node: 'classify19', output: 'classMap' }, to: { node: 'change', input: 'before' } },

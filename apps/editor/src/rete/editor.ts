@@ -97,7 +97,12 @@ export async function createEditor(container: HTMLElement, catalog: CatalogEntry
   });
 
   let lastPointer = { x: 0, y: 0 };
+  // Zoomed out far enough to fit a whole workflow, 13 px titles shrink below legibility: the stylesheet scales
+  // titles up by 1 / zoom (capped) from this variable, so "fit" still shows what every node is.
+  const updateZoomVar = () => container.style.setProperty('--sf-zoom', String(area.area.transform.k));
+  updateZoomVar();
   area.addPipe((ctx) => {
+    if (ctx.type === 'zoomed') queueMicrotask(updateZoomVar);
     if (ctx.type === 'pointermove' || ctx.type === 'contextmenu') lastPointer = { ...area.area.pointer };
     if (ctx.type === 'nodepicked') cb.onSelect(ctx.data.id);
     return ctx;
