@@ -157,6 +157,20 @@ test('editor: open example, run with live progress, results, refused link, stale
   await page.getByTestId('undo-button').click();
   await page.waitForFunction((v) => (document.querySelector('[data-testid=param-prefix]') as HTMLInputElement | null)?.value === v, originalPrefix);
   assert.equal(await page.getByTestId('problems-load19').count(), 0);
+
+  // The file picker browses the data root from the current folder; going up and back picks the same folder.
+  await page.getByTestId('param-dir-browse').click();
+  await page.getByTestId('file-picker').waitFor();
+  await page.getByTestId('file-entry-S2_SR_demo_2019_B2.tif').waitFor();
+  await page.getByTestId('file-entry-labels').click();
+  await page.getByTestId('file-entry-2019').waitFor();
+  await page.getByTestId('file-up').click();
+  await page.getByTestId('file-up').click();
+  await page.getByTestId('file-entry-demo').click();
+  await page.getByTestId('file-entry-S2_SR_demo_2022_B2.tif').waitFor();
+  await page.getByTestId('file-pick-folder').click();
+  await page.getByTestId('file-picker').waitFor({ state: 'detached' });
+  assert.equal(await page.getByTestId('param-dir').inputValue(), 'demo');
   // Let the error toasts expire so they do not cover the screenshots below.
   await page.waitForFunction(() => !document.querySelector('[data-testid=toast]'), undefined, { timeout: 15_000 });
 
@@ -243,5 +257,18 @@ test('editor: open example, run with live progress, results, refused link, stale
   await page.getByTestId('node-change').waitFor();
   const again = await download(page);
   assert.deepEqual(again, saved);
+
+  // Arrange (its layout engine is loaded on first use) moves the nodes.
+  const where = async () => (await page.getByTestId('node-change').boundingBox())!;
+  const before = await where();
+  await page.getByTestId('arrange-button').click();
+  await page.waitForFunction(
+    (b) => {
+      const r = document.querySelector('[data-testid=node-change]')!.getBoundingClientRect();
+      return Math.abs(r.x - b.x) > 2 || Math.abs(r.y - b.y) > 2;
+    },
+    before,
+    { timeout: 30_000 },
+  );
   assert.deepEqual(errors, [], 'no uncaught page errors');
 });

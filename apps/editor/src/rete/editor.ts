@@ -9,7 +9,6 @@ import { Presets as ReactPresets, ReactPlugin, type ReactArea2D } from 'rete-rea
 import { ContextMenuPlugin, type ContextMenuExtra } from 'rete-context-menu-plugin';
 import { HistoryPlugin, Presets as HistoryPresets, type HistoryActions } from 'rete-history-plugin';
 import { MinimapPlugin, type MinimapExtra } from 'rete-minimap-plugin';
-import { AutoArrangePlugin, Presets as ArrangePresets } from 'rete-auto-arrange-plugin';
 import { createRoot } from 'react-dom/client';
 import type { CatalogEntry, Graph, GraphNode } from '../api/types.ts';
 import { createsCycle, linkRefusal } from '../model/catalog.ts';
@@ -59,7 +58,6 @@ export async function createEditor(container: HTMLElement, catalog: CatalogEntry
   const render = new ReactPlugin<Schemes, AreaExtra>({ createRoot });
   const history = new HistoryPlugin<Schemes, HistoryActions<Schemes> | ParamAction>();
   const minimap = new MinimapPlugin<Schemes>({ boundViewport: true });
-  const arrange = new AutoArrangePlugin<Schemes>();
   let loading = false;
   let clipboard: { nodes: GraphNode[]; links: Graph['links'] } | null = null;
 
@@ -137,7 +135,6 @@ export async function createEditor(container: HTMLElement, catalog: CatalogEntry
       }),
   );
   history.addPreset(HistoryPresets.classic.setup());
-  arrange.addPreset(ArrangePresets.classic.setup());
 
   editor.use(area);
   area.use(connection);
@@ -145,7 +142,6 @@ export async function createEditor(container: HTMLElement, catalog: CatalogEntry
   area.use(contextMenu);
   area.use(history);
   area.use(minimap);
-  area.use(arrange);
 
   const selector = AreaExtensions.selector();
   const selectable = AreaExtensions.selectableNodes(area, selector, { accumulating: AreaExtensions.accumulateOnCtrl() });
@@ -308,8 +304,16 @@ export async function createEditor(container: HTMLElement, catalog: CatalogEntry
     if (nodes.length) await AreaExtensions.zoomAt(area, nodes, { scale: 0.9 });
   }
 
+  // The layout engine (elkjs, ~1.4 MB) is loaded the first time a graph is arranged, not with the editor.
+  let arrange: Promise<{ layout(props: { options: Record<string, string> }): Promise<unknown> }> | undefined;
   async function arrangeNodes(): Promise<void> {
-    await arrange.layout({ options: { 'elk.spacing.nodeNode': '40', 'elk.layered.spacing.nodeNodeBetweenLayers': '70' } });
+    arrange ??= import('rete-auto-arrange-plugin').then(({ AutoArrangePlugin, Presets }) => {
+      const plugin = new AutoArrangePlugin<Schemes>();
+      plugin.addPreset(Presets.classic.setup());
+      area.use(plugin);
+      return plugin;
+    });
+    await (await arrange).layout({ options: { 'elk.spacing.nodeNode': '40', 'elk.layered.spacing.nodeNodeBetweenLayers': '70' } });
     await zoomToFit();
   }
 

@@ -1,15 +1,17 @@
 /** Bottom panel with result views: map, metrics, change table, decision tree, separability, summaries. */
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useApp } from '../hooks.ts';
 import { appStore } from '../model/appState.ts';
 import { mapLayers, outputsOfKind } from '../model/results.ts';
 import type { Change, DecisionTreeNode, Metrics } from '../../../../packages/nodes/src/values.ts';
 import { useNodeResults } from './useResults.ts';
-import { MapView } from './MapView.tsx';
 import { MetricsView } from './MetricsView.tsx';
 import { ChangeTable } from './ChangeTable.tsx';
 import { TreeView } from './TreeView.tsx';
 import { SeparabilityView } from './SeparabilityView.tsx';
+
+// deck.gl is most of the bundle: loaded when a map is first shown, not with the editor.
+const MapView = lazy(() => import('./MapView.tsx').then((m) => ({ default: m.MapView })));
 
 type Tab = 'map' | 'metrics' | 'change' | 'tree' | 'separability' | 'summary';
 
@@ -48,7 +50,11 @@ export function ResultsPanel() {
         </button>
       </div>
       <div className="sf-results-body">
-        {tab === 'map' && <MapView layers={layers} />}
+        {tab === 'map' && (
+          <Suspense fallback={<div className="sf-muted">Loading the map…</div>}>
+            <MapView layers={layers} />
+          </Suspense>
+        )}
         {tab === 'metrics' && (
           <div className="sf-cards">
             {first(metrics.map((x) => ({ ...x }))).map(({ r, m }) => (
