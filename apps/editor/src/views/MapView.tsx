@@ -76,6 +76,18 @@ function RasterDeck(props: {
   );
 }
 
+function LayerSelect(props: { testId: string; layers: MapLayerOption[]; value: string | undefined; onChange: (key: string) => void }) {
+  return (
+    <select data-testid={props.testId} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+      {props.layers.map((l) => (
+        <option key={l.key} value={l.key}>
+          {l.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 export function MapView({ layers }: { layers: MapLayerOption[] }) {
   const [aKey, setA] = useState<string | null>(null);
   const [bKey, setB] = useState<string | null>(null);
@@ -105,13 +117,7 @@ export function MapView({ layers }: { layers: MapLayerOption[] }) {
       <div className="sf-map-controls">
         <label>
           Layer
-          <select data-testid="map-layer-a" value={a?.key} onChange={(e) => setA(e.target.value)}>
-            {layers.map((l) => (
-              <option key={l.key} value={l.key}>
-                {l.label}
-              </option>
-            ))}
-          </select>
+          <LayerSelect testId="map-layer-a" layers={layers} value={a?.key} onChange={setA} />
         </label>
         <label>
           Opacity
@@ -127,13 +133,7 @@ export function MapView({ layers }: { layers: MapLayerOption[] }) {
         {mode !== 'single' && (
           <label>
             Compare with
-            <select data-testid="map-layer-b" value={b?.key} onChange={(e) => setB(e.target.value)}>
-              {layers.map((l) => (
-                <option key={l.key} value={l.key}>
-                  {l.label}
-                </option>
-              ))}
-            </select>
+            <LayerSelect testId="map-layer-b" layers={layers} value={b?.key} onChange={setB} />
           </label>
         )}
         <button className="sf-small" onClick={() => setViewState(null)}>

@@ -2,8 +2,8 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { NodeResult } from '../model/results.ts';
+import { ClassLegend, classColor } from './ClassLegend.tsx';
 
-const CLASS_COLORS = ['#4f9cf9', '#2f9e44', '#e8590c', '#ae3ec9', '#f59f00', '#1098ad'];
 
 interface FeatureHist {
   feature: string;
@@ -28,7 +28,7 @@ function Histogram({ h }: { h: FeatureHist }) {
       <svg width={W} height={H + 14}>
         {h.density.map((d, c) => {
           const pts = d.map((v, i) => `${((i + 0.5) / bins) * W},${H - (Math.max(0, v) / max) * (H - 4)}`);
-          return <polyline key={c} points={`0,${H} ${pts.join(' ')} ${W},${H}`} fill={CLASS_COLORS[c % CLASS_COLORS.length]} fillOpacity={0.25} stroke={CLASS_COLORS[c % CLASS_COLORS.length]} strokeWidth={1.5} />;
+          return <polyline key={c} points={`0,${H} ${pts.join(' ')} ${W},${H}`} fill={classColor(c)} fillOpacity={0.25} stroke={classColor(c)} strokeWidth={1.5} />;
         })}
         <text x={0} y={H + 12} className="sf-axis">
           {Number(h.edges[0]).toPrecision(3)}
@@ -88,13 +88,7 @@ export function SeparabilityView({ result }: { result: NodeResult }) {
       {!file && <div className="muted">No separability.json file in this result.</div>}
       <div className="sf-hist-side">
       {classes.length > 0 && (
-        <div className="sf-legend">
-          {classes.map((c, k) => (
-            <span key={c}>
-              <i style={{ background: CLASS_COLORS[k % CLASS_COLORS.length] }} /> {c}
-            </span>
-          ))}
-        </div>
+        <ClassLegend classes={classes} />
       )}
       <div className="sf-hist-grid">{data?.perFeature?.map((h) => <Histogram key={h.feature} h={h} />)}</div>
       </div>

@@ -1,8 +1,8 @@
 /** A decision tree drawn as a tree (SVG): split feature ≤ threshold at inner nodes, majority class at leaves. */
 import type { DecisionTreeNode } from '../../../../packages/nodes/src/values.ts';
 import { layoutTree } from '../model/results.ts';
+import { ClassLegend, classColor } from './ClassLegend.tsx';
 
-const CLASS_COLORS = ['#4f9cf9', '#2f9e44', '#e8590c', '#ae3ec9', '#f59f00', '#1098ad'];
 
 export function TreeView({ nodes, features, classes, title }: { nodes: DecisionTreeNode[]; features: string[]; classes: string[]; title: string }) {
   const layout = layoutTree(nodes);
@@ -41,7 +41,7 @@ export function TreeView({ nodes, features, classes, title }: { nodes: DecisionT
             const major = n.value.indexOf(Math.max(...n.value));
             return (
               <g key={l.index} transform={`translate(${p.x - W / 2 + 6},${p.y})`} data-testid={leaf ? 'tree-leaf' : 'tree-split'}>
-                <rect width={W - 12} height={44} rx={6} className={leaf ? 'sf-tree-leaf' : 'sf-tree-split'} style={leaf ? { stroke: CLASS_COLORS[major % CLASS_COLORS.length] } : undefined} />
+                <rect width={W - 12} height={44} rx={6} className={leaf ? 'sf-tree-leaf' : 'sf-tree-split'} style={leaf ? { stroke: classColor(major) } : undefined} />
                 <text x={(W - 12) / 2} y={16} className="sf-tree-title">
                   {leaf ? classes[major] ?? `class ${major}` : `${features[n.feature] ?? `f${n.feature}`} ≤ ${Number(n.threshold).toPrecision(4)}`}
                 </text>
@@ -50,20 +50,14 @@ export function TreeView({ nodes, features, classes, title }: { nodes: DecisionT
                 </text>
                 {n.value.map((v, k) => {
                   const x0 = (n.value.slice(0, k).reduce((s, x) => s + x, 0) / total) * (W - 24);
-                  return <rect key={k} x={6 + x0} y={35} width={(v / total) * (W - 24)} height={5} fill={CLASS_COLORS[k % CLASS_COLORS.length]} />;
+                  return <rect key={k} x={6 + x0} y={35} width={(v / total) * (W - 24)} height={5} fill={classColor(k)} />;
                 })}
               </g>
             );
           })}
         </svg>
       </div>
-      <div className="sf-legend">
-        {classes.map((c, k) => (
-          <span key={c}>
-            <i style={{ background: CLASS_COLORS[k % CLASS_COLORS.length] }} /> {c}
-          </span>
-        ))}
-      </div>
+      <ClassLegend classes={classes} />
     </div>
   );
 }
