@@ -109,20 +109,38 @@ export interface Metrics {
   perClass: { className: string; precision: number; recall: number; f1: number; support: number }[];
 }
 
+/** Class code of pixels the classifier does not decide (exact/near ties, below minProbability). */
+export const UNCERTAIN_CODE = 254;
+/** Class code of pixels with no data (a missing feature). */
+export const NODATA_CODE = 255;
+/** Name of the uncertain category wherever areas or transitions are listed. */
+export const UNCERTAIN_NAME = 'uncertain';
+
 export interface ClassMap {
   kind: 'ClassMap';
   grid: Grid;
+  /** classes[i] is the name of code i. Codes 0..n-1; UNCERTAIN_CODE and NODATA_CODE are not classes. */
   classes: string[];
-  /** uint8 class GeoTIFF, 255 = no data. */
+  /** uint8 class GeoTIFF: 0..n-1, UNCERTAIN_CODE = uncertain, NODATA_CODE = no data. */
   classFile: string;
-  /** float32 per-class probability GeoTIFF, one band per class. */
-  probabilityFile: string;
+  /** float32 per-class probability GeoTIFF, one band per class (absent for maps loaded from elsewhere). */
+  probabilityFile?: string;
+  /** float32 GeoTIFF, band 1 = highest probability, band 2 = margin to the second (absent when unknown). */
+  confidenceFile?: string;
+  /** km² per class name, plus UNCERTAIN_NAME when the map has uncertain pixels. */
   classAreasKm2: Record<string, number>;
 }
 
 export interface Change {
   kind: 'Change';
   classes: string[];
+  /**
+   * Row/column labels of the transition matrices: the classes in code order, then UNCERTAIN_NAME (always
+   * present, possibly all zeros), so uncertain area is its own row and column and never counted as a class.
+   */
+  labels?: string[];
+  /** The change of interest (default forest -> ASGM), named in the headline. */
+  focus?: { from: string; to: string };
   transitionPixels: number[][];
   transitionKm2: number[][];
   areaBeforeKm2: Record<string, number>;

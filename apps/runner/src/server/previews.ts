@@ -131,6 +131,7 @@ async function renderLayer(layer: Layer, maxSize: number, deps: ServerDeps): Pro
     : layer.kind === 'probability' ? layer.value.probabilityFile
     : layer.kind === 'transitions' ? layer.value.transitionFile
     : layer.value.probabilityDiffFiles[layer.className];
+  if (!file) throw new Error(`This map has no ${layer.kind} layer.`);
   const reader = await deps.openRaster(file);
   const size = render.previewSize(reader, maxSize);
   const band = layer.kind === 'probability' ? layer.value.classes.indexOf(layer.className) : 0;

@@ -55,6 +55,9 @@ export const changeDiff = defineNode({
     if (n > MAX_TRANSITION_CLASSES) throw new NodeError(`At most ${MAX_TRANSITION_CLASSES} classes are supported (transition codes are uint8); got ${n}.`, { code: 'classes' });
     const grid = before.grid;
     const [cb, ca] = await Promise.all([openChecked(before.classFile, before, 'before', 1), openChecked(after.classFile, after, 'after', 1)]);
+    if (!before.probabilityFile || !after.probabilityFile) {
+      throw new NodeError('Both maps need per-class probabilities for the probability differences; one of them has none.', { code: 'classes' });
+    }
     const [pb, pa] = await Promise.all([openChecked(before.probabilityFile, before, 'before', n), openChecked(after.probabilityFile, after, 'after', n)]);
 
     const tilesPerFile = chunkWindows(grid, TILE).length;

@@ -122,7 +122,7 @@ import numpy as np
 c = gdal.Open(sys.argv[1]).ReadAsArray(); p = gdal.Open(sys.argv[2])
 pr = p.ReadAsArray()
 print(int(c[3, 0]), int(c[0, 0]), int(c[0, 60]), int(c[0, 140]), p.RasterCount, p.GetRasterBand(2).GetDescription().split()[-1], bool(np.isnan(pr[:, 3, :]).all()), float(np.nanmax(np.abs(pr.sum(0)[np.isfinite(pr.sum(0))] - 1))))`;
-      const r = spawnSync('/usr/bin/python3', ['-c', py, out.outputs.classMap.classFile, out.outputs.classMap.probabilityFile]);
+      const r = spawnSync('/usr/bin/python3', ['-c', py, out.outputs.classMap.classFile, out.outputs.classMap.probabilityFile!]);
       const out2 = r.stdout.toString().trim();
       assert.equal(r.status, 0, r.stderr.toString());
       const [nod, a, b, d, bands, desc, nanRow, sumErr] = out2.split(' ');
