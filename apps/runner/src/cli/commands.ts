@@ -8,6 +8,7 @@ import type { Graph, Problem } from '../engine/types.ts';
 import type { AnyNodeDefinition } from '@sentiflow/nodes/define.ts';
 import { loadCatalog } from './catalog.ts';
 import { intOption, UsageError } from './args.ts';
+import { terminalSafe } from './render.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -29,7 +30,7 @@ export async function loadGraph(
 
 export function printProblems(file: string, problems: Problem[], stream: NodeJS.WritableStream = process.stderr): void {
   stream.write(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);
-  for (const p of problems) stream.write(`  ${formatProblem(p)}  [${p.code}]\n`);
+  for (const p of problems) stream.write(`  ${terminalSafe(formatProblem(p))}  [${p.code}]\n`);
 }
 
 export async function validateCommand(positionals: string[], values: Values): Promise<number> {

@@ -1,6 +1,19 @@
 /** Renders run events: progress bars on a TTY, one line per event otherwise, and a final summary. */
 import type { NodeReport, RunEvent, RunReport } from '../engine/types.ts';
 
+/**
+ * Graph names, labels and error messages come from shared files: their control characters (ESC sequences,
+ * C1 codes, BEL) are removed before they reach a terminal, where they could clear the screen or retitle it.
+ */
+/* eslint-disable no-control-regex -- matching control characters is the point here */
+export function terminalSafe(text: string): string {
+  return text
+    .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '')
+    .replace(/\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?/g, '')
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
+}
+/* eslint-enable no-control-regex */
+
 const ICON: Record<string, string> = { queued: '·', running: '▶', done: '✓', cached: '≡', failed: '✗', skipped: '-', cancelled: '■' };
 
 export function formatDuration(ms: number | null | undefined): string {
@@ -69,7 +82,7 @@ export function createRenderer(stream: NodeJS.WriteStream, nodeOrder: string[]):
     const t = e.time.slice(11, 19);
     switch (e.type) {
       case 'run.started':
-        return `${t} run "${e.graphName}" started (${e.nodes.length} nodes)`;
+        return `${t} run "${terminalSafe(e.graphName)}" started (${e.nodes.length} nodes)`;
       case 'node.started':
         return `${t} ${e.nodeId}: started`;
       case 'node.progress': {
@@ -83,7 +96,7 @@ export function createRenderer(stream: NodeJS.WriteStream, nodeOrder: string[]):
       case 'node.finished':
         return `${t} ${e.nodeId}: done in ${formatDuration(e.duration)}`;
       case 'node.failed':
-        return `${t} ${e.nodeId}: FAILED: ${e.message}`;
+        return `${t} ${e.nodeId}: FAILED: ${terminalSafe(e.message)}`;
       case 'run.finished':
         return `${t} run ${e.status} in ${formatDuration(e.duration)}`;
       case 'run.cancelled':
@@ -109,7 +122,7 @@ export function createRenderer(stream: NodeJS.WriteStream, nodeOrder: string[]):
         l.note = formatDuration(e.duration);
       } else if (e.type === 'node.failed') {
         l.status = 'failed';
-        l.note = e.message.split('\n')[0];
+        l.note = terminalSafe(e.message.split('\n')[0]);
       }
       schedule(e.type !== 'node.progress');
     },
@@ -129,7 +142,7 @@ function summaryText(summary: Record<string, unknown> | undefined): string {
   return Object.entries(summary)
     .filter(([, v]) => v === null || ['number', 'string', 'boolean'].includes(typeof v))
     .slice(0, 6)
-    .map(([k, v]) => `${k}=${typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : String(v)}`)
+    .map(([k, v]) => terminalSafe(`${k}=${typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : String(v)}`))
     .join(', ');
 }
 
@@ -137,11 +150,11 @@ export function formatSummary(report: RunReport, outDir: string): string {
   const out: string[] = [];
   const ids = Object.keys(report.nodes);
   const w = Math.max(...ids.map((id) => id.length), 4);
-  out.push('', `Run "${report.graphName}": ${report.status} in ${formatDuration(report.duration)}`);
+  out.push('', `Run "${terminalSafe(report.graphName)}": ${report.status} in ${formatDuration(report.duration)}`);
   for (const id of ids) {
     const n: NodeReport = report.nodes[id];
     out.push(`  ${ICON[n.status] ?? ' '} ${id.padEnd(w)} ${n.status.padEnd(9)} ${formatDuration(n.duration).padEnd(10)} ${summaryText(n.summary)}`.trimEnd());
-    if (n.error) out.push(`      error: ${n.error.message}${n.error.details?.param ? ` (param ${String(n.error.details.param)})` : ''}`);
+    if (n.error) out.push(`      error: ${terminalSafe(n.error.message)}${n.error.details?.param ? ` (param ${terminalSafe(String(n.error.details.param))})` : ''}`);
     for (const f of n.files) out.push(`      ${f}`);
   }
   out.push(`Outputs in ${outDir} (report: run.json)`);

@@ -3,12 +3,30 @@ import { z } from 'zod';
 
 export const GRAPH_SCHEMA_ID = 'sentiflow/graph@1';
 
+/**
+ * Ids that name built-in members of every JavaScript object. Refused so that no id can reach a prototype
+ * when some code (ours, a plugin's, the editor's) keys a plain object by node id.
+ */
+const RESERVED_IDS = new Set([
+  '__proto__',
+  'prototype',
+  ...Object.getOwnPropertyNames(Object.prototype),
+]);
+
+export function isReservedName(name: string): boolean {
+  return RESERVED_IDS.has(name);
+}
+
 const nodeId = z
   .string()
   .min(1)
   .max(100)
   .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'node ids may only contain letters, digits, "_", "." and "-", and must not start with "." or "-"')
-  .refine((id) => id !== 'run.json', 'node id "run.json" is reserved');
+  .refine((id) => id !== 'run.json', 'node id "run.json" is reserved')
+  .refine((id) => !isReservedName(id), {
+    message: 'this id is a reserved name (a built-in property of JavaScript objects); rename the node',
+    params: { code: 'reserved-id' },
+  });
 
 export const graphNodeSchema = z.strictObject({
   id: nodeId,

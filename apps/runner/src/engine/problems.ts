@@ -2,6 +2,7 @@
 export const PROBLEM_CODES = {
   'graph-schema': 'the file is not valid JSON or not a sentiflow/graph@1 document',
   'duplicate-id': 'two nodes share an id',
+  'reserved-id': 'a node id is a reserved name such as __proto__ or constructor',
   'unknown-type': 'the node type is not in the catalogue',
   'unknown-version': 'the node version is newer than the catalogue or cannot be migrated',
   'param-invalid': 'a param fails its schema',

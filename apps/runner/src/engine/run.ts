@@ -94,14 +94,16 @@ export function createRun(graph: Graph, catalog: AnyNodeDefinition[], options: C
   const pool = options.pool ?? ownPool!;
   const concurrency = Math.max(1, options.concurrency ?? 3);
 
-  const reports: Record<string, NodeReport> = {};
-  for (const n of graph.nodes) reports[n.id] = { type: n.type, status: selected.has(n.id) ? 'queued' : 'skipped', duration: null, files: [] };
+  // A Map, never a plain object: ids are user strings (a "__proto__" id must not reach Object.prototype).
+  const reports = new Map<string, NodeReport>();
+  for (const n of graph.nodes) reports.set(n.id, { type: n.type, status: selected.has(n.id) ? 'queued' : 'skipped', duration: null, files: [] });
+  const report = (id: string): NodeReport => reports.get(id)!;
   const results = new Map<string, NodeOutcome>();
 
   const skipDownstream = (id: string): void => {
     for (const d of downstream.get(id) ?? []) {
-      if (reports[d].status === 'queued') {
-        reports[d].status = 'skipped';
+      if (report(d).status === 'queued') {
+        report(d).status = 'skipped';
         skipDownstream(d);
       }
     }
@@ -110,14 +112,14 @@ export function createRun(graph: Graph, catalog: AnyNodeDefinition[], options: C
   const execute = async (id: string): Promise<void> => {
     const node = nodes.get(id)!;
     const def = defs.get(node.type);
-    reports[id].status = 'running';
+    report(id).status = 'running';
     let outcome: NodeOutcome;
     if (!def) {
       const message = `unknown node type "${node.type}"`;
       log.emit({ type: 'node.failed', nodeId: id, message, details: { code: 'unknown-type' } });
       outcome = { status: 'failed', duration: null, files: [], error: { message, details: { code: 'unknown-type' } } };
     } else {
-      const inputs: Record<string, { key: string; value: unknown }> = {};
+      const inputs: Record<string, { key: string; value: unknown }> = Object.create(null) as Record<string, { key: string; value: unknown }>;
       for (const l of upstream.get(id) ?? []) {
         const up = results.get(l.from.node)!;
         inputs[l.to.input] = { key: `${up.key}#${l.from.output}`, value: up.outputs?.[l.from.output] };
@@ -125,7 +127,7 @@ export function createRun(graph: Graph, catalog: AnyNodeDefinition[], options: C
       outcome = await runNode({ node, def, inputs, dataRoot, outDir, cache, log, pool, priority: order.indexOf(id), signal: controller.signal });
     }
     results.set(id, outcome);
-    const r = reports[id];
+    const r = report(id);
     r.status = outcome.status;
     r.duration = outcome.duration;
     r.files = outcome.files;
@@ -148,10 +150,10 @@ export function createRun(graph: Graph, catalog: AnyNodeDefinition[], options: C
       if (!controller.signal.aborted) {
         for (const id of order) {
           if (running.size >= concurrency) break;
-          if (reports[id].status !== 'queued') continue;
-          const ready = (upstream.get(id) ?? []).every((l) => ['done', 'cached'].includes(reports[l.from.node].status));
+          if (report(id).status !== 'queued') continue;
+          const ready = (upstream.get(id) ?? []).every((l) => ['done', 'cached'].includes(report(l.from.node).status));
           if (!ready) continue;
-          reports[id].status = 'running';
+          report(id).status = 'running';
           running.set(id, execute(id).finally(() => running.delete(id)));
         }
       }
@@ -159,21 +161,22 @@ export function createRun(graph: Graph, catalog: AnyNodeDefinition[], options: C
       await Promise.race(running.values());
     }
     const cancelled = controller.signal.aborted;
-    for (const id of order) if (reports[id].status === 'queued') reports[id].status = cancelled ? 'cancelled' : 'skipped';
-    const failed = Object.values(reports).some((r) => r.status === 'failed');
+    for (const id of order) if (report(id).status === 'queued') report(id).status = cancelled ? 'cancelled' : 'skipped';
+    const failed = [...reports.values()].some((r) => r.status === 'failed');
     const status: RunReport['status'] = cancelled ? 'cancelled' : failed ? 'failed' : 'done';
     const duration = Date.now() - startedAt.getTime();
-    const report: RunReport = { runId, graphName: graph.name, status, startedAt: startedAt.toISOString(), duration, nodes: reports };
+    // Object.fromEntries defines own properties, so even a "__proto__" id is an ordinary key of run.json.
+    const runReport: RunReport = { runId, graphName: graph.name, status, startedAt: startedAt.toISOString(), duration, nodes: Object.fromEntries(reports) };
     await cache.close().catch(() => undefined);
     await ownPool?.close().catch(() => undefined);
     try {
-      await writeFileAtomic(path.join(outDir, 'run.json'), JSON.stringify(report, null, 2) + '\n');
+      await writeFileAtomic(path.join(outDir, 'run.json'), JSON.stringify(runReport, null, 2) + '\n');
     } catch (err) {
       console.error(`could not write ${path.join(outDir, 'run.json')}: ${(err as Error).message}`);
     }
     if (cancelled) log.emit({ type: 'run.cancelled', duration });
     else log.emit({ type: 'run.finished', status: failed ? 'failed' : 'done', duration });
-    return report;
+    return runReport;
   };
 
   return {

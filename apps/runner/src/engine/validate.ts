@@ -40,7 +40,8 @@ function schemaProblems(json: Record<string, unknown>, error: z.ZodError): Probl
       const id = raw && typeof raw.id === 'string' ? raw.id : undefined;
       const inNode = rest.map(String).join('.');
       const msg = id === undefined ? `${at}: ${issue.message}` : inNode ? `${inNode}: ${issue.message}` : issue.message;
-      return problem('graph-schema', msg, {
+      const code = (issue as { params?: { code?: unknown } }).params?.code === 'reserved-id' ? 'reserved-id' : 'graph-schema';
+      return problem(code, code === 'reserved-id' ? `node id "${String(id)}": ${issue.message}` : msg, {
         ...(id !== undefined ? { nodeId: id } : {}),
         ...(rest[0] === 'params' && rest.length > 1 ? { param: rest.slice(1).map(String).join('.') } : {}),
       });
@@ -54,7 +55,8 @@ export function validateGraph(json: unknown, catalog: AnyNodeDefinition[], optio
   const problems: Problem[] = [];
   if (typeof json === 'string') {
     try {
-      json = JSON.parse(json);
+      // Editors on Windows save UTF-8 with a byte-order mark, which JSON.parse refuses.
+      json = JSON.parse(json.replace(/^\uFEFF/, ''));
     } catch (err) {
       return { graph: null, problems: [problem('graph-schema', `not valid JSON: ${(err as Error).message}`)] };
     }
@@ -130,11 +132,11 @@ export function validateGraph(json: unknown, catalog: AnyNodeDefinition[], optio
     const toDef = defs.get(link.to.node);
     const danglings: string[] = [];
     if (!nodes.has(link.from.node)) danglings.push(`comes from unknown node "${link.from.node}"`);
-    else if (fromDef && !fromDef.outputs[link.from.output]) {
+    else if (fromDef && !Object.hasOwn(fromDef.outputs, link.from.output)) {
       danglings.push(`comes from unknown output "${link.from.output}" of ${link.from.node} (${fromDef.type} has: ${Object.keys(fromDef.outputs).join(', ') || 'none'})`);
     }
     if (!nodes.has(link.to.node)) danglings.push(`goes to unknown node "${link.to.node}"`);
-    else if (toDef && !toDef.inputs[link.to.input]) {
+    else if (toDef && !Object.hasOwn(toDef.inputs, link.to.input)) {
       danglings.push(`goes to unknown input "${link.to.input}" of ${link.to.node} (${toDef.type} has: ${Object.keys(toDef.inputs).join(', ') || 'none'})`);
     }
     const where = { link: i, ...(nodes.has(link.to.node) ? { nodeId: link.to.node } : nodes.has(link.from.node) ? { nodeId: link.from.node } : {}) };

@@ -46,8 +46,16 @@ export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
+/** Node states keyed by node id: a prototype-less object, so no id (e.g. "__proto__") reaches Object.prototype. */
+function nodeStates(): Record<string, NodeState> {
+  return Object.create(null) as Record<string, NodeState>;
+}
+
 function applyEvent(entry: RunEntry, ev: RunEvent): void {
-  const node = (id: string): NodeState => (entry.nodes[id] ??= { status: 'queued' });
+  const node = (id: string): NodeState => {
+    if (!Object.hasOwn(entry.nodes, id)) entry.nodes[id] = { status: 'queued' };
+    return entry.nodes[id];
+  };
   switch (ev.type) {
     case 'run.started':
       entry.graphName = ev.graphName || entry.graphName;
@@ -80,7 +88,7 @@ function applyEvent(entry: RunEntry, ev: RunEvent): void {
 function applyReport(entry: RunEntry, report: RunReport): void {
   entry.report = report;
   entry.status = report.status;
-  for (const [id, r] of Object.entries(report.nodes)) {
+  for (const [id, r] of Object.entries(report.nodes ?? {})) {
     entry.nodes[id] = {
       status: r.status,
       ...(r.summary ? { summary: r.summary } : {}),
@@ -112,7 +120,7 @@ export class RunRegistry {
       outDir,
       status: 'running',
       report: null,
-      nodes: {},
+      nodes: nodeStates(),
       run,
     };
     this.runs.set(run.id, entry);
@@ -162,7 +170,7 @@ export class RunRegistry {
           outDir: path.join(outRoot, name),
           status: report.status,
           report,
-          nodes: {},
+          nodes: nodeStates(),
           run: null,
         };
         applyReport(entry, report);
