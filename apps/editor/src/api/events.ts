@@ -1,6 +1,7 @@
 /**
  * Subscribes to a run's events over WebSocket. Reconnects with backoff and resubscribes from the last seen
- * sequence number + 1, so no event is lost or applied twice.
+ * sequence number + 1, so no event is lost or applied twice. The socket is same-origin, so in token mode
+ * it carries the HttpOnly `sentiflow_token` cookie like every fetch does (the token is never in page JS).
  */
 import type { RunEvent } from './types.ts';
 
@@ -18,6 +19,8 @@ export function subscribeRun(
   let socket: WebSocket | null = null;
   let closed = false;
   let retry = 0;
+  let everOpened = false;
+  let reported = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const url = new URL('api/events', window.location.href);
@@ -28,6 +31,7 @@ export function subscribeRun(
     socket = new WebSocket(url);
     socket.onopen = () => {
       retry = 0;
+      everOpened = true;
       socket?.send(JSON.stringify({ type: 'subscribe', runId, fromSeq: nextSeq }));
     };
     socket.onmessage = (msg) => {
@@ -49,6 +53,11 @@ export function subscribeRun(
     socket.onclose = () => {
       if (closed) return;
       retry++;
+      // Browsers hide the refused upgrade's status; say why the run view may not move instead of showing 0/0 forever.
+      if (!everOpened && retry === 3 && !reported) {
+        reported = true;
+        onError('cannot connect to the runner\'s event stream; if the runner was started with a token, open the editor with ?token=<token>');
+      }
       timer = setTimeout(connect, Math.min(5000, 250 * 2 ** retry));
     };
   };

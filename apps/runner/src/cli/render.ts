@@ -97,6 +97,8 @@ export function createRenderer(stream: NodeJS.WriteStream, nodeOrder: string[]):
         return `${t} ${e.nodeId}: done in ${formatDuration(e.duration)}`;
       case 'node.failed':
         return `${t} ${e.nodeId}: FAILED: ${terminalSafe(e.message)}`;
+      case 'node.warning':
+        return `${t} ${e.nodeId}: warning: ${terminalSafe(e.message)}`;
       case 'run.finished':
         return `${t} run ${e.status} in ${formatDuration(e.duration)}`;
       case 'run.cancelled':
@@ -120,6 +122,8 @@ export function createRenderer(stream: NodeJS.WriteStream, nodeOrder: string[]):
       else if (e.type === 'node.finished') {
         l.status = 'done';
         l.note = formatDuration(e.duration);
+      } else if (e.type === 'node.warning') {
+        l.note = terminalSafe(e.message.split('\n')[0]);
       } else if (e.type === 'node.failed') {
         l.status = 'failed';
         l.note = terminalSafe(e.message.split('\n')[0]);

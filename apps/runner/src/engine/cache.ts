@@ -1,12 +1,14 @@
 /**
  * Persistent content-addressed cache. key = sha256(canonical JSON of type, version, parsed params, input keys,
  * fingerprint). An entry `<cacheDir>/objects/<key>/` is the node's workDir; `meta.json` is written last and
- * atomically, so an entry is a hit only when meta.json exists and all files it lists are present.
+ * atomically, so an entry is a hit only when meta.json exists and every file it lists or references still has
+ * the size and checksum recorded at commit (cacheIntegrity.ts); otherwise it is discarded and recomputed.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { AnyNodeDefinition } from '@sentiflow/nodes/define.ts';
+import { checksFor, decodeCachePaths, encodeCachePaths, verifyFile, type FileCheck } from './cacheIntegrity.ts';
 import { listFiles, writeFileAtomic } from './fsutil.ts';
 import { pathValues, resolveDataPath } from './paths.ts';
 
@@ -60,6 +62,8 @@ export interface CacheMeta {
   summary?: Record<string, unknown>;
   /** Files relative to the entry dir. */
   files: string[];
+  /** Size and checksum of every file listed or referenced by the outputs (absent in entries of old versions). */
+  checks?: FileCheck[];
   created: string;
 }
 
@@ -128,7 +132,8 @@ export interface NodeCache {
   readonly enabled: boolean;
   /** The entry dir used as a node's workDir. */
   entryDir(key: string, nodeId: string): string;
-  lookup(key: string): Promise<CacheMeta | null>;
+  /** The entry's meta, or null. An entry whose files fail their checks is discarded; `onBad` hears why. */
+  lookup(key: string, onBad?: (why: string) => void): Promise<CacheMeta | null>;
   /**
    * Exclusive use of an entry while it is looked up and computed, within this process and across processes
    * sharing the cache dir; call the returned function when done.
@@ -144,12 +149,13 @@ export interface NodeCache {
 
 export function createCache(cacheDir: string | null, outDir: string): NodeCache {
   const workRoot = path.join(outDir, '.work');
+  const objectsDir = cacheDir ? path.join(cacheDir, 'objects') : '';
   const entryDir = (key: string, nodeId: string): string =>
     cacheDir ? path.join(cacheDir, 'objects', key) : path.join(workRoot, nodeId);
   return {
     enabled: cacheDir !== null,
     entryDir,
-    async lookup(key) {
+    async lookup(key, onBad) {
       if (!cacheDir) return null;
       const dir = entryDir(key, '');
       let meta: CacheMeta;
@@ -158,9 +164,28 @@ export function createCache(cacheDir: string | null, outDir: string): NodeCache 
       } catch {
         return null;
       }
-      if (meta.key !== key || !Array.isArray(meta.files)) return null;
-      if (!meta.files.every((f) => existsSync(path.join(dir, f)))) return null;
-      return meta;
+      const bad = async (why: string): Promise<null> => {
+        await fs.rm(dir, { recursive: true, force: true });
+        onBad?.(why);
+        return null;
+      };
+      if (meta.key !== key || !Array.isArray(meta.files)) return bad('its meta.json does not describe this entry');
+      // Entries written before checks existed cannot vouch for their files: recomputed once.
+      if (!Array.isArray(meta.checks)) return bad('it was written by an older version without file checks');
+      for (const check of meta.checks) {
+        const why = await verifyFile(dir, check);
+        if (why) return bad(why);
+      }
+      const refs: string[] = [];
+      let outputs: Record<string, unknown>;
+      try {
+        outputs = decodeCachePaths(meta.outputs, objectsDir, refs) as Record<string, unknown>;
+      } catch (err) {
+        return bad((err as Error).message);
+      }
+      const gone = refs.find((r) => !existsSync(path.join(objectsDir, ...r.split('/'))));
+      if (gone) return bad(`its outputs reference ${gone}, which is gone`);
+      return { ...meta, outputs };
     },
     async lock(key, nodeId, signal) {
       const release = await acquire(entryDir(key, nodeId));
@@ -191,8 +216,12 @@ export function createCache(cacheDir: string | null, outDir: string): NodeCache 
         return rel;
       });
       const meta: CacheMeta = { key, type: m.type, version: m.version, outputs: m.outputs, summary: m.summary, files, created: new Date().toISOString() };
-      await writeFileAtomic(path.join(dir, 'meta.json'), JSON.stringify(meta, null, 1));
-      return meta;
+      if (!cacheDir) return meta;
+      const refs: string[] = [];
+      const stored = encodeCachePaths(m.outputs, objectsDir, refs) as Record<string, unknown>;
+      const checks = await checksFor(dir, key, files, refs);
+      await writeFileAtomic(path.join(dir, 'meta.json'), JSON.stringify({ ...meta, outputs: stored, checks }, null, 1));
+      return { ...meta, checks };
     },
     async discard(key, nodeId) {
       await fs.rm(entryDir(key, nodeId), { recursive: true, force: true });

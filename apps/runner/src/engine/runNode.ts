@@ -91,7 +91,9 @@ export async function runNode(job: NodeJob): Promise<NodeOutcome> {
     key = cacheKey({ type: def.type, version: def.version, params, inputs: inputKeys, fingerprint });
 
     release = await cache.lock(key, nodeId, signal);
-    const hit = await cache.lookup(key);
+    const hit = await cache.lookup(key, (why) =>
+      log.emit({ type: 'node.warning', nodeId, message: `cached result discarded and recomputed: ${why}`, details: { code: 'cache-entry-invalid' } }),
+    );
     if (hit) {
       const files = await publish(job.outDir, nodeId, cache.entryDir(key, nodeId), hit.files);
       log.emit({ type: 'node.cached', nodeId, ...(hit.summary ? { summary: hit.summary } : {}) });

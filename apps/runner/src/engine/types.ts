@@ -50,6 +50,8 @@ export type RunEvent = EventBase &
     | { type: 'node.cached'; nodeId: string; summary?: Record<string, unknown> }
     | { type: 'node.finished'; nodeId: string; duration: number; summary?: Record<string, unknown> }
     | { type: 'node.failed'; nodeId: string; message: string; details?: Record<string, unknown> }
+    /** Something the user should know that did not stop the node (e.g. a damaged cache entry recomputed). */
+    | { type: 'node.warning'; nodeId: string; message: string; details?: Record<string, unknown> }
     | { type: 'run.finished'; status: 'done' | 'failed'; duration: number }
     | { type: 'run.cancelled'; duration: number }
   );

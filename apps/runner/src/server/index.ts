@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { apiRouter } from './api.ts';
-import { authMiddleware, isLoopbackHost } from './auth.ts';
+import { authMiddleware, isLoopbackHost, weakTokenReason } from './auth.ts';
 import type { ServerDeps, ServerPool } from './deps.ts';
 import { HttpError, errorHandler } from './errors.ts';
 import { filesRouter } from './files.ts';
@@ -61,6 +61,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         'Set a token (--token or SENTIFLOW_TOKEN) or use --host 127.0.0.1.',
     );
   }
+  const weak = token ? weakTokenReason(token) : null;
+  if (weak) throw new Error(`refusing to start with a weak token: ${weak}`);
   const dataRoot = path.resolve(options.dataRoot);
   if (!existsSync(dataRoot) || !statSync(dataRoot).isDirectory()) throw new Error(`data root "${dataRoot}" is not a directory`);
   const outRoot = path.resolve(options.outRoot ?? path.join(dataRoot, 'runs'));
@@ -104,7 +106,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       resolve();
     });
   });
-  server.on('clientError', (_err, socket) => socket.destroy());
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // Request heads over the limit (--max-http-header-size, 16 KB) get a status instead of a dropped socket.
+    if (err.code === 'HPE_HEADER_OVERFLOW' && socket.writable) {
+      const body = JSON.stringify({ error: { code: 'headers-too-large', message: 'request headers are larger than 16 KB' } });
+      socket.end(`HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      return;
+    }
+    socket.destroy();
+  });
   const actualPort = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
 

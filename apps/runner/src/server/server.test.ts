@@ -127,20 +127,20 @@ describe('server access control', () => {
   });
 
   test('with a token every HTTP and WebSocket request must carry it', async () => {
-    const s = await startTestServer({ host: '0.0.0.0', token: 's3cret' });
+    const s = await startTestServer({ host: '0.0.0.0', token: 's3cret-s3cret-s3cret' });
     try {
       const base = s.url.replace('0.0.0.0', '127.0.0.1');
       assert.equal((await fetch(`${base}/api/health`)).status, 401);
       assert.equal((await fetch(`${base}/`)).status, 401);
       assert.equal((await fetch(`${base}/api/health`, { headers: { authorization: 'Bearer wrong' } })).status, 401);
-      assert.equal((await fetch(`${base}/api/health`, { headers: { authorization: 'Bearer s3cret' } })).status, 200);
-      const viaQuery = await fetch(`${base}/api/health?token=s3cret`);
+      assert.equal((await fetch(`${base}/api/health`, { headers: { authorization: 'Bearer s3cret-s3cret-s3cret' } })).status, 200);
+      const viaQuery = await fetch(`${base}/api/health?token=s3cret-s3cret-s3cret`);
       assert.equal(viaQuery.status, 200);
       const cookie = viaQuery.headers.get('set-cookie')!.split(';')[0];
       assert.equal((await fetch(`${base}/api/catalog`, { headers: { cookie } })).status, 200);
       await assert.rejects(connect(wsUrl(base)), /401/);
       await assert.rejects(connect(wsUrl(base, '?token=nope')), /401/);
-      const c = await connect(wsUrl(base, '?token=s3cret'));
+      const c = await connect(wsUrl(base, '?token=s3cret-s3cret-s3cret'));
       c.send({ type: 'ping' });
       await c.waitFor((m) => m.type === 'pong');
       await c.close();

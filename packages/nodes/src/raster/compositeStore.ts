@@ -4,7 +4,7 @@
  * what classification wants. The file lives in the cache; raster.export turns it into a GeoTIFF.
  */
 import { temporaryPath } from '../io/atomicFile.ts';
-import { closeSync, openSync, readSync, renameSync, writeSync, ftruncateSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, writeSync, ftruncateSync } from 'node:fs';
 import type { Composite } from '../values.ts';
 import type { Grid, Window } from '../grid.ts';
 
@@ -63,9 +63,19 @@ export function readCompositeWindow(composite: Composite, win: Window): Float32A
   const rowBytes = win.width * nf * 4;
   const fd = openSync(composite.file, 'r');
   try {
+    // A short file would read as zeros past its end: a wrong map instead of an error.
+    const expected = composite.grid.width * composite.grid.height * nf * 4;
+    const { size } = fstatSync(fd);
+    if (size !== expected) {
+      throw new Error(
+        `composite file ${composite.file} is ${size < expected ? 'truncated' : 'too long'}: ${size} bytes, expected ${expected} ` +
+          `(${composite.grid.width} × ${composite.grid.height} px × ${nf} features × 4 bytes); delete it (or the cache entry holding it) and run again`,
+      );
+    }
     for (let r = 0; r < win.height; r++) {
       const pos = ((win.y + r) * composite.grid.width + win.x) * nf * 4;
-      readSync(fd, bytes, r * rowBytes, rowBytes, pos);
+      const n = readSync(fd, bytes, r * rowBytes, rowBytes, pos);
+      if (n !== rowBytes) throw new Error(`composite file ${composite.file}: short read at byte ${pos} (the file changed while it was read)`);
     }
   } finally {
     closeSync(fd);

@@ -1,0 +1,87 @@
+/**
+ * Token mode (the remote mode) in a real browser: the editor opened with ?token= loses the token from the
+ * address bar, keeps working through the HttpOnly cookie (HTTP and the event WebSocket), and follows a run
+ * to its end.
+ *   node --import tsx --test test/browser/token-mode.test.ts
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { generateDemoData } from '../../packages/nodes/src/demo/generate.ts';
+import { startServer } from '../../apps/runner/src/server/index.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const editorDir = join(repoRoot, 'apps/editor');
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const TOKEN = 'token-mode-test-0123456789abcdef';
+const missing = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: browser test skipped`;
+const skip = missing && (process.env.CI ? false : missing);
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function buildEditorIfMissing(): void {
+  const index = join(editorDir, 'dist/index.html');
+  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(editorDir, 'src'))) return;
+  const res = spawnSync('npx', ['vite', 'build'], { cwd: editorDir, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`vite build failed:\n${res.stdout}\n${res.stderr}`);
+}
+
+test('token mode: the editor opened with ?token= runs a graph and sees it finish', { skip, timeout: 300_000 }, async (t) => {
+  buildEditorIfMissing();
+  const dataRoot = mkdtempSync(join(tmpdir(), 'sentiflow-token-e2e-'));
+  await generateDemoData({ outDir: join(dataRoot, 'demo'), width: 64, height: 48, datesPerYear: 4 } as Parameters<typeof generateDemoData>[0]);
+  const server = await startServer({ port: 0, dataRoot, token: TOKEN, log: () => {} });
+  const profile = mkdtempSync(join(tmpdir(), 'sentiflow-chromium-'));
+  let ctx: BrowserContext | null = null;
+  t.after(async () => {
+    await ctx?.close();
+    await server.close();
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(dataRoot, { recursive: true, force: true });
+  });
+  ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 900 } });
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  // Without the token: refused.
+  const refused = await page.goto(server.url);
+  assert.equal(refused?.status(), 401);
+
+  await page.goto(`${server.url}/?token=${TOKEN}`);
+  assert.doesNotMatch(page.url(), /token/, 'the token is taken out of the address bar');
+  const cookies = await ctx.cookies(server.url);
+  const cookie = cookies.find((c) => c.name === 'sentiflow_token');
+  assert.ok(cookie, 'the token is kept in a cookie');
+  assert.equal(cookie.httpOnly, true);
+  assert.equal(cookie.sameSite, 'Strict');
+  assert.equal(await page.evaluate(() => document.cookie), '', 'page scripts cannot read the token');
+
+  await page.getByTestId('palette-item-s2.load').waitFor();
+  await page.getByTestId('examples-button').click();
+  await page.getByTestId('example-composites.json').click();
+  await page.getByTestId('node-load19').waitFor();
+  await page.getByTestId('run-button').click();
+  await page.waitForFunction(() => {
+    const s = document.querySelector('[data-testid=run-status]')?.getAttribute('data-status');
+    return s === 'done' || s === 'failed' || s === 'cancelled';
+  }, undefined, { timeout: 240_000 });
+  const status = page.getByTestId('run-status');
+  assert.equal(await status.getAttribute('data-status'), 'done', (await status.textContent()) ?? '');
+  assert.doesNotMatch((await status.textContent()) ?? '', /0\/0 nodes/);
+  assert.equal(await page.getByTestId('node-load19').getAttribute('data-status'), 'done');
+  assert.deepEqual(errors, []);
+});
