@@ -7,7 +7,7 @@ import { cacheKey, defaultFingerprint, type NodeCache } from './cache.ts';
 import type { EventLog } from './events.ts';
 import { linkOrCopyAtomic } from './fsutil.ts';
 import { migrateNode } from './migrate.ts';
-import { resolveDataPath } from './paths.ts';
+import { assertNoEscapingLinks, pathValues, resolveDataPath } from './paths.ts';
 import type { GraphNode } from './types.ts';
 
 export interface NodeOutcome {
@@ -84,6 +84,7 @@ export async function runNode(job: NodeJob): Promise<NodeOutcome> {
       throw Object.assign(new Error(`${param ? param + ': ' : ''}${issue.message}`), { name: 'NodeError', details: { param, code: 'param-invalid' } });
     }
     const params = parsed.data as Record<string, unknown>;
+    for (const name of def.pathParams ?? []) for (const rel of pathValues(params[name])) assertNoEscapingLinks(job.dataRoot, rel, name);
     const fingerprint = def.fingerprint
       ? await def.fingerprint(params as never, { dataRoot: job.dataRoot, resolvePath })
       : await defaultFingerprint(def, params, job.dataRoot);
