@@ -9,7 +9,7 @@ import type { AnyNodeDefinition, ChunkPool } from '@sentiflow/nodes/define.ts';
 import { createWorkerPool } from '../pool/workerPool.ts';
 import { createCache } from './cache.ts';
 import { createEventLog } from './events.ts';
-import { writeFileAtomic } from './fsutil.ts';
+import { claimOutDir } from './outFolder.ts';
 import { runNode, type NodeOutcome } from './runNode.ts';
 import type { Graph, NodeReport, Run, RunOptions, RunReport } from './types.ts';
 
@@ -89,6 +89,8 @@ export function createRun(graph: Graph, catalog: AnyNodeDefinition[], options: C
 
   const dataRoot = path.resolve(options.dataRoot);
   const outDir = path.resolve(options.outDir);
+  // Refused here, before anything is touched, when another live run holds the folder.
+  const claim = claimOutDir(outDir, runId);
   const cache = createCache(options.cacheDir === null ? null : path.resolve(options.cacheDir), outDir);
   const ownPool = options.pool ? null : lazyPool(options.workers ?? availableParallelism(), options.taskModule ?? DEFAULT_TASK_MODULE);
   const pool = options.pool ?? ownPool!;
@@ -137,13 +139,30 @@ export function createRun(graph: Graph, catalog: AnyNodeDefinition[], options: C
     }
     if (outcome.error) r.error = outcome.error;
     if (outcome.status === 'failed') skipDownstream(id);
+    // Keep run.json current, so that a killed run's folder says what had finished.
+    claim.write(snapshot()).catch(() => undefined);
   };
+
+  const snapshot = (): Omit<RunReport, 'status'> => ({
+    runId,
+    graphName: graph.name,
+    startedAt: startedAt.toISOString(),
+    duration: Date.now() - startedAt.getTime(),
+    nodes: Object.fromEntries(reports),
+  });
 
   const order = graph.nodes.map((n) => n.id).filter((id) => selected.has(id));
   const startedAt = new Date();
 
   const main = async (): Promise<RunReport> => {
     await Promise.resolve();
+    try {
+      await claim.write(snapshot());
+    } catch (err) {
+      claim.release();
+      await ownPool?.close().catch(() => undefined);
+      throw new Error(`cannot start: ${(err as Error).message}`);
+    }
     log.emit({ type: 'run.started', graphName: graph.name, nodes: order });
     const running = new Map<string, Promise<void>>();
     for (;;) {
@@ -170,9 +189,11 @@ export function createRun(graph: Graph, catalog: AnyNodeDefinition[], options: C
     await cache.close().catch(() => undefined);
     await ownPool?.close().catch(() => undefined);
     try {
-      await writeFileAtomic(path.join(outDir, 'run.json'), JSON.stringify(runReport, null, 2) + '\n');
+      await claim.write(runReport, true);
     } catch (err) {
       console.error(`could not write ${path.join(outDir, 'run.json')}: ${(err as Error).message}`);
+    } finally {
+      claim.release();
     }
     if (cancelled) log.emit({ type: 'run.cancelled', duration });
     else log.emit({ type: 'run.finished', status: failed ? 'failed' : 'done', duration });

@@ -174,6 +174,8 @@ export class RunRegistry {
           run: null,
         };
         applyReport(entry, report);
+        // run.json still says "running": that run's process was killed before it finished.
+        if ((report.status as string) === 'running') entry.status = 'failed';
         this.runs.set(report.runId, entry);
       } catch (err) {
         this.opts.log(`ignoring ${file}: ${(err as Error).message}`);
