@@ -9,7 +9,7 @@ import { existsSync, promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { AnyNodeDefinition } from '@sentiflow/nodes/define.ts';
 import { checksFor, decodeCachePaths, encodeCachePaths, verifyFile, type FileCheck } from './cacheIntegrity.ts';
-import { listFiles, writeFileAtomic } from './fsutil.ts';
+import { diskError, listFiles, processAlive, sweepOrphans, tmpName, writeFileAtomic } from './fsutil.ts';
 import { pathValues, resolveDataPath } from './paths.ts';
 
 /** JSON with object keys sorted at every level (undefined members omitted). */
@@ -88,33 +88,16 @@ const LOCK_POLL_MS = 200;
 /** A lock file with no pid yet is being written; older than this it is a leftover of a crash. */
 const LOCK_EMPTY_GRACE_MS = 10_000;
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-  }
-}
-
 /**
- * Cross-process lock on an entry: `<key>.lock` created with O_EXCL, holding the owner's pid. Another process
- * (a second CLI run, or the server, on the same cache dir) waits until it is gone; a lock whose process has
- * died is taken over. Within one process the in-memory lock above already serialises.
+ * Cross-process lock on an entry: `<key>.lock` holding the owner's pid. Another process (a second CLI run, or
+ * the server, on the same cache dir) waits until it is gone; a lock whose process has died is taken over.
+ * Within one process the in-memory lock above already serialises. The pid is written to a temporary file
+ * that is then hard-linked to the lock name (link fails if the lock exists), so a lock file is never seen
+ * empty: a full disk fails the temporary write and leaves no lock behind.
  */
 async function lockFile(lockPath: string, signal?: AbortSignal): Promise<() => void> {
   for (;;) {
-    try {
-      const handle = await fs.open(lockPath, 'wx');
-      try {
-        await handle.writeFile(`${process.pid}\n`);
-      } finally {
-        await handle.close();
-      }
-      return () => rmSync(lockPath, { force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
+    if (await tryCreateLock(lockPath)) return () => rmSync(lockPath, { force: true });
     const [text, st] = await Promise.all([fs.readFile(lockPath, 'utf8').catch(() => null), fs.stat(lockPath).catch(() => null)]);
     if (text === null || !st) continue; // released meanwhile
     const pid = Number(text.trim());
@@ -126,6 +109,65 @@ async function lockFile(lockPath: string, signal?: AbortSignal): Promise<() => v
     signal?.throwIfAborted();
     await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
   }
+}
+
+/** Creates the lock with its content in one step; false if another owner has it. */
+async function tryCreateLock(lockPath: string): Promise<boolean> {
+  const tmp = tmpName(lockPath);
+  try {
+    await fs.writeFile(tmp, `${process.pid}\n`, { flag: 'wx' });
+    try {
+      await fs.link(tmp, lockPath);
+      return true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
+    }
+    // A file system without hard links: exclusive create, then write (a crash here leaves an empty lock).
+    const handle = await fs.open(lockPath, 'wx').catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'EEXIST') return null;
+      throw e;
+    });
+    if (!handle) return false;
+    try {
+      await handle.writeFile(`${process.pid}\n`);
+    } catch (e) {
+      await handle.close().catch(() => undefined);
+      await fs.rm(lockPath, { force: true });
+      throw e;
+    }
+    await handle.close();
+    return true;
+  } catch (e) {
+    throw diskError(e, lockPath);
+  } finally {
+    await fs.rm(tmp, { force: true });
+  }
+}
+
+/** Cache dirs swept in this process (once each). */
+const swept = new Map<string, Promise<void>>();
+
+/**
+ * Once per process and cache dir: removes temporary files of dead processes and entries that never got a
+ * meta.json and are not locked (a crash mid-compute), so they do not pile up.
+ */
+function sweepCache(objectsDir: string): Promise<void> {
+  let p = swept.get(objectsDir);
+  if (!p) {
+    p = (async () => {
+      await sweepOrphans(objectsDir);
+      for (const name of await fs.readdir(objectsDir).catch(() => [] as string[])) {
+        if (!/^[0-9a-f]{64}$/.test(name)) continue;
+        const dir = path.join(objectsDir, name);
+        if (existsSync(path.join(dir, 'meta.json')) || existsSync(`${dir}.lock`) || inflight.has(dir)) continue;
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+    })().catch(() => undefined);
+    swept.set(objectsDir, p);
+  }
+  return p;
 }
 
 export interface NodeCache {
@@ -192,6 +234,7 @@ export function createCache(cacheDir: string | null, outDir: string): NodeCache 
       if (!cacheDir) return release;
       try {
         await fs.mkdir(path.join(cacheDir, 'objects'), { recursive: true });
+        await sweepCache(objectsDir);
         const unlock = await lockFile(path.join(cacheDir, 'objects', `${key}.lock`), signal);
         return () => {
           unlock();

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { writeFileAtomic } from './fsutil.ts';
+import { processAlive, writeFileAtomic } from './fsutil.ts';
 import type { RunReport } from './types.ts';
 
 /** run.json while a run is under way. */
@@ -16,15 +16,6 @@ export type RunningState = Omit<RunReport, 'status'> & { status: 'running'; pid:
 
 /** Out dirs of live runs of this process. */
 const claimed = new Map<string, string>();
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Why `outDir` cannot be used by a new run, or null (synchronous: createRun refuses before it starts). */
 export function outDirRefusal(outDir: string): string | null {

@@ -9,6 +9,7 @@ import type { AnyNodeDefinition, ChunkPool } from '@sentiflow/nodes/define.ts';
 import { createWorkerPool } from '../pool/workerPool.ts';
 import { createCache } from './cache.ts';
 import { createEventLog } from './events.ts';
+import { sweepOrphans } from './fsutil.ts';
 import { claimOutDir } from './outFolder.ts';
 import { runNode, type NodeOutcome } from './runNode.ts';
 import type { Graph, NodeReport, Run, RunOptions, RunReport } from './types.ts';
@@ -158,6 +159,7 @@ export function createRun(graph: Graph, catalog: AnyNodeDefinition[], options: C
     await Promise.resolve();
     try {
       await claim.write(snapshot());
+      await sweepOrphans(outDir);
     } catch (err) {
       claim.release();
       await ownPool?.close().catch(() => undefined);

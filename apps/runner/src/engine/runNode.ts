@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { AnyNodeDefinition, ChunkPool, NodeContext } from '@sentiflow/nodes/define.ts';
 import { cacheKey, defaultFingerprint, type NodeCache } from './cache.ts';
 import type { EventLog } from './events.ts';
-import { linkOrCopyAtomic } from './fsutil.ts';
+import { copyReadOnlyAtomic } from './fsutil.ts';
 import { migrateNode } from './migrate.ts';
 import { assertNoEscapingLinks, pathValues, resolveDataPath } from './paths.ts';
 import type { GraphNode } from './types.ts';
@@ -36,16 +36,16 @@ export interface NodeJob {
   signal: AbortSignal;
 }
 
-/** Replaces `<out>/<nodeId>/` with links to the entry's files (built in a temporary dir, then renamed). */
+/** Replaces `<out>/<nodeId>/` with read-only copies of the entry's files (built in a temporary dir, then renamed). */
 async function publish(outDir: string, nodeId: string, entryDir: string, files: string[]): Promise<string[]> {
   const target = path.join(outDir, nodeId);
   if (files.length === 0) {
     await fs.rm(target, { recursive: true, force: true });
     return [];
   }
-  const tmp = path.join(outDir, `.${nodeId}.tmp-${randomBytes(4).toString('hex')}`);
+  const tmp = path.join(outDir, `.${nodeId}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    for (const f of files) await linkOrCopyAtomic(path.join(entryDir, f), path.join(tmp, f));
+    for (const f of files) await copyReadOnlyAtomic(path.join(entryDir, f), path.join(tmp, f));
     await fs.rm(target, { recursive: true, force: true });
     await fs.rename(tmp, target);
   } catch (err) {
