@@ -104,10 +104,13 @@ export function createRun(graph: Graph, catalog: AnyNodeDefinition[], options: C
   const results = new Map<string, NodeOutcome>();
 
   const skipDownstream = (id: string): void => {
-    for (const d of downstream.get(id) ?? []) {
-      if (report(d).status === 'queued') {
-        report(d).status = 'skipped';
-        skipDownstream(d);
+    const stack = [id];
+    while (stack.length) {
+      for (const d of downstream.get(stack.pop()!) ?? []) {
+        if (report(d).status === 'queued') {
+          report(d).status = 'skipped';
+          stack.push(d);
+        }
       }
     }
   };

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import type { AnyNodeDefinition } from '@sentiflow/nodes/define.ts';
 import { GRAPH_SCHEMA_ID, graphLinkSchema, graphNodeSchema, graphSchema } from './graphSchema.ts';
+import { MAX_PARAM_DEPTH, tooDeepAt } from './depth.ts';
 import { migrateNode } from './migrate.ts';
 import { pathEscapes, pathValues } from './paths.ts';
 import type { ProblemCode } from './problems.ts';
@@ -105,7 +106,21 @@ export function validateGraph(json: unknown, catalog: AnyNodeDefinition[], optio
     const node = migrated.node;
     nodes.set(node.id, node);
     defs.set(node.id, def);
-    const params = def.params.safeParse(node.params);
+    const deep = tooDeepAt(node.params, MAX_PARAM_DEPTH);
+    if (deep !== null) {
+      const param = deep.split('.')[0];
+      problems.push(problem('param-too-deep', `${param}: nested more than ${MAX_PARAM_DEPTH} levels deep (at ${deep.split('.').slice(0, 4).join('.')}…)`, { nodeId: node.id, param }));
+      continue;
+    }
+    let params: ReturnType<typeof def.params.safeParse>;
+    try {
+      params = def.params.safeParse(node.params);
+    } catch (err) {
+      // A param checker that recursed too far (e.g. on a huge expression): named, not a crash.
+      if (!(err instanceof RangeError)) throw err;
+      problems.push(problem('param-too-deep', `a param is too large or too deeply nested to check: ${err.message}`, { nodeId: node.id }));
+      continue;
+    }
     if (!params.success) {
       for (const issue of params.error.issues) {
         const p = issuePath(issue);
@@ -177,7 +192,10 @@ export function validateGraph(json: unknown, catalog: AnyNodeDefinition[], optio
   return { graph: { ...parsed.data, nodes: [...nodes.values()], links: goodLinks } as Graph, problems };
 }
 
-/** Strongly connected components with more than one node (or a self-loop), via Tarjan's algorithm. */
+/**
+ * Strongly connected components with more than one node (or a self-loop), via Tarjan's algorithm with an
+ * explicit stack: a 10,000-node chain or cycle must not overflow the call stack.
+ */
 export function findCycles(ids: string[], links: GraphLink[]): string[][] {
   const next = new Map<string, string[]>(ids.map((id) => [id, []]));
   for (const l of links) next.get(l.from.node)?.push(l.to.node);
@@ -187,28 +205,45 @@ export function findCycles(ids: string[], links: GraphLink[]): string[][] {
   const onStack = new Set<string>();
   const cycles: string[][] = [];
   let counter = 0;
-  const visit = (v: string): void => {
+  const open = (v: string): void => {
     index.set(v, counter);
     low.set(v, counter++);
     stack.push(v);
     onStack.add(v);
-    for (const w of next.get(v) ?? []) {
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-    }
-    if (low.get(v) === index.get(v)) {
-      const scc: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        scc.push(w);
-      } while (w !== v);
-      if (scc.length > 1 || (next.get(v) ?? []).includes(v)) cycles.push(scc.reverse());
-    }
   };
-  for (const id of ids) if (!index.has(id)) visit(id);
+  for (const root of ids) {
+    if (index.has(root)) continue;
+    open(root);
+    // Each frame: a node and the position of the next successor to look at.
+    const frames: { v: string; i: number }[] = [{ v: root, i: 0 }];
+    while (frames.length) {
+      const frame = frames[frames.length - 1];
+      const succ = next.get(frame.v) ?? [];
+      if (frame.i < succ.length) {
+        const w = succ[frame.i++];
+        if (!index.has(w)) {
+          open(w);
+          frames.push({ v: w, i: 0 });
+        } else if (onStack.has(w)) low.set(frame.v, Math.min(low.get(frame.v)!, index.get(w)!));
+        continue;
+      }
+      frames.pop();
+      const v = frame.v;
+      if (frames.length) {
+        const parent = frames[frames.length - 1].v;
+        low.set(parent, Math.min(low.get(parent)!, low.get(v)!));
+      }
+      if (low.get(v) === index.get(v)) {
+        const scc: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          scc.push(w);
+        } while (w !== v);
+        if (scc.length > 1 || succ.includes(v)) cycles.push(scc.reverse());
+      }
+    }
+  }
   return cycles;
 }

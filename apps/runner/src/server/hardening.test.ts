@@ -31,6 +31,15 @@ describe('hostile graphs', () => {
     assert.equal(res.status, 202, await res.clone().text());
     assert.equal((await fetch(`${s.url}/api/health`)).status, 200);
   });
+
+  test('deeply nested params are a 400 naming the param, and the run list keeps answering', async () => {
+    const body = `{"graph":{"schema":"sentiflow/graph@1","name":"d","nodes":[{"id":"s","type":"test.source","version":1,"params":{"value":1,"extra":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}}],"links":[]}}`;
+    const res = await fetch(`${s.url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    assert.equal(res.status, 400);
+    const { problems } = (await res.json()) as { problems: { code: string; param?: string }[] };
+    assert.deepEqual(problems.map((p) => [p.code, p.param]), [['param-too-deep', 'extra']]);
+    assert.equal((await fetch(`${s.url}/api/runs`)).status, 200);
+  });
 });
 
 const TOKEN = 'correct-horse-battery-staple';

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChunkPool } from '@sentiflow/nodes/define.ts';
 import type { Graph, NodeStatus, Run, RunEvent, RunReport } from '../engine/types.ts';
+import { MAX_PARAM_DEPTH, tooDeepAt } from '../engine/depth.ts';
 import type { ServerDeps } from './deps.ts';
 
 export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled';
@@ -161,7 +162,12 @@ export class RunRegistry {
         const report = JSON.parse(readFileSync(file, 'utf8')) as RunReport;
         if (typeof report.runId !== 'string' || typeof report.nodes !== 'object') continue;
         const graphFile = path.join(outRoot, name, 'graph.json');
-        const graph = existsSync(graphFile) ? (JSON.parse(readFileSync(graphFile, 'utf8')) as Graph) : null;
+        let graph = existsSync(graphFile) ? (JSON.parse(readFileSync(graphFile, 'utf8')) as Graph) : null;
+        // A hand-edited graph.json nested past what JSON.stringify can answer with: not offered, never a 500.
+        if (graph && tooDeepAt(graph, MAX_PARAM_DEPTH + 8) !== null) {
+          this.opts.log(`ignoring ${graphFile}: nested too deeply`);
+          graph = null;
+        }
         const entry: RunEntry = {
           runId: report.runId,
           graphName: report.graphName,

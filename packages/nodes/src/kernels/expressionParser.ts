@@ -65,9 +65,31 @@ function tokenize(text: string): Tok[] {
 }
 
 /** Parses an expression into an AST; throws ExpressionError with the column of the problem. */
+/**
+ * Bounds that keep parsing, the tree walks and the evaluator well inside the call stack: an index formula
+ * has tens of tokens, so these only refuse pathological (or hostile) input, with a named error.
+ */
+export const MAX_EXPRESSION_TOKENS = 1000;
+export const MAX_EXPRESSION_NESTING = 64;
+
 export function parseExpression(text: string): ExprNode {
+  if (text.length > 20 * MAX_EXPRESSION_TOKENS) throw new ExpressionError(`expression is too long (${text.length} characters); index formulas are short`, 0);
   const toks = tokenize(text);
+  if (toks.length - 1 > MAX_EXPRESSION_TOKENS) {
+    throw new ExpressionError(`expression is too long: ${toks.length - 1} tokens (at most ${MAX_EXPRESSION_TOKENS})`, 0);
+  }
   let k = 0;
+  let depth = 0;
+  const nest = <T>(pos: number, f: () => T): T => {
+    if (++depth > MAX_EXPRESSION_NESTING) {
+      throw new ExpressionError(`expression is nested too deeply at column ${pos + 1} (more than ${MAX_EXPRESSION_NESTING} levels of parentheses, signs or powers)`, pos + 1);
+    }
+    try {
+      return f();
+    } finally {
+      depth--;
+    }
+  };
   const peek = () => toks[k];
   const isOp = (v: string) => {
     const t = toks[k];
@@ -97,11 +119,11 @@ export function parseExpression(text: string): ExprNode {
   const unary = (): ExprNode => {
     if (isOp('-')) {
       const pos = toks[k++].pos;
-      return { kind: 'neg', arg: unary(), pos };
+      return { kind: 'neg', arg: nest(pos, unary), pos };
     }
     if (isOp('+')) {
-      k++;
-      return unary();
+      const pos = toks[k++].pos;
+      return nest(pos, unary);
     }
     return power();
   };
@@ -109,7 +131,7 @@ export function parseExpression(text: string): ExprNode {
     const base = primary();
     if (isOp('^')) {
       const pos = toks[k++].pos;
-      return { kind: 'bin', op: '^', left: base, right: unary(), pos };
+      return { kind: 'bin', op: '^', left: base, right: nest(pos, unary), pos };
     }
     return base;
   };
@@ -130,10 +152,10 @@ export function parseExpression(text: string): ExprNode {
           );
         }
         k++;
-        const args = [expr()];
+        const args = [nest(tok.pos, expr)];
         while (isOp(',')) {
           k++;
-          args.push(expr());
+          args.push(nest(tok.pos, expr));
         }
         if (!isOp(')')) fail(peek(), "',' or ')'");
         k++;
@@ -150,7 +172,7 @@ export function parseExpression(text: string): ExprNode {
     }
     if (isOp('(')) {
       k++;
-      const inner = expr();
+      const inner = nest(tok.pos, expr);
       if (!isOp(')')) fail(peek(), "')'");
       k++;
       return inner;
