@@ -62,7 +62,9 @@ function errorDetails(err: unknown): Record<string, unknown> {
     for (const k of ['param', 'file', 'code']) if (e.details[k] !== undefined) details[k] = e.details[k];
   }
   if (details.code === undefined && typeof e?.code === 'string') details.code = e.code;
-  if (e?.name !== 'NodeError' && typeof e?.stack === 'string') details.stack = e.stack;
+  // A stack names the server's files and reaches every client (events, run.json): only when debugging.
+  if (process.env.SENTIFLOW_DEBUG && e?.name !== 'NodeError' && typeof e?.stack === 'string') details.stack = e.stack;
+  else if (e?.name !== 'NodeError') details.internal = true;
   return details;
 }
 

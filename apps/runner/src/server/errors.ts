@@ -1,4 +1,5 @@
 /** JSON errors for the HTTP API: every failure is `{ error: { code, message } }` with a fitting status. */
+import { randomBytes } from 'node:crypto';
 import type { ErrorRequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
 
@@ -41,7 +42,9 @@ export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
     if (typeof (err as { status?: number }).status === 'number' && (err as { status: number }).status < 500) {
       return sendError(res, (err as { status: number }).status, 'bad-request', (err as Error).message);
     }
-    log(`server error: ${(err as Error)?.stack ?? String(err)}`);
-    sendError(res, 500, 'internal', (err as Error)?.message ?? 'internal error');
+    // The stack and message may name the server's files: they go to the server log, the client gets a reference.
+    const ref = randomBytes(4).toString('hex');
+    log(`server error ${ref}: ${(err as Error)?.stack ?? String(err)}`);
+    sendError(res, 500, 'internal', `internal error (reference ${ref} in the server log)`);
   };
 }

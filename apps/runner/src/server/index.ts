@@ -14,6 +14,7 @@ import type { ServerDeps, ServerPool } from './deps.ts';
 import { HttpError, errorHandler } from './errors.ts';
 import { filesRouter } from './files.ts';
 import { previewsRouter } from './previews.ts';
+import { createPreviewRenderer } from './previewRenderer.ts';
 import { RunRegistry } from './runs.ts';
 import { staticRouter } from './static.ts';
 import { attachEvents } from './websocket.ts';
@@ -85,7 +86,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use('/api', express.json({ limit: options.bodyLimit ?? '2mb' }));
   app.use(apiRouter({ registry, deps, dataRoot, graphsDir: options.graphsDir ?? path.join(REPO, 'graphs') }));
   app.use(filesRouter(dataRoot));
-  app.use(previewsRouter(registry, deps));
+  const previews = createPreviewRenderer();
+  app.use(previewsRouter(registry, deps, previews));
   app.all('/api/{*rest}', (req) => {
     throw new HttpError(404, 'not-found', `no API route ${req.method} ${req.path}`);
   });
@@ -130,6 +132,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           server.closeAllConnections();
         });
         await registry.cancelAll();
+        await previews.close();
         const p = pool as ServerPool | null;
         await (p?.close?.() ?? p?.terminate?.());
       })()),

@@ -74,11 +74,30 @@ export function quantile(values: Float32Array, q: number): number | null {
   return i + 1 < finite.length ? finite[i] + (finite[i + 1] - finite[i]) * (x - i) : finite[i];
 }
 
+/** Values a stretch is estimated from: a preview's colour stretch needs no more (and sorting millions is slow). */
+const STRETCH_SAMPLE = 65_536;
+
+/** [q1, q2] quantiles of the finite values, sorted once, from an evenly strided sample of at most STRETCH_SAMPLE. */
+export function stretchRange(values: Float32Array, q1: number, q2: number): [number, number] {
+  const step = Math.max(1, Math.floor(values.length / STRETCH_SAMPLE));
+  const sample = new Float32Array(Math.ceil(values.length / step));
+  let n = 0;
+  for (let i = 0; i < values.length; i += step) if (Number.isFinite(values[i])) sample[n++] = values[i];
+  if (n === 0) return [0, 1];
+  const sorted = sample.subarray(0, n).sort();
+  const at = (q: number): number => {
+    const x = q * (n - 1);
+    const i = Math.floor(x);
+    return i + 1 < n ? sorted[i] + (sorted[i + 1] - sorted[i]) * (x - i) : sorted[i];
+  };
+  return [at(q1), at(q2)];
+}
+
 /** True colour with a 2–98 % stretch per band; transparent where any band is NaN. */
 export function colorRgb(bands: Float32Array[]): Uint8Array {
   const n = bands[0].length;
   const rgba = new Uint8Array(n * 4);
-  const ranges = bands.map((b) => [quantile(b, 0.02) ?? 0, quantile(b, 0.98) ?? 1]);
+  const ranges = bands.map((b) => stretchRange(b, 0.02, 0.98));
   for (let i = 0; i < n; i++) {
     let valid = true;
     for (let k = 0; k < 3; k++) {

@@ -9,21 +9,14 @@ import type { ClassMap, Change, Composite } from '@sentiflow/nodes/values.ts';
 import type { ServerDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
 import { DIVERGING_RAMP, PROBABILITY_RAMP, TRANSITION_COLORS, classColor } from './palette.ts';
-import { encodePng } from './png.ts';
-import * as render from './previewRender.ts';
+import { createPreviewRenderer, type PreviewRenderer } from './previewRenderer.ts';
+import type { Layer } from './previewTasks.ts';
 import type { RunEntry, RunRegistry } from './runs.ts';
 
 const querySchema = z.object({
   layer: z.string().max(200).optional(),
   maxSize: z.coerce.number().int().min(16).max(4096).default(1024),
 });
-
-type Layer =
-  | { kind: 'rgb'; value: Composite; features: [string, string, string] }
-  | { kind: 'classes'; value: ClassMap }
-  | { kind: 'probability'; value: ClassMap; className: string }
-  | { kind: 'transitions'; value: Change }
-  | { kind: 'diff'; value: Change; className: string };
 
 export interface LegendEntry {
   label: string;
@@ -121,39 +114,32 @@ export function legendOf(layer: Layer): LegendEntry[] {
   }
 }
 
-async function renderLayer(layer: Layer, maxSize: number, deps: ServerDeps): Promise<{ size: render.Size; rgba: Uint8Array }> {
-  if (layer.kind === 'rgb') {
-    const size = render.previewSize(layer.value.grid, maxSize);
-    const idx = layer.features.map((f) => layer.value.features.indexOf(f));
-    return { size, rgba: render.colorRgb(render.sampleComposite(layer.value, idx, size)) };
-  }
-  const file = layer.kind === 'classes' ? layer.value.classFile
-    : layer.kind === 'probability' ? layer.value.probabilityFile
-    : layer.kind === 'transitions' ? layer.value.transitionFile
-    : layer.value.probabilityDiffFiles[layer.className];
-  if (!file) throw new Error(`This map has no ${layer.kind} layer.`);
-  const reader = await deps.openRaster(file);
-  const size = render.previewSize(reader, maxSize);
-  const band = layer.kind === 'probability' ? layer.value.classes.indexOf(layer.className) : 0;
-  if (band >= reader.bandCount) throw new HttpError(500, 'bad-raster', `${file} has ${reader.bandCount} bands, expected band ${band + 1}`);
-  const [values] = await render.sampleRaster(reader, [band], size);
-  const rgba = layer.kind === 'classes' ? render.colorClasses(values, layer.value.classes)
-    : layer.kind === 'probability' ? render.colorProbability(values)
-    : layer.kind === 'transitions' ? render.colorTransitions(values, layer.value.classes)
-    : render.colorDiff(values);
-  return { size, rgba };
-}
-
-export function previewsRouter(registry: RunRegistry, deps: ServerDeps): Router {
+/** `renderer` draws the PNGs in worker threads (default: one created here, closed by the caller via its `close`). */
+export function previewsRouter(registry: RunRegistry, _deps: ServerDeps, renderer: PreviewRenderer = createPreviewRenderer()): Router {
+  void _deps;
   const router = Router();
   router.get('/api/runs/:id/nodes/:nodeId/preview.png', async (req, res) => {
     const q = querySchema.parse(req.query);
     const entry = registry.get(req.params.id);
     const layer = resolveLayer(outputsOf(entry, req.params.id, req.params.nodeId), q.layer);
-    const { size, rgba } = await renderLayer(layer, q.maxSize, deps);
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
+    let png: Buffer;
+    let cached: boolean;
+    try {
+      ({ png, cached } = await renderer.render(layer, q.maxSize, gone.signal));
+    } catch (err) {
+      if (err instanceof HttpError) {
+        if (err.status === 503) res.setHeader('Retry-After', '1');
+        throw err;
+      }
+      throw new HttpError(500, 'preview-failed', `could not draw the preview: ${(err as Error).message}`);
+    }
+    if (gone.signal.aborted) return;
     res.setHeader('Content-Type', 'image/png');
+    res.setHeader('X-Preview-Cache', cached ? 'hit' : 'miss');
     res.setHeader('Cache-Control', entry!.status === 'running' ? 'no-store' : 'private, max-age=3600');
-    res.end(encodePng(size.width, size.height, rgba));
+    res.end(png);
   });
   router.get('/api/runs/:id/nodes/:nodeId/legend', (req, res) => {
     const q = querySchema.parse(req.query);
