@@ -96,6 +96,7 @@ export function apiRouter({ registry, deps, dataRoot, graphsDir }: ApiOptions): 
     try {
       entry = registry.start(graph, body.upTo);
     } catch (err) {
+      if (err instanceof HttpError) throw err;
       throw new HttpError(400, 'run-refused', (err as Error).message);
     }
     res.status(202).json({ runId: entry.runId });

@@ -152,3 +152,39 @@ describe('origins and socket limits (loopback mode)', () => {
     assert.equal((await fetch(`${s.url}/api/health`)).status, 200);
   });
 });
+
+describe('run limits', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({ maxConcurrentRuns: 1, keepFinishedEvents: 1 });
+  });
+  after(() => s.stop());
+
+  const waitDone = async (runId: string): Promise<void> => {
+    for (;;) {
+      const r = (await (await fetch(`${s.url}/api/runs/${runId}`)).json()) as { status: string };
+      if (r.status !== 'running') return;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  };
+
+  test('runs beyond the concurrent limit get 429 with a clear message; old runs\' events are released', async () => {
+    const first = (await (await postJson(`${s.url}/api/runs`, { graph: chainGraph(300) })).json()) as { runId: string };
+    const refused = await postJson(`${s.url}/api/runs`, { graph: chainGraph(0) });
+    assert.equal(refused.status, 429);
+    assert.match(((await refused.json()) as { error: { message: string } }).error.message, /already running \(the limit is 1\)/);
+    await waitDone(first.runId);
+    const second = (await (await postJson(`${s.url}/api/runs`, { graph: chainGraph(0) })).json()) as { runId: string };
+    await waitDone(second.runId);
+    // Only the newest finished run keeps its event log; the first keeps its report.
+    const c = await connect(wsUrl(s.url));
+    c.send({ type: 'subscribe', runId: first.runId });
+    await c.waitFor((m) => /no longer kept/.test(m.message ?? ''));
+    c.send({ type: 'subscribe', runId: second.runId });
+    await c.waitFor((m) => m.event?.type === 'run.finished');
+    await c.close();
+    const detail = (await (await fetch(`${s.url}/api/runs/${first.runId}`)).json()) as { status: string; report: unknown };
+    assert.equal(detail.status, 'done');
+    assert.ok(detail.report);
+  });
+});

@@ -40,6 +40,10 @@ export interface ServerOptions {
   workers?: number;
   /** JSON body limit, default '2mb'. */
   bodyLimit?: string | number;
+  /** Runs at the same time (default 8); more get 429. */
+  maxConcurrentRuns?: number;
+  /** Finished runs whose events stay replayable in memory (default 20). */
+  keepFinishedEvents?: number;
   /** Replaces the engine, catalogue, pool or raster reader (tests). */
   deps?: Partial<ServerDeps>;
   log?: (msg: string) => void;
@@ -77,7 +81,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   // One pool for the whole server, started with the first run.
   let pool: ServerPool | null = null;
-  const registry = new RunRegistry({ dataRoot, outRoot, cacheDir, deps, log, getPool: () => (pool ??= deps.createPool(options.workers ?? 0)) });
+  const registry = new RunRegistry({
+    dataRoot, outRoot, cacheDir, deps, log,
+    getPool: () => (pool ??= deps.createPool(options.workers ?? 0)),
+    maxConcurrentRuns: options.maxConcurrentRuns,
+    keepFinishedEvents: options.keepFinishedEvents,
+  });
 
   const app = express();
   app.disable('x-powered-by');

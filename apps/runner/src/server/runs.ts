@@ -9,6 +9,7 @@ import type { ChunkPool } from '@sentiflow/nodes/define.ts';
 import type { Graph, NodeStatus, Run, RunEvent, RunReport } from '../engine/types.ts';
 import { MAX_PARAM_DEPTH, tooDeepAt } from '../engine/depth.ts';
 import type { ServerDeps } from './deps.ts';
+import { HttpError } from './errors.ts';
 
 export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -41,6 +42,12 @@ export interface RunRegistryOptions {
   deps: ServerDeps;
   getPool(): ChunkPool;
   log(msg: string): void;
+  /** Runs at the same time; more are refused with 429 (default 8). */
+  maxConcurrentRuns?: number;
+  /** Finished runs whose event logs stay in memory for replay (default 20); older ones keep only their report. */
+  keepFinishedEvents?: number;
+  /** Runs listed in memory at most (default 2000); the oldest finished ones are forgotten (run.json stays on disk). */
+  maxRuns?: number;
 }
 
 export function newRunId(now = new Date()): string {
@@ -110,6 +117,11 @@ export class RunRegistry {
   /** Starts a validated graph; throws when the engine refuses it (e.g. an unknown `upTo`). */
   start(graph: Graph, upTo?: string): RunEntry {
     const { deps, dataRoot, outRoot, cacheDir } = this.opts;
+    const max = this.opts.maxConcurrentRuns ?? 8;
+    const live = [...this.runs.values()].filter((e) => e.run && e.status === 'running').length;
+    if (live >= max) {
+      throw new HttpError(429, 'too-many-runs', `${live} runs are already running (the limit is ${max}); wait for one to finish or cancel one`);
+    }
     const runId = newRunId();
     const outDir = path.join(outRoot, runId);
     const run = deps.createRun(graph, deps.catalog, { dataRoot, outDir, cacheDir, upTo, runId, pool: this.opts.getPool() });
@@ -132,8 +144,19 @@ export class RunRegistry {
         entry.status = 'failed';
         this.opts.log(`run ${run.id} failed: ${(err as Error)?.stack ?? String(err)}`);
       },
-    ).finally(unsubscribe);
+    ).finally(() => {
+      unsubscribe();
+      this.evict();
+    });
     return entry;
+  }
+
+  /** Releases event logs of all but the newest finished runs, and forgets the oldest beyond `maxRuns`. */
+  private evict(): void {
+    const finished = this.list().filter((e) => e.status !== 'running');
+    for (const e of finished.slice(this.opts.keepFinishedEvents ?? 20)) e.run = null;
+    const excess = this.runs.size - (this.opts.maxRuns ?? 2000);
+    if (excess > 0) for (const e of finished.slice(-excess)) this.runs.delete(e.runId);
   }
 
   get(runId: string): RunEntry | undefined {

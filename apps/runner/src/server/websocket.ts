@@ -129,7 +129,7 @@ export function attachEvents(server: Server, registry: RunRegistry, token: strin
         }
         return error(`unknown run "${msg.runId}"`, { runId: msg.runId });
       }
-      if (!entry.run) return error(`run "${msg.runId}" is from an earlier session; its events are not available (GET /api/runs/${msg.runId})`, { runId: msg.runId });
+      if (!entry.run) return error(`run "${msg.runId}" is from an earlier session or finished long ago; its events are no longer kept (GET /api/runs/${msg.runId})`, { runId: msg.runId });
       drop(msg.runId);
       if (subscriptions.size >= MAX_SUBSCRIPTIONS) {
         return error(`this connection already follows ${MAX_SUBSCRIPTIONS} runs; unsubscribe from some first`, { runId: msg.runId });
