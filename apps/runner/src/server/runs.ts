@@ -50,8 +50,9 @@ export interface RunRegistryOptions {
   maxRuns?: number;
 }
 
+/** Time-sortable, with 64 random bits: a run id cannot be guessed (subscriptions to unknown ids are rate-limited too). */
 export function newRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(8).toString('hex')}`;
 }
 
 /** Node states keyed by node id: a prototype-less object, so no id (e.g. "__proto__") reaches Object.prototype. */

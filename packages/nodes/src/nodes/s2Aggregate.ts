@@ -5,7 +5,7 @@ import { defineNode, NodeError } from '../define.ts';
 import { chunkWindows, type Window } from '../grid.ts';
 import { CompositeWriter } from '../raster/compositeStore.ts';
 import { compositeFeatureNames, planComposite, type AggregateSpec } from '../raster/evaluateComposite.ts';
-import { SIMPLE_REDUCERS, type Reducer } from '../kernels/temporalReduce.ts';
+import { featureName, SIMPLE_REDUCERS, type Reducer } from '../kernels/temporalReduce.ts';
 
 const params = z.object({
   variables: z
@@ -19,6 +19,17 @@ const params = z.object({
   quantiles: z
     .array(z.number().gt(0).lt(1))
     .default([])
+    // 0.1 and 0.1000000000001 both name <VAR>_q10: two features with one name would be silently merged.
+    .superRefine((qs, ctx) => {
+      const seen = new Map<string, number>();
+      qs.forEach((q, i) => {
+        const name = featureName('X', { quantile: q }).slice(2);
+        const first = seen.get(name);
+        if (first !== undefined && qs[first] !== q) {
+          ctx.addIssue({ code: 'custom', path: [i], message: `quantile ${q} gives the same feature name (${name}) as quantile ${qs[first]}; remove one of them` });
+        } else if (first === undefined) seen.set(name, i);
+      });
+    })
     .describe('Extra quantiles in (0, 1), linear interpolation (numpy default); 0.1 gives feature <VAR>_q10.'),
   chunkSize: z.number().int().min(64).max(2048).default(256).describe('Window size in pixels processed per task (256 = one GeoTIFF tile). Memory per worker grows with chunkSize² × dates × bands: 256 px, 72 dates, 10 bands ≈ 100 MB; 512 px ≈ 400 MB.'),
 });

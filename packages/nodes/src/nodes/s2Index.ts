@@ -17,7 +17,11 @@ const params = z.object({
   custom: z
     .array(
       z.object({
-        name: z.string().describe('Variable name used in feature names, e.g. "NDRE" (letters, digits, _; starts with a letter).'),
+        name: z
+          .string()
+          // Names key objects of variables downstream: a built-in member name would reach Object.prototype.
+          .refine((n) => !Object.getOwnPropertyNames(Object.prototype).includes(n) && n !== 'prototype', 'is a reserved name (a built-in property of JavaScript objects); choose another')
+          .describe('Variable name used in feature names, e.g. "NDRE" (letters, digits, _; starts with a letter).'),
         expression: z
           .string()
           .describe('Expression over band names in reflectance 0–1, e.g. "(B8 - B5) / (B8 + B5)". Operators + - * / ^, functions sqrt abs log exp pow min max clamp.'),
