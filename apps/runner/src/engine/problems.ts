@@ -5,6 +5,7 @@ export const PROBLEM_CODES = {
   'unknown-type': 'the node type is not in the catalogue',
   'unknown-version': 'the node version is newer than the catalogue or cannot be migrated',
   'param-invalid': 'a param fails its schema',
+  'param-unknown': 'a param the node does not have (a typo or an old name)',
   'input-missing': 'an input socket is not connected',
   'input-duplicate': 'an input socket has more than one link',
   'link-dangling': 'a link names an unknown node or socket',

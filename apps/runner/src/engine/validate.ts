@@ -9,6 +9,7 @@ import type { AnyNodeDefinition } from '@sentiflow/nodes/define.ts';
 import { GRAPH_SCHEMA_ID, graphLinkSchema, graphNodeSchema, graphSchema } from './graphSchema.ts';
 import { migrateNode } from './migrate.ts';
 import { pathEscapes, pathValues } from './paths.ts';
+import { unknownParams } from './unknownParams.ts';
 import type { ProblemCode } from './problems.ts';
 import type { Graph, GraphLink, GraphNode, Problem } from './types.ts';
 
@@ -103,6 +104,7 @@ export function validateGraph(json: unknown, catalog: AnyNodeDefinition[], optio
     const node = migrated.node;
     nodes.set(node.id, node);
     defs.set(node.id, def);
+    for (const u of unknownParams(def.type, def.params, node.params)) problems.push(problem('param-unknown', u.message, { nodeId: node.id, param: u.param }));
     const params = def.params.safeParse(node.params);
     if (!params.success) {
       for (const issue of params.error.issues) {
