@@ -20,10 +20,10 @@ writeFileSync(join(dir, 'named.geojson'), JSON.stringify(fc(['water', 'forest', 
 test('vector.load: numeric labels sort numerically, keep their numbers and may be given names', async () => {
   const plain = await vectorLoad.run(ctx, {}, { path: 'numeric.geojson' });
   assert.deepEqual(plain.outputs.polygons.classes, ['1', '2', '10']);
-  const named = await vectorLoad.run(ctx, {}, { path: 'numeric.geojson', names: { 1: 'water', 2: 'forest', 10: 'asgm' } });
+  const named = await vectorLoad.run(ctx, {}, { path: 'numeric.geojson', names: [{ label: '1', name: 'water' }, { label: '2', name: 'forest' }, { label: '10', name: 'asgm' }] });
   assert.deepEqual(named.outputs.polygons.classes, ['water', 'forest', 'asgm'], 'named classes keep the order of their numbers');
   assert.deepEqual(named.outputs.polygons.features.map((f) => f.className), ['asgm', 'forest', 'water', 'forest']);
-  await assert.rejects(vectorLoad.run(ctx, {}, { path: 'numeric.geojson', names: { 3: 'water' } }),
+  await assert.rejects(vectorLoad.run(ctx, {}, { path: 'numeric.geojson', names: [{ label: '3', name: 'water' }] }),
     (e: NodeError) => e instanceof NodeError && e.details.param === 'names' && /no polygon has the label "3"/.test(e.message));
 });
 

@@ -27,9 +27,9 @@ const params = z.object({
         'Default: the class names found, sorted (numerically when they are all numbers).',
     ),
   names: z
-    .record(z.string().min(1), z.string().min(1))
+    .array(z.object({ label: z.string().min(1).describe('The value found in the class field, e.g. "1"'), name: z.string().min(1).describe('The class name, e.g. "water"') }).strict())
     .optional()
-    .describe('Names for the labels found in the polygons, e.g. {"1": "water", "2": "forest", "3": "asgm"} for a numeric class field; labels not named keep their value.'),
+    .describe('Names for labels found in the polygons, e.g. [{"label": "1", "name": "water"}] for a numeric class field; labels not named keep their value, and classes keep the order of their numbers.'),
 });
 
 const isNumeric = (s: string) => s.trim() !== '' && Number.isFinite(Number(s));
@@ -63,15 +63,16 @@ export const vectorLoad = defineNode({
     const data = await readVector(abs, { classField: p.classField, param: 'path' });
     // The default order is that of the labels as found (numbers numerically), before any renaming.
     const rawOrder = defaultClassOrder([...new Set(data.features.map((f) => f.className))]);
-    if (p.names) {
+    const rename = p.names ? Object.fromEntries(p.names.map((n) => [n.label, n.name])) : undefined;
+    if (rename) {
       const labels = new Set(data.features.map((f) => f.className));
-      const unused = Object.keys(p.names).filter((k) => !labels.has(k));
+      const unused = Object.keys(rename).filter((k) => !labels.has(k));
       if (unused.length) {
         throw new NodeError(`names: no polygon has the label ${unused.map((u) => `"${u}"`).join(', ')} (labels found: ${[...labels].join(', ')}). Fix or remove the entry.`, { param: 'names', file: abs });
       }
-      for (const f of data.features) f.className = p.names[f.className] ?? f.className;
+      for (const f of data.features) f.className = rename[f.className] ?? f.className;
     }
-    const found = [...new Set(rawOrder.map((c) => p.names?.[c] ?? c))];
+    const found = [...new Set(rawOrder.map((c) => rename?.[c] ?? c))];
     let classes: string[];
     if (p.classes && p.classes.length) {
       const dup = p.classes.find((c, i) => p.classes!.indexOf(c) !== i);
