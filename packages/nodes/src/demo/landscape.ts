@@ -67,7 +67,7 @@ export function createLandscape(width: number, height: number, years: number[], 
   }
 
   // Creeks: narrow meandering tributaries (1-2 px) leaving the river, partly through the mining areas.
-  const creeks = Array.from({ length: Math.max(3, Math.round(4 * aspect)) }, (_, k) => ({
+  const creeks = Array.from({ length: Math.max(2, Math.round(2 * aspect)) }, (_, k) => ({
     u0: aspect * (0.05 + 0.9 * rand()),
     len: 0.15 + 0.2 * rand(),
     slope: (rand() < 0.5 ? -1 : 1) * (0.6 + 1.2 * rand()),

@@ -14,7 +14,7 @@ export const SIGNATURES: number[][] = [
   [0.022, 0.045, 0.024, 0.075, 0.24, 0.29, 0.31, 0.32, 0.15, 0.065], // tropical rainforest
   [0.085, 0.115, 0.145, 0.175, 0.2, 0.215, 0.225, 0.235, 0.3, 0.245], // mining bare soil / tailings
   [0.075, 0.11, 0.125, 0.115, 0.085, 0.075, 0.065, 0.055, 0.035, 0.025], // turbid mining pond
-  [0.058, 0.085, 0.092, 0.085, 0.06, 0.052, 0.046, 0.04, 0.024, 0.015], // sediment-laden river and creeks (browner than the lake)
+  [0.048, 0.066, 0.06, 0.052, 0.038, 0.033, 0.029, 0.025, 0.014, 0.009], // sediment-laden river and creeks (browner than the lake)
 ];
 
 /** Reflectance of thick cloud per band. */
