@@ -8,7 +8,7 @@ function yearBranch(y, row, { indices = ['NDVI', 'NDWI', 'BSI'], reducers = ['me
   const Y = row * 700;
   const nodes = [
     { id: `load${s}`, type: 's2.load', version: 1, label: `S2 ${y}`, params: { dir: 'demo', prefix: 'S2_SR_demo', year: y, cloudLayer: 'probability' }, position: { x: 0, y: Y } },
-    { id: `mask${s}`, type: 's2.cloudMask', version: 1, label: `Cloud mask ${y}`, params: { method: 'probability', probabilityThreshold: 20 }, position: { x: 300, y: Y } },
+    { id: `mask${s}`, type: 's2.cloudMask', version: 2, label: `Cloud mask ${y}`, params: { method: 'probability', probabilityThreshold: 20 }, position: { x: 300, y: Y } },
     { id: `index${s}`, type: 's2.index', version: 1, label: `Indices ${y}`, params: { indices }, position: { x: 600, y: Y } },
     { id: `agg${s}`, type: 's2.aggregate', version: 1, label: `Composite ${y}`, params: { reducers, quantiles }, position: { x: 900, y: Y } },
     { id: `labels${s}`, type: 'vector.load', version: 1, label: `Labels ${y}`, params: { path: `demo/labels/${y}`, classes: CLASSES }, position: { x: 900, y: Y + 260 } },
@@ -49,7 +49,7 @@ function changeGraph(name, description, options, options22 = options) {
     schema: 'sentiflow/graph@1',
     name,
     description,
-    nodes: [...a.nodes, ...b.nodes, { id: 'change', type: 'change.diff', version: 1, label: 'Change 2019 → 2022', params: {}, position: { x: 2400, y: 350 } }],
+    nodes: [...a.nodes, ...b.nodes, { id: 'change', type: 'change.diff', version: 2, label: 'Change 2019 → 2022', params: {}, position: { x: 2400, y: 350 } }],
     links: [
       ...a.links, ...b.links,
       { from: { node: 'classify19', output: 'classMap' }, to: { node: 'change', input: 'before' } },

@@ -129,6 +129,7 @@ def main():
     ap.add_argument("--labels", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--class-npy-dir")
+    ap.add_argument("--seed", type=int, default=42, help="split/undersampling seed (two seeds show the notebook's own spread)")
     args = ap.parse_args()
     t0 = time.time()
     maps, accs = {}, {}
@@ -142,7 +143,7 @@ def main():
         sel = labels >= 0
         X, y = comp[sel], labels[sel]
         finite = np.all(np.isfinite(X), axis=1)
-        model, acc = train(X[finite], y[finite])
+        model, acc = train(X[finite], y[finite], seed=args.seed)
         maps[year] = classify(model, comp)
         accs[year] = acc
         if args.class_npy_dir:

@@ -19,7 +19,21 @@ export interface RasterSource {
 export type CloudMaskSpec =
   | { method: 'probability'; threshold: number }
   | { method: 'scl'; classes: number[] }
-  | { method: 'reference'; threshold: number; referenceBand: string; lowestFraction: number }
+  | {
+      method: 'reference';
+      /** Reflectance (0..1) by which a band must exceed its reference. */
+      threshold: number;
+      /** The first reference band (kept for older readers); `bands` lists them all. */
+      referenceBand: string;
+      lowestFraction: number;
+      /** Reference bands (default [referenceBand]). */
+      bands?: string[];
+      /** 'lowestMean' = mean of the lowest `lowestFraction` of valid values (default); 'quantile' = numpy's nanquantile at `quantile`. */
+      statistic?: 'lowestMean' | 'quantile';
+      quantile?: number;
+      /** A date is cloudy when any (default) or all reference bands exceed their reference. */
+      combine?: 'any' | 'all';
+    }
   | { method: 'none' };
 
 export interface IndexSpec {

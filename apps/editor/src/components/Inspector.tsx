@@ -5,6 +5,8 @@ import { currentGraph, getEditor, setParams, startRun } from '../controller.ts';
 import { fieldContextFor } from '../model/expressions.ts';
 import { appStore } from '../model/appState.ts';
 import { ParamField } from './ParamField.tsx';
+import { ClassListField } from './ClassListField.tsx';
+import type { ClassListParams } from '../model/classList.ts';
 
 export function Inspector() {
   const id = useApp((s) => s.selectedNodeId);
@@ -55,7 +57,10 @@ export function Inspector() {
         </ul>
       )}
       <div className="sf-fields">
-        {fields.map((f) => (
+        {node.nodeType === 'vector.load' && (
+          <ClassListField nodeId={id} params={node.params as ClassListParams} onParams={(p) => setParams(id, { ...node.params, classes: p.classes, names: p.names })} />
+        )}
+        {fields.filter((f) => !(node.nodeType === 'vector.load' && (f.name === 'classes' || f.name === 'names'))).map((f) => (
           <ParamField
             key={`${id}:${f.name}`}
             field={f}

@@ -31,8 +31,10 @@ export function changeHeadline(change: Partial<Change>): ChangeHeadline | null {
     const p = change.changePercent?.[c];
     return typeof p === 'number' && Number.isFinite(p) ? p : null;
   };
-  const f = classes.findIndex((c) => FOREST.test(c));
-  const a = classes.findIndex((c) => ASGM.test(c));
+  // The runner names the change of interest (Change.focus); older results fall back to the class names.
+  const named = (n: string | undefined) => (n ? classes.findIndex((c) => c.toLowerCase() === n.toLowerCase()) : -1);
+  const f = change.focus ? named(change.focus.from) : classes.findIndex((c) => FOREST.test(c));
+  const a = change.focus ? named(change.focus.to) : classes.findIndex((c) => ASGM.test(c));
   if (f >= 0 && a >= 0) return { focus: true, from: classes[f], to: classes[a], km2: at(f, a), areaClass: classes[a], percent: pct(classes[a]) };
   let best: [number, number] | null = null;
   for (let i = 0; i < classes.length; i++) {
@@ -41,6 +43,13 @@ export function changeHeadline(change: Partial<Change>): ChangeHeadline | null {
   if (!best) return null;
   const [i, j] = best;
   return { focus: false, from: classes[i], to: classes[j], km2: at(i, j), areaClass: classes[j], percent: pct(classes[j]) };
+}
+
+/** Uncertain (tied or low-confidence) area before and after, or null when the result has no uncertain label. */
+export function uncertainArea(change: Partial<Change>): { before: number; after: number } | null {
+  if (!change.labels?.includes('uncertain')) return null;
+  const v = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
+  return { before: v(change.areaBeforeKm2?.uncertain), after: v(change.areaAfterKm2?.uncertain) };
 }
 
 export function formatKm2(v: number): string {

@@ -1,13 +1,15 @@
 /** Transition matrix in km², per-class areas before/after and % change of a change.diff result. */
 import type { Change } from '../../../../packages/nodes/src/values.ts';
-import { changeHeadline, displayClass, formatKm2, formatPercent } from '../model/change.ts';
+import { changeHeadline, displayClass, formatKm2, formatPercent, uncertainArea } from '../model/change.ts';
 
 const km2 = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(v < 10 ? 3 : 2) : '—');
 
 export function ChangeTable({ change, title }: { change: Partial<Change>; title: string }) {
-  const classes = change.classes ?? Object.keys(change.areaBeforeKm2 ?? {});
+  // Rows and columns are the labels (the classes, then "uncertain"): uncertain area is never counted as a class.
+  const classes = change.labels ?? change.classes ?? Object.keys(change.areaBeforeKm2 ?? {});
   const t = change.transitionKm2 ?? [];
   const head = changeHeadline(change);
+  const unsure = uncertainArea(change);
   return (
     <div className="sf-card" data-testid="change-table">
       <h4>{title}</h4>
@@ -31,6 +33,14 @@ export function ChangeTable({ change, title }: { change: Partial<Change>; title:
               {formatPercent(head.percent)}
             </span>
           </div>
+          {unsure && (
+            <div className="sf-headline-item" data-testid="change-headline-uncertain">
+              <span className="sf-headline-label">Uncertain (ties)</span>
+              <span className="sf-headline-value">
+                {formatKm2(unsure.before)} → {formatKm2(unsure.after)} km²
+              </span>
+            </div>
+          )}
         </div>
       )}
       <table className="sf-table">

@@ -7,6 +7,7 @@ export const PROBLEM_CODES = {
   'unknown-version': 'the node version is newer than the catalogue or cannot be migrated',
   'param-invalid': 'a param fails its schema',
   'param-too-deep': 'a param value is nested too deeply (or too large) to check',
+  'param-unknown': 'a param the node does not have (a typo or an old name)',
   'input-missing': 'an input socket is not connected',
   'input-duplicate': 'an input socket has more than one link',
   'link-dangling': 'a link names an unknown node or socket',

@@ -10,6 +10,7 @@ import { GRAPH_SCHEMA_ID, graphLinkSchema, graphNodeSchema, graphSchema } from '
 import { MAX_PARAM_DEPTH, tooDeepAt } from './depth.ts';
 import { migrateNode } from './migrate.ts';
 import { pathEscapes, pathValues } from './paths.ts';
+import { unknownParams } from './unknownParams.ts';
 import type { ProblemCode } from './problems.ts';
 import type { Graph, GraphLink, GraphNode, Problem } from './types.ts';
 
@@ -121,6 +122,7 @@ export function validateGraph(json: unknown, catalog: AnyNodeDefinition[], optio
       problems.push(problem('param-too-deep', `a param is too large or too deeply nested to check: ${err.message}`, { nodeId: node.id }));
       continue;
     }
+    for (const u of unknownParams(def.type, def.params, node.params)) problems.push(problem('param-unknown', u.message, { nodeId: node.id, param: u.param }));
     if (!params.success) {
       for (const issue of params.error.issues) {
         const p = issuePath(issue);

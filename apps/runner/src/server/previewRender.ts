@@ -1,8 +1,10 @@
 /** Downsampling (nearest) of rasters and composites, and their colouring into RGBA for map previews. */
 import { readCompositeWindow } from '@sentiflow/nodes/raster/compositeStore.ts';
-import type { Composite } from '@sentiflow/nodes/values.ts';
+import type { Change, Composite } from '@sentiflow/nodes/values.ts';
+import { UNCERTAIN_CODE } from '@sentiflow/nodes/values.ts';
+import { classCategories, transitionCategories } from '@sentiflow/nodes/palette.ts';
 import type { RasterReader } from './deps.ts';
-import { DIVERGING_RAMP, PROBABILITY_RAMP, TRANSITION_COLORS, classColor, hexToRgb, rampColor } from './palette.ts';
+import { DIVERGING_RAMP, PROBABILITY_RAMP, hexToRgb, rampColor } from './palette.ts';
 
 /** Rows read at once from a GeoTIFF (a few tile rows; bounds memory to width × STRIP × bands). */
 const STRIP_ROWS = 256;
@@ -111,9 +113,10 @@ export function colorRgb(bands: Float32Array[]): Uint8Array {
   return rgba;
 }
 
-/** Class codes → class colours; 255, NaN and unknown codes transparent. */
+/** Class codes → class colours (uncertain grey, as in the GeoTIFF colour table); 255, NaN and unknown codes transparent. */
 export function colorClasses(codes: Float32Array, classes: string[]): Uint8Array {
-  const colors = classes.map((c, i) => hexToRgb(classColor(c, i)));
+  const colors: [number, number, number][] = [];
+  for (const c of classCategories(classes)) if (c.code < classes.length || c.code === UNCERTAIN_CODE) colors[c.code] = hexToRgb(c.color);
   const rgba = new Uint8Array(codes.length * 4);
   for (let i = 0; i < codes.length; i++) {
     const c = colors[codes[i]];
@@ -138,32 +141,28 @@ export function colorRamp(values: Float32Array, stops: readonly string[], lo: nu
 export const colorProbability = (v: Float32Array): Uint8Array => colorRamp(v, PROBABILITY_RAMP, 0, 1);
 export const colorDiff = (v: Float32Array): Uint8Array => colorRamp(v, DIVERGING_RAMP, -1, 1);
 
-/** Transition codes are `from * classes.length + to` (255 = no data), as written by change.diff. */
-export function decodeTransition(code: number, nClasses: number): [from: number, to: number] | null {
-  if (!Number.isInteger(code) || code < 0 || code >= nClasses * nClasses) return null;
-  return [Math.floor(code / nClasses), code % nClasses];
+/** Transition codes are `from * labels.length + to` over the classes then 'uncertain' (255 = no data), as written by change.diff. */
+export function decodeTransition(code: number, nLabels: number): [from: number, to: number] | null {
+  if (!Number.isInteger(code) || code < 0 || code >= nLabels * nLabels) return null;
+  return [Math.floor(code / nLabels), code % nLabels];
 }
 
-/** forest→asgm red, other changes orange, unchanged faint grey, no data transparent. */
-export function colorTransitions(codes: Float32Array, classes: string[]): Uint8Array {
-  const lower = classes.map((c) => c.toLowerCase());
-  const forest = lower.indexOf('forest');
-  const asgm = lower.indexOf('asgm');
-  const red = hexToRgb(TRANSITION_COLORS.forestToAsgm);
-  const orange = hexToRgb(TRANSITION_COLORS.otherChange);
-  const grey = hexToRgb(TRANSITION_COLORS.unchanged);
+/** The row/column labels of a Change (older results have no 'uncertain' label). */
+export function changeLabels(change: Pick<Change, 'classes' | 'labels'>): string[] {
+  return change.labels ?? change.classes;
+}
+
+/** The focus change (Change.focus) red, other changes orange, from/to uncertain dark grey, unchanged faint grey. */
+export function colorTransitions(codes: Float32Array, change: Pick<Change, 'classes' | 'labels' | 'focus'>): Uint8Array {
+  const labels = changeLabels(change);
+  const L = labels.length;
+  const colors = transitionCategories(labels, change.focus).filter((c) => c.code < L * L).map((c) => hexToRgb(c.color));
   const rgba = new Uint8Array(codes.length * 4);
   for (let i = 0; i < codes.length; i++) {
-    const t = decodeTransition(codes[i], classes.length);
+    const t = decodeTransition(codes[i], L);
     if (!t) continue;
-    const [from, to] = t;
-    if (from === to) {
-      rgba.set(grey, i * 4);
-      rgba[i * 4 + 3] = 80;
-    } else {
-      rgba.set(from === forest && to === asgm ? red : orange, i * 4);
-      rgba[i * 4 + 3] = 255;
-    }
+    rgba.set(colors[codes[i]], i * 4);
+    rgba[i * 4 + 3] = t[0] === t[1] ? 80 : 255;
   }
   return rgba;
 }

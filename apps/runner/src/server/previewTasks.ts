@@ -47,7 +47,7 @@ export async function renderLayerPng(layer: Layer, maxSize: number, open: (file:
   const [values] = await render.sampleRaster(reader, [band], size);
   const rgba = layer.kind === 'classes' ? render.colorClasses(values, layer.value.classes)
     : layer.kind === 'probability' ? render.colorProbability(values)
-    : layer.kind === 'transitions' ? render.colorTransitions(values, layer.value.classes)
+    : layer.kind === 'transitions' ? render.colorTransitions(values, layer.value)
     : render.colorDiff(values);
   return encodePng(size.width, size.height, rgba);
 }

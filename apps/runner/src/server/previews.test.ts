@@ -50,12 +50,13 @@ const mapsNode = defineNode({
     const f32 = (n: number) => new Float32Array(n);
     const classFile = await tif('classes.tif', 'uint8', [band(classAt, u8)], 255);
     const probabilityFile = await tif('prob.tif', 'float32', [band((x) => x / (W - 1), f32), band(() => 0.5, f32), band(() => 0, f32)], null);
-    // transitions: code = from * 3 + to; forest→asgm in the middle band of columns, water→forest at the left.
-    const transitionFile = await tif('transitions.tif', 'uint8', [band((x, y) => (y === 0 ? 255 : x < 10 ? 0 * 3 + 1 : x < 20 ? 1 * 3 + 2 : 4), u8)], 255);
+    // transitions: code = from * 4 + to over water, forest, asgm, uncertain; forest→asgm in the middle band of
+    // columns, water→forest at the left, forest→uncertain in row 1.
+    const transitionFile = await tif('transitions.tif', 'uint8', [band((x, y) => (y === 0 ? 255 : y === 1 ? 1 * 4 + 3 : x < 10 ? 0 * 4 + 1 : x < 20 ? 1 * 4 + 2 : 5), u8)], 255);
     const diffFile = await tif('diff_asgm.tif', 'float32', [band((x) => -1 + (2 * x) / (W - 1), f32)], null);
     const map: ClassMap = { kind: 'ClassMap', grid, classes, classFile, probabilityFile, classAreasKm2: {} };
-    const zero = classes.map(() => classes.map(() => 0));
-    const change: Change = { kind: 'Change', classes, transitionPixels: zero, transitionKm2: zero, areaBeforeKm2: {}, areaAfterKm2: {}, changePercent: {}, transitionFile, probabilityDiffFiles: { asgm: diffFile } };
+    const zero = [...classes, 'uncertain'].map(() => [...classes, 'uncertain'].map(() => 0));
+    const change: Change = { kind: 'Change', classes, labels: [...classes, 'uncertain'], focus: { from: 'forest', to: 'asgm' }, transitionPixels: zero, transitionKm2: zero, areaBeforeKm2: {}, areaAfterKm2: {}, changePercent: {}, transitionFile, probabilityDiffFiles: { asgm: diffFile } };
     return { outputs: { composite, map, change } };
   },
 });
@@ -114,6 +115,7 @@ describe('map previews', () => {
     assert.deepEqual(pixel(t, 15, 5), [...hexToRgb(TRANSITION_COLORS.forestToAsgm), 255]);
     assert.deepEqual(pixel(t, 5, 5), [...hexToRgb(TRANSITION_COLORS.otherChange), 255]);
     assert.ok(pixel(t, 30, 5)[3] < 255, 'unchanged is faint');
+    assert.deepEqual(pixel(t, 5, 1), [...hexToRgb(TRANSITION_COLORS.uncertain), 255]);
     assert.equal(pixel(t, 30, 0)[3], 0);
     const p = await png('layer=probability:water');
     assert.deepEqual(pixel(p, 0, 3), [...hexToRgb('#440154'), 255]);

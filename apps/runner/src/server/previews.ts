@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { ClassMap, Change, Composite } from '@sentiflow/nodes/values.ts';
 import type { ServerDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
-import { DIVERGING_RAMP, PROBABILITY_RAMP, TRANSITION_COLORS, classColor } from './palette.ts';
+import { DIVERGING_RAMP, PROBABILITY_RAMP, TRANSITION_COLORS, UNCERTAIN_COLOR, classColor } from './palette.ts';
 import { createPreviewRenderer, type PreviewRenderer } from './previewRenderer.ts';
 import type { Layer } from './previewTasks.ts';
 import type { RunEntry, RunRegistry } from './runs.ts';
@@ -100,15 +100,16 @@ export function legendOf(layer: Layer): LegendEntry[] {
     case 'rgb':
       return layer.features.map((f, i) => ({ label: `${'RGB'[i]}: ${f}`, color: ['#ff0000', '#00ff00', '#0000ff'][i] }));
     case 'classes':
-      return layer.value.classes.map((c, i) => ({ label: c, color: classColor(c, i) }));
+      return [...layer.value.classes.map((c, i) => ({ label: c, color: classColor(c, i) })), ...('uncertain' in layer.value.classAreasKm2 ? [{ label: 'uncertain', color: UNCERTAIN_COLOR }] : [])];
     case 'probability':
       return ramp(PROBABILITY_RAMP, ['0', '0.25', '0.5', '0.75', '1']);
     case 'diff':
       return ramp(DIVERGING_RAMP, ['−1', '−0.5', '0', '+0.5', '+1']);
     case 'transitions':
       return [
-        { label: 'forest → asgm', color: TRANSITION_COLORS.forestToAsgm },
+        ...(layer.value.focus ? [{ label: `${layer.value.focus.from} → ${layer.value.focus.to}`, color: TRANSITION_COLORS.forestToAsgm }] : []),
         { label: 'other change', color: TRANSITION_COLORS.otherChange },
+        ...(layer.value.labels ? [{ label: 'from/to uncertain', color: TRANSITION_COLORS.uncertain }] : []),
         { label: 'unchanged', color: TRANSITION_COLORS.unchanged },
       ];
   }

@@ -15,6 +15,10 @@ export interface DatePlan {
   offsetV: number;
   /** left-edge nodata strip (fraction of width), 0 = none */
   nodataStrip: number;
+  /** right-edge orbit no-data wedge (fraction of width at the top, narrowing to 0 at the bottom), 0 = none */
+  nodataWedge: number;
+  /** opacity of thin haze (0 = none): brightens the scene, but s2cloudless scores it below 20 */
+  haze: number;
   seed: number;
 }
 
@@ -45,7 +49,10 @@ export function planDates(count: number, seed: number): DatePlan[] {
     if (d === 0) cover = 0;
     const threshold = cover < 0.005 ? 9 : 0.5 + 0.11 * probit(1 - cover);
     const nodataStrip = d > 0 && rand() < 0.12 ? 0.03 + 0.05 * rand() : 0;
-    plans.push({ cover, threshold, offsetU: rand() * 100, offsetV: rand() * 100, nodataStrip, seed: seed * 1000 + d });
+    const offsetU = rand() * 100, offsetV = rand() * 100;
+    const nodataWedge = d > 0 && rand() < 0.1 ? 0.1 + 0.25 * rand() : 0;
+    const haze = d > 0 && rand() < 0.3 ? 0.04 + 0.1 * rand() : 0;
+    plans.push({ cover, threshold, offsetU, offsetV, nodataStrip, nodataWedge, haze, seed: seed * 1000 + d });
   }
   return plans;
 }
@@ -62,6 +69,8 @@ export interface CloudWindow {
   shadow: Float32Array;
   /** s2cloudless-like probability 0..100 */
   probability: Uint8Array;
+  /** thin haze opacity 0..plan.haze (not reflected in the probability beyond a few points) */
+  haze: Float32Array;
 }
 
 export function cloudWindow(win: Window, sceneHeight: number, plan: DatePlan): CloudWindow {
@@ -69,7 +78,11 @@ export function cloudWindow(win: Window, sceneHeight: number, plan: DatePlan): C
   const alpha = new Float32Array(n);
   const shadow = new Float32Array(n);
   const probability = new Uint8Array(n);
+  const haze = new Float32Array(n);
   const step = Math.max(2, Math.round(sceneHeight / 100));
+  const hazeField = plan.haze > 0
+    ? coarseField(win, step, (px, py) => fbm((px / sceneHeight) * 1.5 + plan.offsetV, (py / sceneHeight) * 1.5 + plan.offsetU, plan.seed + 7, 3))
+    : undefined;
   const t = plan.threshold;
   let field: Float32Array | undefined;
   let shifted: Float32Array | undefined;
@@ -91,14 +104,18 @@ export function cloudWindow(win: Window, sceneHeight: number, plan: DatePlan): C
       shadow[i] = smoothstep(t - 0.02, t + 0.07, shifted[i]) * (1 - a);
       p += 95 * smoothstep(t - 0.06, t + 0.05, v);
     }
+    if (hazeField) {
+      haze[i] = plan.haze * smoothstep(0.3, 0.6, hazeField[i]);
+      p += 40 * haze[i]; // at most ~6 points: thin haze passes a threshold of 20
+    }
     p += 6 * (hash(x, y, plan.seed, 4) - 0.5);
     probability[i] = Math.max(0, Math.min(100, Math.round(p)));
   }
-  return { alpha, shadow, probability };
+  return { alpha, shadow, probability, haze };
 }
 
-/** True where a date has no data (a strip along the left swath edge, slanted like an orbit edge). */
+/** True where a date has no data: a strip along the left swath edge, slanted like an orbit edge, or a wedge at the right. */
 export function isNodata(x: number, y: number, width: number, height: number, plan: DatePlan): boolean {
-  if (plan.nodataStrip <= 0) return false;
-  return x < width * (plan.nodataStrip + 0.02 * (y / height));
+  if (plan.nodataStrip > 0 && x < width * (plan.nodataStrip + 0.02 * (y / height))) return true;
+  return plan.nodataWedge > 0 && x > width * (1 - plan.nodataWedge * (1 - y / height));
 }

@@ -70,6 +70,7 @@ interface SceneTile {
 function sceneTile(land: Landscape, grid: Grid, year: number, dates: DemoDate[], plans: DatePlan[], seed: number, win: Window): SceneTile {
   const cover = land.cover(win, year);
   const traits = pixelTraits(cover, win, seed);
+  const mixed = land.mixture(win, year, cover);
   const n = cover.length;
   const nb = BANDS.length;
   const bands = BANDS.map(() => [] as Uint16Array[]);
@@ -93,6 +94,10 @@ function sceneTile(land: Landscape, grid: Grid, year: number, dates: DemoDate[],
         if (b % 3 === 0) h = hash32(x, y, plan.seed, 20 + b);
         const noise = ((h >>> (10 * (b % 3))) & 1023) / 1024;
         let r = surfaceReflectance(cover[i], b, traits.mixFraction[i], traits.gain[i], f, noise) * shade;
+        const e = mixed.fraction[i];
+        if (e > 0) r = (1 - e) * r + e * surfaceReflectance(mixed.other[i], b, 0, traits.gain[i], f, noise) * shade;
+        const hz = cw.haze[i];
+        if (hz > 0) r = (1 - hz) * r + hz * CLOUD[b];
         if (a > 0) r = (1 - a) * r + a * CLOUD[b] * cloudTexture;
         out[b][i] = Math.max(1, Math.min(65535, Math.round(r * 10000)));
       }

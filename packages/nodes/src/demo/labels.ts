@@ -4,7 +4,7 @@
  */
 import type { Grid } from '../grid.ts';
 import { rasterizePolygons } from '../kernels/rasterizePolygons.ts';
-import { CLASSES, truthClass, type Landscape } from './landscape.ts';
+import { CLASSES, COVER, truthClass, type Landscape } from './landscape.ts';
 import { rng } from './noise.ts';
 
 export interface LabelPolygon {
@@ -31,7 +31,9 @@ export function drawLabels(land: Landscape, grid: Grid, year: number, seed: numb
       const r = (rmin + (rmax - rmin) * rand()) * scale * (attempt > 5000 ? 0.6 : 1);
       if (cx < r + 2 || cy < r + 2 || cx > grid.width - r - 2 || cy > grid.height - r - 2) continue;
       const centre = land.cover({ x: Math.floor(cx), y: Math.floor(cy), width: 1, height: 1 }, year)[0];
-      if (truthClass(centre) !== k) continue;
+      // The river and creeks are never labelled (as in the study: water polygons on the lake), so the model
+      // meets sediment-laden water it was not trained on.
+      if (truthClass(centre) !== k || centre === COVER.RIVER) continue;
       if (placed.some((p) => Math.hypot(p.x - cx, p.y - cy) < p.r + r + 3)) continue;
       const ring: number[][] = [];
       const rot = rand() * Math.PI;
@@ -56,7 +58,7 @@ export function drawLabels(land: Landscape, grid: Grid, year: number, seed: numb
       for (let i = 0; i < inside.length && pure; i++) {
         if (inside[i] < 0) continue;
         n++;
-        if (truthClass(cover[i]) !== k) pure = false;
+        if (truthClass(cover[i]) !== k || cover[i] === COVER.RIVER) pure = false;
       }
       if (!pure || n < 4) continue;
       placed.push({ x: cx, y: cy, r });

@@ -14,6 +14,7 @@ export const SIGNATURES: number[][] = [
   [0.022, 0.045, 0.024, 0.075, 0.24, 0.29, 0.31, 0.32, 0.15, 0.065], // tropical rainforest
   [0.085, 0.115, 0.145, 0.175, 0.2, 0.215, 0.225, 0.235, 0.3, 0.245], // mining bare soil / tailings
   [0.075, 0.11, 0.125, 0.115, 0.085, 0.075, 0.065, 0.055, 0.035, 0.025], // turbid mining pond
+  [0.048, 0.066, 0.06, 0.052, 0.038, 0.033, 0.029, 0.025, 0.014, 0.009], // sediment-laden river and creeks (browner than the lake)
 ];
 
 /** Reflectance of thick cloud per band. */
@@ -25,6 +26,7 @@ const MIX: [number, number][] = [
   [COVER.SOIL, 0.45], // degraded / secondary forest (applied to some pixels only)
   [COVER.FOREST, 0.35], // regrowth on old workings
   [COVER.SOIL, 0.35], // shallow ponds
+  [COVER.FOREST, 0.25], // river banks with overhanging vegetation
 ];
 
 /** Per-pixel fixed properties of a window: mixing fraction, mixing cover and a brightness gain. */
@@ -71,7 +73,7 @@ export function surfaceReflectance(cover: number, band: number, mix: number, gai
   let r = (1 - mix) * SIGNATURES[cover][band] + mix * SIGNATURES[mixCover][band];
   const bandName = BANDS[band];
   if (cover === COVER.FOREST && NIR.has(bandName)) r *= f.vegetation;
-  if ((cover === COVER.WATER || cover === COVER.POND) && band <= 3) r *= f.turbidity;
+  if ((cover === COVER.WATER || cover === COVER.POND || cover === COVER.RIVER) && band <= 3) r *= f.turbidity;
   if (band === 0) r += f.haze;
   r *= gain;
   // per-date noise, about 5 % relative (uniform with the same spread)

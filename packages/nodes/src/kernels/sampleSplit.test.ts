@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mulberry32, splitSamples, undersample } from './sampleSplit.ts';
+import { codesByName, mulberry32, splitSamples, undersample } from './sampleSplit.ts';
 
 function data(n: number) {
   const rand = mulberry32(1);
@@ -59,4 +59,30 @@ test('undersample keeps the minority count per class, deterministically', () => 
   assert.deepEqual(u, undersample(rows, y, 5));
   assert.equal(u.length, 9);
   for (const c of [0, 1, 2]) assert.equal(Array.from(u).filter((r) => y[r] === c).length, 3);
+});
+
+test('split and undersample do not depend on class order when drawing in name order', () => {
+  const names = ['water', 'forest', 'asgm'];
+  const rand = mulberry32(11);
+  const label = Array.from({ length: 900 }, () => names[Math.floor(rand() * 3) % 3]);
+  const polygon = label.map((_, i) => Math.floor(i / 30));
+  const rowsOf = (order: string[], strategy: 'random' | 'stratified' | 'polygon') => {
+    const y = label.map((c) => order.indexOf(c));
+    const classOrder = codesByName(order);
+    const split = splitSamples(y, polygon, { trainFraction: 0.7, seed: 3, strategy, classOrder });
+    return { split, balanced: undersample(split.train, y, 3, classOrder) };
+  };
+  for (const strategy of ['random', 'stratified', 'polygon'] as const) {
+    const ref = rowsOf(names, strategy);
+    for (const order of [['asgm', 'forest', 'water'], ['forest', 'asgm', 'water']]) {
+      const r = rowsOf(order, strategy);
+      assert.deepEqual(r.split, ref.split, strategy);
+      assert.deepEqual(r.balanced, ref.balanced, strategy);
+    }
+  }
+  // Without the name order the draws follow the codes, and the kept rows change with the order.
+  const y2 = label.map((c) => ['asgm', 'forest', 'water'].indexOf(c));
+  const y1 = label.map((c) => names.indexOf(c));
+  const all = Int32Array.from(label.keys());
+  assert.notDeepEqual(undersample(all, y2, 3), undersample(all, y1, 3));
 });

@@ -29,6 +29,24 @@ export interface SplitOptions {
   trainFraction: number;
   seed: number;
   strategy: SplitStrategy;
+  /**
+   * Class codes in the order their random draws are made (default: ascending codes). Pass the codes sorted by
+   * class name so that the split does not depend on the order the user listed the classes in.
+   */
+  classOrder?: number[];
+}
+
+/** The codes present in `y`, in `order` first (codes absent from it after, ascending). */
+function drawOrder(present: Iterable<number>, order: number[] | undefined): number[] {
+  const codes = [...new Set(present)].sort((a, b) => a - b);
+  if (!order) return codes;
+  const rank = new Map(order.map((c, i) => [c, i]));
+  return codes.sort((a, b) => (rank.get(a) ?? order.length + a) - (rank.get(b) ?? order.length + b));
+}
+
+/** Class codes sorted by class name (then code): the draw order that makes sampling independent of class order. */
+export function codesByName(classes: readonly string[]): number[] {
+  return classes.map((_, i) => i).sort((a, b) => (classes[a] < classes[b] ? -1 : classes[a] > classes[b] ? 1 : a - b));
 }
 
 export interface SplitResult {
@@ -56,7 +74,7 @@ export function splitSamples(y: ArrayLike<number>, polygonId: ArrayLike<number>,
     const k = Math.round(n * f);
     return { train: sorted(Array.from(idx.subarray(0, k))), validation: sorted(Array.from(idx.subarray(k))) };
   }
-  const classes = [...new Set(Array.from(y))].sort((a, b) => a - b);
+  const classes = drawOrder(Array.from(y), opts.classOrder);
   if (opts.strategy === 'stratified') {
     for (const c of classes) {
       const rows: number[] = [];
@@ -68,7 +86,8 @@ export function splitSamples(y: ArrayLike<number>, polygonId: ArrayLike<number>,
     }
     return { train: sorted(train), validation: sorted(validation) };
   }
-  // polygon: group rows by polygon; a polygon belongs to its majority class.
+  // polygon: group rows by polygon; a polygon belongs to its majority class (a tie to the first in draw order).
+  const rank = (c: number) => classes.indexOf(c);
   const groups = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
     const g = groups.get(polygonId[i]);
@@ -79,12 +98,12 @@ export function splitSamples(y: ArrayLike<number>, polygonId: ArrayLike<number>,
   for (const [id, rows] of [...groups].sort((a, b) => a[0] - b[0])) {
     const counts = new Map<number, number>();
     for (const r of rows) counts.set(y[r], (counts.get(y[r]) ?? 0) + 1);
-    const cls = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0];
+    const cls = [...counts].sort((a, b) => b[1] - a[1] || rank(a[0]) - rank(b[0]))[0][0];
     const list = byClass.get(cls) ?? [];
     list.push({ id, rows });
     byClass.set(cls, list);
   }
-  for (const c of [...byClass.keys()].sort((a, b) => a - b)) {
+  for (const c of drawOrder(byClass.keys(), opts.classOrder)) {
     const polys = byClass.get(c)!;
     const order = shuffle(Int32Array.from({ length: polys.length }, (_, i) => i), rand);
     const total = polys.reduce((s, p) => s + p.rows.length, 0);
@@ -104,8 +123,11 @@ export function splitSamples(y: ArrayLike<number>, polygonId: ArrayLike<number>,
   return { train: sorted(train), validation: sorted(validation) };
 }
 
-/** Keeps, per class, a random subset of `rows` the size of the smallest class among them. */
-export function undersample(rows: ArrayLike<number>, y: ArrayLike<number>, seed: number): Int32Array {
+/**
+ * Keeps, per class, a random subset of `rows` the size of the smallest class among them. Classes draw in
+ * `classOrder` (see SplitOptions.classOrder).
+ */
+export function undersample(rows: ArrayLike<number>, y: ArrayLike<number>, seed: number, classOrder?: number[]): Int32Array {
   const rand = mulberry32(seed ^ 0x9e3779b9);
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < rows.length; i++) {
@@ -117,7 +139,7 @@ export function undersample(rows: ArrayLike<number>, y: ArrayLike<number>, seed:
   if (byClass.size === 0) return new Int32Array(0);
   const min = Math.min(...[...byClass.values()].map((l) => l.length));
   const out: number[] = [];
-  for (const c of [...byClass.keys()].sort((a, b) => a - b)) {
+  for (const c of drawOrder(byClass.keys(), classOrder)) {
     const list = byClass.get(c)!;
     shuffle(list as unknown as Int32Array, rand);
     out.push(...list.slice(0, min));

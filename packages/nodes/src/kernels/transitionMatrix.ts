@@ -5,8 +5,18 @@
 
 export const TRANSITION_NODATA = 255;
 
-/** Largest number of classes whose transition codes (from * n + to) fit in uint8 below the no-data value 255. */
+/** Largest number of labels whose transition codes (from * n + to) fit in uint8 below the no-data value 255. */
 export const MAX_TRANSITION_CLASSES = 15;
+
+/**
+ * Class-map codes → label indices: 0..nClasses-1 stay, `uncertainCode` becomes nClasses (the 'uncertain' label
+ * after the classes), anything else (no data) stays invalid. Lets uncertain pixels be a row and column of their own.
+ */
+export function toLabelIndices(codes: ArrayLike<number>, nClasses: number, uncertainCode: number): Float32Array {
+  const out = new Float32Array(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = codes[i] === uncertainCode ? nClasses : codes[i] < nClasses ? codes[i] : NaN;
+  return out;
+}
 
 /**
  * Adds the window's transitions to `counts` (row-major nClasses x nClasses, counts[from * n + to]) and, when

@@ -4,19 +4,25 @@ import type { Window } from '../grid.ts';
 import type { TaskResult } from '../tasks.ts';
 import { readCompositeWindow } from '../raster/compositeStore.ts';
 import { loadPredictor } from './predict.ts';
+import { decidePixel, type DecideOptions } from '../kernels/decideClass.ts';
+import { NODATA_CODE } from '../values.ts';
 
 export interface ClassifyWindowPayload {
   composite: Composite;
   model: Model;
   window: Window;
+  /** How ties and low-confidence pixels are decided (default: exact ties uncertain). */
+  rule?: DecideOptions;
   /** XGBoost threads; default 1 (one per worker, the pool gives the parallelism). */
   threads?: number;
 }
 
 export interface ClassifyWindowResult {
   window: Window;
-  /** class index per pixel, 255 = no data (a feature is not finite) */
+  /** class index per pixel, UNCERTAIN_CODE = tie or low confidence, NODATA_CODE = no data (a feature is not finite) */
   classes: Uint8Array;
+  /** pixel-interleaved (highest probability, margin to the second), NaN for no data */
+  confidence: Float32Array;
   /** pixel-interleaved class probabilities (pixels × classes), NaN for no data */
   probabilities: Float32Array;
   nodata: number;
@@ -49,24 +55,24 @@ export async function classifyWindowTask(payload: ClassifyWindowPayload): Promis
     }
     if (ok) valid[nValid++] = p;
   }
-  const classes = new Uint8Array(pixels).fill(255);
+  const classes = new Uint8Array(pixels).fill(NODATA_CODE);
   const probabilities = new Float32Array(pixels * nc).fill(NaN);
+  const confidence = new Float32Array(pixels * 2).fill(NaN);
+  const rule = payload.rule ?? { ties: 'uncertain', tieTolerance: 0 };
   if (nValid > 0) {
     const predictor = await loadPredictor(model, { threads: payload.threads ?? 1 });
     const proba = predictor.predictProba(nValid === pixels ? X : X.subarray(0, nValid * mf), nValid);
     for (let i = 0; i < nValid; i++) {
       const p = valid[i];
-      let best = 0;
-      for (let c = 0; c < nc; c++) {
-        const v = proba[i * nc + c];
-        probabilities[p * nc + c] = v;
-        if (v > proba[i * nc + best]) best = c;
-      }
-      classes[p] = best;
+      for (let c = 0; c < nc; c++) probabilities[p * nc + c] = proba[i * nc + c];
+      const d = decidePixel(proba, i * nc, nc, rule);
+      classes[p] = d.code;
+      confidence[p * 2] = d.max;
+      confidence[p * 2 + 1] = d.margin;
     }
   }
   return {
-    result: { window, classes, probabilities, nodata: pixels - nValid },
-    transfer: [classes.buffer as ArrayBuffer, probabilities.buffer as ArrayBuffer],
+    result: { window, classes, probabilities, confidence, nodata: pixels - nValid },
+    transfer: [classes.buffer as ArrayBuffer, probabilities.buffer as ArrayBuffer, confidence.buffer as ArrayBuffer],
   };
 }

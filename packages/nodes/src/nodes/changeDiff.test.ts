@@ -24,7 +24,7 @@ function ctx(workDir: string): NodeContext {
 
 /** A synthetic year: class = f(x, y, year) with some no data, probabilities consistent with the class. */
 async function makeMap(dir: string, year: number, g: Grid = grid): Promise<ClassMap> {
-  const cls = (x: number, y: number) => ((x * 13 + y * 7 + year * x) % 97 === 0 ? 255 : x < 100 ? 0 : (x + y * year) % 5 < 1 + year ? 2 : 1);
+  const cls = (x: number, y: number) => ((x * 13 + y * 7 + year * x) % 97 === 0 ? 255 : (x * 5 + y * 3 + year) % 53 === 0 ? 254 : x < 100 ? 0 : (x + y * year) % 5 < 1 + year ? 2 : 1);
   const classFile = join(dir, `class_${year}.tif`);
   const probabilityFile = join(dir, `prob_${year}.tif`);
   await writeGeoTiff(classFile, {
@@ -36,7 +36,7 @@ async function makeMap(dir: string, year: number, g: Grid = grid): Promise<Class
     readWindow: (w) => [0, 1, 2].map((k) => Float32Array.from({ length: w.width * w.height }, (_, i) => {
       const x = w.x + (i % w.width), y = w.y + Math.floor(i / w.width);
       const c = cls(x, y);
-      return c === 255 ? NaN : c === k ? 0.6 + ((x + year) % 10) / 40 : ((y * (k + 1)) % 10) / 50;
+      return c === 255 ? NaN : c === 254 ? 1 / 3 : c === k ? 0.6 + ((x + year) % 10) / 40 : ((y * (k + 1)) % 10) / 50;
     })),
   });
   return { kind: 'ClassMap', grid: g, classes, classFile, probabilityFile, classAreasKm2: {} };
@@ -52,9 +52,13 @@ test('change.diff: transitions, areas, % change and change rasters agree with nu
     assert.deepEqual(ch.classes, classes);
     assert.equal(ch.transitionFile, join(dir, 'transitions.tif'));
     assert.deepEqual(Object.keys(ch.probabilityDiffFiles), classes);
-    assert.deepEqual(res.files, [ch.transitionFile, ...classes.map((c) => join(dir, `probability_diff_${c}.tif`))]);
+    assert.deepEqual(ch.labels, [...classes, 'uncertain']);
+    assert.deepEqual(ch.focus, { from: 'forest', to: 'asgm' });
+    assert.ok(ch.areaBeforeKm2.uncertain > 0 && ch.areaAfterKm2.uncertain > 0);
+    assert.deepEqual(res.files, [ch.transitionFile, `${ch.transitionFile}.aux.xml`, ...classes.map((c) => join(dir, `probability_diff_${c}.tif`))]);
     const km2 = 1e-4;
     ch.transitionPixels.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(ch.transitionKm2[i][j] - v * km2) < 1e-12)));
+    assert.equal(ch.transitionPixels.length, 4);
     const asgmBefore = ch.transitionPixels[2].reduce((s, v) => s + v, 0);
     assert.ok(Math.abs(ch.areaBeforeKm2.asgm - asgmBefore * km2) < 1e-12);
     const s = res.summary as { transitionsKm2: Record<string, number>; changePercent: Record<string, number | null> };
@@ -67,13 +71,14 @@ d = sys.argv[1]
 def rd(n, b=1):
     ds = gdal.Open(d + '/' + n)
     return ds.GetRasterBand(b).ReadAsArray()
-a, b = rd('class_1.tif').ravel(), rd('class_2.tif').ravel()
-ok = (a < 3) & (b < 3)
-m = np.zeros((3, 3), int); np.add.at(m, (a[ok], b[ok]), 1)
+a, b = rd('class_1.tif').ravel().astype(int), rd('class_2.tif').ravel().astype(int)
+a[a == 254] = 3; b[b == 254] = 3
+ok = (a < 4) & (b < 4)
+m = np.zeros((4, 4), int); np.add.at(m, (a[ok], b[ok]), 1)
 t = rd('transitions.tif').ravel()
-codes_ok = bool(np.array_equal(t[ok], a[ok] * 3 + b[ok]) and np.all(t[~ok] == 255))
+codes_ok = bool(np.array_equal(t[ok], a[ok] * 4 + b[ok]) and np.all(t[~ok] == 255))
 area_b, area_a = m.sum(1) * 1e-4, m.sum(0) * 1e-4
-pct = [None if area_b[k] == 0 else float((area_a[k] - area_b[k]) / area_b[k] * 100) for k in range(3)]
+pct = [None if area_b[k] == 0 else float((area_a[k] - area_b[k]) / area_b[k] * 100) for k in range(4)]
 diffs = []
 for k, c in enumerate(['water', 'forest', 'asgm']):
     exp = rd('prob_2.tif', k + 1).astype(np.float32) - rd('prob_1.tif', k + 1).astype(np.float32)
@@ -83,13 +88,39 @@ print(json.dumps({'m': m.tolist(), 'codes_ok': codes_ok, 'pct': pct, 'diffs': di
       const exp = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, dir], { encoding: 'utf8' }));
       assert.deepEqual(ch.transitionPixels, exp.m);
       assert.equal(exp.codes_ok, true);
-      classes.forEach((c, k) => assert.ok(Math.abs((ch.changePercent[c] ?? NaN) - exp.pct[k]) < 1e-9, c));
+      ch.labels!.forEach((c, k) => assert.ok(Math.abs((ch.changePercent[c] ?? NaN) - exp.pct[k]) < 1e-9, c));
       assert.deepEqual(exp.diffs, [true, true, true]);
-      for (const f of res.files!) {
+      for (const f of res.files!.filter((f) => f.endsWith('.tif'))) {
         const r = spawnSync('gdalinfo', ['-checksum', f], { encoding: 'utf8' });
         assert.equal(r.stderr, '', f);
       }
+      // The transitions map opens coloured and labelled: GDAL reads the palette and the category names.
+      const info = JSON.parse(execFileSync('gdalinfo', ['-json', ch.transitionFile], { encoding: 'utf8' }));
+      const band = info.bands[0];
+      assert.equal(band.colorInterpretation, 'Palette');
+      assert.deepEqual(band.colorTable.entries[1 * 4 + 2], [215, 25, 28, 255], 'forest -> asgm is red');
+      assert.equal(band.categories[1 * 4 + 2], 'forest -> asgm');
+      assert.equal(band.categories[3 * 4 + 3], 'uncertain (unchanged)');
+      assert.equal(band.categories[0 * 4 + 3], 'water -> uncertain');
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('change.diff: focus names classes case-insensitively; names that are not classes are a clear error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sf-diff-'));
+  try {
+    const before = await makeMap(dir, 1);
+    const after = await makeMap(dir, 2);
+    const res = await changeDiff.run(ctx(dir), { before, after }, { focus: { from: 'WATER', to: 'Forest' } });
+    assert.deepEqual(res.outputs.change.focus, { from: 'water', to: 'forest' });
+    assert.equal((res.summary as { focusKm2: number }).focusKm2, res.outputs.change.transitionKm2[0][1]);
+    await assert.rejects(changeDiff.run(ctx(dir), { before, after }, { focus: { from: 'forest', to: 'mine' } }),
+      (e: NodeError) => e instanceof NodeError && /focus: mine is not a class of the maps \(classes: water, forest, asgm\)/.test(e.message));
+    const renamed = (m: ClassMap): ClassMap => ({ ...m, classes: ['a', 'b', 'c'] });
+    const plain = await changeDiff.run(ctx(dir), { before: renamed(before), after: renamed(after) }, {});
+    assert.equal(plain.outputs.change.focus, undefined, 'no forest/asgm classes: no default focus, no error');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,12 +1,17 @@
-/** change.diff: two class maps of the same AOI -> transition matrix, areas, % change and change GeoTIFFs. */
+/**
+ * change.diff: two class maps of the same AOI -> transition matrix, areas, % change and change GeoTIFFs.
+ * Uncertain pixels (code 254) are a row and column of their own ('uncertain' after the classes), never a class.
+ */
 import { join } from 'node:path';
 import { z } from 'zod';
 import { defineNode, NodeError } from '../define.ts';
 import { chunkWindows, pixelAreaKm2, sameGrid, type Grid } from '../grid.ts';
-import type { ClassMap } from '../values.ts';
+import { UNCERTAIN_CODE, UNCERTAIN_NAME, type ClassMap } from '../values.ts';
 import { openRaster, type RasterFile } from '../io/geotiff/read.ts';
 import { writeGeoTiff } from '../io/geotiff/write.ts';
-import { countTransitions, marginals, MAX_TRANSITION_CLASSES, percentChange, toMatrix, TRANSITION_NODATA } from '../kernels/transitionMatrix.ts';
+import { countTransitions, marginals, MAX_TRANSITION_CLASSES, percentChange, toLabelIndices, toMatrix, TRANSITION_NODATA } from '../kernels/transitionMatrix.ts';
+import { transitionStyle, writeCategoriesSidecar } from '../io/geotiff/categories.ts';
+import { labelIndex } from '../palette.ts';
 
 const TILE = 256;
 
@@ -33,17 +38,40 @@ async function openChecked(path: string, map: ClassMap, which: string, bands: nu
 
 const round = (v: number, d = 6) => Math.round(v * 10 ** d) / 10 ** d;
 
+const DEFAULT_FOCUS = { from: 'forest', to: 'asgm' };
+
+/** The change of interest, in the classes' own spelling; undefined when the default classes are absent. */
+function resolveFocus(classes: string[], focus: { from: string; to: string } | undefined): { from: string; to: string } | undefined {
+  const want = focus ?? DEFAULT_FOCUS;
+  const f = labelIndex(classes, want.from);
+  const t = labelIndex(classes, want.to);
+  if (f >= 0 && t >= 0) return { from: classes[f], to: classes[t] };
+  if (!focus) return undefined;
+  const missing = [f < 0 ? want.from : null, t < 0 ? want.to : null].filter(Boolean).join(' and ');
+  throw new NodeError(`focus: ${missing} ${missing.includes(' and ') ? 'are not classes' : 'is not a class'} of the maps (classes: ${classes.join(', ')}). Name two of them.`, { param: 'focus', code: 'classes' });
+}
+
+const params = z.object({
+  focus: z
+    .object({ from: z.string().min(1).describe('Class before, e.g. forest'), to: z.string().min(1).describe('Class after, e.g. asgm') })
+    .strict()
+    .optional()
+    .describe('The change of interest shown in the headline and in red on the transitions map (class names, case-insensitive). Default: forest → asgm when both classes exist.'),
+});
+
 export const changeDiff = defineNode({
   type: 'change.diff',
-  version: 1,
+  version: 2,
+  // Version 2 counts uncertain pixels as their own row/column and adds the optional focus: old params stay valid.
+  migrations: { 1: (p) => p },
   category: 'Change',
   label: 'Change (Diff)',
   description:
-    'Compares two classified maps of the same grid: transition matrix (pixels and km², e.g. forest -> ASGM), area per class in each year and % change ((after - before) / before x 100), over pixels classified in both years. Writes transitions.tif (uint8 code from x nClasses + to, 255 = no data) and probability_diff_<class>.tif (after - before probability).',
+    'Compares two classified maps of the same grid: transition matrix (pixels and km², e.g. forest -> ASGM), area per class in each year and % change ((after - before) / before x 100), over pixels with data in both years; uncertain pixels are their own row and column ("uncertain"). Writes transitions.tif (uint8 code from x nLabels + to over the classes then uncertain, 255 = no data, with a colour table and category names) and probability_diff_<class>.tif (after - before probability).',
   inputs: { before: { type: 'ClassMap', label: 'Before' }, after: { type: 'ClassMap', label: 'After' } },
   outputs: { change: { type: 'Change', label: 'Change' } },
-  params: z.object({}),
-  async run(ctx, { before, after }) {
+  params,
+  async run(ctx, { before, after }, p) {
     if (!sameGrid(before.grid, after.grid)) {
       throw new NodeError(`The two maps are on different grids: before ${gridText(before.grid)}; after ${gridText(after.grid)}. Classify both years on the same grid.`, { code: 'grid' });
     }
@@ -52,7 +80,10 @@ export const changeDiff = defineNode({
     }
     const classes = before.classes;
     const n = classes.length;
-    if (n > MAX_TRANSITION_CLASSES) throw new NodeError(`At most ${MAX_TRANSITION_CLASSES} classes are supported (transition codes are uint8); got ${n}.`, { code: 'classes' });
+    const labels = [...classes, UNCERTAIN_NAME];
+    const L = labels.length;
+    if (L > MAX_TRANSITION_CLASSES) throw new NodeError(`At most ${MAX_TRANSITION_CLASSES - 1} classes are supported (transition codes over the classes and "uncertain" are uint8); got ${n}.`, { code: 'classes' });
+    const focus = resolveFocus(classes, p.focus);
     const grid = before.grid;
     const [cb, ca] = await Promise.all([openChecked(before.classFile, before, 'before', 1), openChecked(after.classFile, after, 'after', 1)]);
     if (!before.probabilityFile || !after.probabilityFile) {
@@ -65,20 +96,22 @@ export const changeDiff = defineNode({
     let done = 0;
     const onProgress = () => ctx.progress(++done, total, 'tiles');
 
-    const counts = new Float64Array(n * n);
+    const counts = new Float64Array(L * L);
     const transitionFile = join(ctx.workDir, 'transitions.tif');
-    const legend = classes.flatMap((from, i) => classes.map((to, j) => `${i * n + j}=${from}->${to}`)).join(' ');
+    const legend = labels.flatMap((from, i) => labels.map((to, j) => `${i * L + j}=${from}->${to}`)).join(' ');
+    const style = transitionStyle(labels, focus);
     const writeTransitions = writeGeoTiff(transitionFile, {
       grid, bandCount: 1, dataType: 'uint8', noData: TRANSITION_NODATA, tileSize: TILE, signal: ctx.signal,
-      descriptions: [`transition code from*${n}+to: ${legend}`],
+      descriptions: [`transition code from*${L}+to: ${legend}`],
+      colorMap: style.colorMap,
       readWindow: async (win) => {
         const [[b], [a]] = await Promise.all([cb.readWindow(win), ca.readWindow(win)]);
         const codes = new Uint8Array(win.width * win.height);
-        countTransitions(b, a, n, counts, codes);
+        countTransitions(toLabelIndices(b, n, UNCERTAIN_CODE), toLabelIndices(a, n, UNCERTAIN_CODE), L, counts, codes);
         return [codes];
       },
       onProgress,
-    });
+    }).then(() => writeCategoriesSidecar(transitionFile, style.categories));
 
     // The per-class files are written side by side, tile by tile, so each probability tile is decoded once
     // and shared by the n writers (dropped when the last one has taken it).
@@ -115,35 +148,42 @@ export const changeDiff = defineNode({
     if (failed) throw failed.reason;
 
     const km2 = pixelAreaKm2(grid);
-    const transitionPixels = toMatrix(counts, n);
-    const transitionKm2 = toMatrix(counts, n, km2);
+    const transitionPixels = toMatrix(counts, L);
+    const transitionKm2 = toMatrix(counts, L, km2);
     const m = marginals(transitionKm2);
     const areaBeforeKm2: Record<string, number> = {};
     const areaAfterKm2: Record<string, number> = {};
     const changePercent: Record<string, number | null> = {};
-    classes.forEach((c, i) => {
+    labels.forEach((c, i) => {
       areaBeforeKm2[c] = m.before[i];
       areaAfterKm2[c] = m.after[i];
       changePercent[c] = percentChange(m.before[i], m.after[i]);
     });
-    const transitions = classes.flatMap((from, i) =>
-      classes.map((to, j) => ({ from, to, pixels: transitionPixels[i][j], km2: round(transitionKm2[i][j]) })),
-    ).filter((t) => t.from !== t.to && t.pixels > 0).sort((x, y) => y.pixels - x.pixels);
+    const transitions = labels.flatMap((from, i) =>
+      labels.map((to, j) => ({ from, to, pixels: transitionPixels[i][j], km2: round(transitionKm2[i][j]) })),
+    ).filter((t) => t.from !== t.to && t.pixels > 0).sort((x, y) => y.pixels - x.pixels || (x.from + x.to < y.from + y.to ? -1 : 1));
     const validPixels = counts.reduce((s, v) => s + v, 0);
+    const fi = focus ? classes.indexOf(focus.from) : -1;
+    const ti = focus ? classes.indexOf(focus.to) : -1;
     return {
       outputs: {
-        change: { kind: 'Change', classes, transitionPixels, transitionKm2, areaBeforeKm2, areaAfterKm2, changePercent, transitionFile, probabilityDiffFiles },
+        change: {
+          kind: 'Change', classes, labels, ...(focus ? { focus } : {}), transitionPixels, transitionKm2, areaBeforeKm2, areaAfterKm2, changePercent,
+          transitionFile, probabilityDiffFiles,
+        },
       },
-      files: [transitionFile, ...Object.values(probabilityDiffFiles)],
+      files: [transitionFile, `${transitionFile}.aux.xml`, ...Object.values(probabilityDiffFiles)],
       summary: {
+        ...(focus ? { focus: `${focus.from}→${focus.to}`, focusKm2: round(transitionKm2[fi][ti]), focusChangePercent: changePercent[focus.to] === null ? null : round(changePercent[focus.to]!, 2) } : {}),
         transitionsKm2: Object.fromEntries(transitions.map((t) => [`${t.from}→${t.to}`, t.km2])),
         transitions,
-        changePercent: Object.fromEntries(classes.map((c) => [c, changePercent[c] === null ? null : round(changePercent[c]!, 2)])),
-        areaBeforeKm2: Object.fromEntries(classes.map((c) => [c, round(areaBeforeKm2[c])])),
-        areaAfterKm2: Object.fromEntries(classes.map((c) => [c, round(areaAfterKm2[c])])),
+        changePercent: Object.fromEntries(labels.map((c) => [c, changePercent[c] === null ? null : round(changePercent[c]!, 2)])),
+        areaBeforeKm2: Object.fromEntries(labels.map((c) => [c, round(areaBeforeKm2[c])])),
+        areaAfterKm2: Object.fromEntries(labels.map((c) => [c, round(areaAfterKm2[c])])),
+        uncertainKm2: { before: round(areaBeforeKm2[UNCERTAIN_NAME]), after: round(areaAfterKm2[UNCERTAIN_NAME]) },
         pixelsComparedKm2: round(validPixels * km2),
         pixelsNotCompared: grid.width * grid.height - validPixels,
-        note: 'Areas over pixels classified in both years.',
+        note: 'Areas over pixels with data in both years; "uncertain" = tied or low-confidence pixels, never counted as a class.',
       },
     };
   },

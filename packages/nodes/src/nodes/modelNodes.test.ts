@@ -108,12 +108,12 @@ test('split → train (tree, xgboost) → evaluate → classify', async () => {
   for (const model of models) {
     const c = ctx();
     const t0 = performance.now();
-    const out = await modelClassify.run(c, { composite, model }, { chunkSize: 64 });
+    const out = await modelClassify.run(c, { composite, model }, { chunkSize: 64, ties: 'uncertain', tieTolerance: 0.02 });
     console.log(`${model.algorithm}: classify ${grid.width * grid.height} px in ${(performance.now() - t0).toFixed(0)} ms`, out.summary);
     assert.equal(out.summary!.nodataPixels, grid.width);
     const areas = out.outputs.classMap.classAreasKm2;
     for (const k of CLASSES) assert.ok(Math.abs(areas[k] - (50 * 89 * 100) / 1e6) < 0.01 * 0.445 + 1e-9 + 0.005, `${k} ${areas[k]}`);
-    assert.deepEqual(readdirSync(c.workDir).sort(), ['classes.tif', 'probabilities.tif']);
+    assert.deepEqual(readdirSync(c.workDir).sort(), ['classes.tif', 'classes.tif.aux.xml', 'confidence.tif', 'probabilities.tif']);
     if (hasGdal) {
       const py = `
 import sys

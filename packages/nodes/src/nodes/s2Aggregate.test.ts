@@ -45,9 +45,14 @@ test('s2.cloudMask: specs and errors naming the s2.load setting', { skip }, asyn
   await rejectsWith(mask(l2a, {}), 'method', /cloud probability layer, but the series has the scl layer: set s2\.load's cloudLayer to "probability"/);
   assert.deepEqual((await mask(l2a, { method: 'scl', sclClasses: [9, 8, 3, 8] })).outputs.series.mask, { method: 'scl', classes: [3, 8, 9] });
   const ref = (await mask(l2a, { method: 'reference' })).outputs.series.mask;
-  assert.deepEqual(ref, { method: 'reference', threshold: 0.04, referenceBand: 'B2', lowestFraction: 0.1 });
+  assert.deepEqual(ref, { method: 'reference', threshold: 0.04, referenceBand: 'B2', lowestFraction: 0.1, bands: ['B2'], statistic: 'lowestMean', combine: 'any' });
+  assert.deepEqual((await mask(l2a, { method: 'reference', referencePreset: 'workshop' })).outputs.series.mask,
+    { method: 'reference', threshold: 0.1, referenceBand: 'B2', lowestFraction: 0.1, bands: ['B2'], statistic: 'quantile', quantile: 0.1, combine: 'any' });
+  assert.deepEqual((await mask(l2a, { method: 'reference', referencePreset: 'report', referenceThreshold: 0.05 })).outputs.series.mask,
+    { method: 'reference', threshold: 0.05, referenceBand: 'B2', lowestFraction: 0.1, bands: ['B2', 'B3', 'B4'], statistic: 'lowestMean', combine: 'all' });
+  assert.deepEqual(s2CloudMask.migrations![1]({ method: 'reference', referenceBand: 'B3' }), { method: 'reference', referenceBands: ['B3'] });
   const noB2 = await load('worldcereal-flanders-31ues', 'S2_SR_flanders31ues', 2018, 'none', ['B4', 'B8']);
-  await rejectsWith(mask(noB2, { method: 'reference' }), 'referenceBand', /needs band B2, which is not loaded \(loaded: B4, B8\)/);
+  await rejectsWith(mask(noB2, { method: 'reference' }), 'referenceBands', /needs band B2, which is not loaded \(loaded: B4, B8\)/);
   await rejectsWith(mask(noB2, { method: 'scl' }), 'method', /series has no cloud layer: set s2\.load's cloudLayer to "scl"/);
   assert.deepEqual((await mask(noB2, { method: 'none' })).outputs.series.mask, { method: 'none' });
   const l1c = await load('eolearn-svn-l1c', 'S2_L1C_svn', 2015, 'probability', ['B2', 'B4', 'B8']);

@@ -7,6 +7,7 @@ import {
   DEFAULT_PROBABILITY_THRESHOLD,
   DEFAULT_REFERENCE_THRESHOLD,
   DEFAULT_SCL_CLASSES,
+  REFERENCE_PRESETS,
 } from '../kernels/cloudMask.ts';
 
 const params = z.object({
@@ -28,24 +29,41 @@ const params = z.object({
     .array(z.number().int().min(0).max(11))
     .default(DEFAULT_SCL_CLASSES)
     .describe('method "scl": Sen2Cor classes to mask (3 cloud shadow, 8 cloud medium, 9 cloud high, 10 thin cirrus, 11 snow). SCL 0 (no data) is always masked.'),
-  referenceBand: z.string().default('B2').describe('method "reference": band used for the clear-sky reference (blue, B2).'),
+  referencePreset: z
+    .enum(['report', 'workshop'])
+    .optional()
+    .describe(
+      'method "reference": a published reading (the reference params below override it): "report" = B2, B3, B4, each the mean of the pixel\'s lowest 10 % of valid values, cloudy where all three exceed it by 0.04; ' +
+        '"workshop" = the workshop helper, ref = np.nanquantile(B2, 0.1), cloudy where B2 exceeds it by more than 1000 DN (0.1). Without a preset: B2, lowest 10 %, 0.04.',
+    ),
+  referenceBands: z.array(z.string().min(1)).min(1).optional().describe('method "reference": bands with a clear-sky reference each (default ["B2"], blue).'),
+  referenceStatistic: z
+    .enum(['lowestMean', 'quantile'])
+    .optional()
+    .describe('method "reference": the reference of a pixel and band: "lowestMean" = mean of the lowestFraction of its valid values (default); "quantile" = numpy\'s nanquantile at referenceQuantile.'),
+  referenceQuantile: z.number().min(0).max(1).optional().describe('method "reference", statistic "quantile": the quantile (default 0.1).'),
+  referenceCombine: z.enum(['any', 'all']).optional().describe('method "reference": a date is cloudy when any (default) or all reference bands exceed their reference.'),
   referenceThreshold: z
     .number()
     .min(0)
     .max(1)
-    .default(DEFAULT_REFERENCE_THRESHOLD)
-    .describe('method "reference": cloudy where the band exceeds the pixel\'s reference by more than this (reflectance 0–1; 0.04 = 400 DN).'),
+    .optional()
+    .describe(`method "reference": cloudy where the band exceeds the pixel's reference by more than this (reflectance 0–1; default ${DEFAULT_REFERENCE_THRESHOLD} = ${DEFAULT_REFERENCE_THRESHOLD * 1e4} DN).`),
   lowestFraction: z
     .number()
     .gt(0)
     .max(1)
-    .default(DEFAULT_LOWEST_FRACTION)
-    .describe('method "reference": the reference is the mean of this fraction of the pixel\'s lowest valid values over the series (0.1 = lowest 10 %).'),
+    .optional()
+    .describe(`method "reference", statistic "lowestMean": the reference is the mean of this fraction of the pixel's lowest valid values over the series (default ${DEFAULT_LOWEST_FRACTION} = lowest 10 %).`),
 });
 
 export const s2CloudMask = defineNode({
   type: 's2.cloudMask',
-  version: 1,
+  version: 2,
+  // Version 2: the reference mask takes several bands (referenceBand became referenceBands) and presets.
+  migrations: {
+    1: ({ referenceBand, ...rest }) => (typeof referenceBand === 'string' ? { ...rest, referenceBands: [referenceBand] } : rest),
+  },
   category: 'Raster',
   label: 'Cloud Mask',
   description:
@@ -69,20 +87,36 @@ export const s2CloudMask = defineNode({
       }
       mask = p.method === 'probability' ? { method: 'probability', threshold: p.probabilityThreshold } : { method: 'scl', classes: [...new Set(p.sclClasses)].sort((a, b) => a - b) };
     } else if (p.method === 'reference') {
-      if (!series.bands[p.referenceBand]) {
+      const preset = p.referencePreset ? REFERENCE_PRESETS[p.referencePreset] : undefined;
+      const bands = p.referenceBands ?? (preset ? [...preset.bands] : ['B2']);
+      const missing = bands.filter((b) => !series.bands[b]);
+      if (missing.length) {
         throw new NodeError(
-          `Cloud mask method "reference" needs band ${p.referenceBand}, which is not loaded (loaded: ${Object.keys(series.bands).join(', ')}); add it to s2.load's bands.`,
-          { param: 'referenceBand' },
+          `Cloud mask method "reference" needs band${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which ${missing.length > 1 ? 'are' : 'is'} not loaded (loaded: ${Object.keys(series.bands).join(', ')}); add ${missing.length > 1 ? 'them' : 'it'} to s2.load's bands.`,
+          { param: p.referenceBands ? 'referenceBands' : p.referencePreset ? 'referencePreset' : 'referenceBands' },
         );
       }
-      mask = { method: 'reference', threshold: p.referenceThreshold, referenceBand: p.referenceBand, lowestFraction: p.lowestFraction };
+      const statistic = p.referenceStatistic ?? preset?.statistic ?? 'lowestMean';
+      mask = {
+        method: 'reference',
+        threshold: p.referenceThreshold ?? preset?.threshold ?? DEFAULT_REFERENCE_THRESHOLD,
+        referenceBand: bands[0],
+        lowestFraction: p.lowestFraction ?? (preset && 'lowestFraction' in preset ? preset.lowestFraction : DEFAULT_LOWEST_FRACTION),
+        bands,
+        statistic,
+        ...(statistic === 'quantile' ? { quantile: p.referenceQuantile ?? (preset && 'quantile' in preset ? preset.quantile : 0.1) } : {}),
+        combine: p.referenceCombine ?? preset?.combine ?? 'any',
+      };
     } else {
       mask = { method: 'none' };
     }
     const summary: Record<string, unknown> = { method: mask.method, dates: series.dates.length };
     if (mask.method === 'probability') summary.threshold = mask.threshold;
     if (mask.method === 'scl') summary.classes = mask.classes;
-    if (mask.method === 'reference') Object.assign(summary, { threshold: mask.threshold, referenceBand: mask.referenceBand, lowestFraction: mask.lowestFraction });
+    if (mask.method === 'reference') {
+      const { threshold, bands, statistic, lowestFraction, quantile, combine } = mask;
+      Object.assign(summary, { preset: p.referencePreset ?? null, threshold, bands, statistic, ...(statistic === 'quantile' ? { quantile } : { lowestFraction }), combine });
+    }
     return { outputs: { series: { ...series, mask } }, summary };
   },
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { defineNode, NodeError } from '../define.ts';
 import { readSamples, selectRows, writeSamples } from '../io/samplesStore.ts';
-import { splitSamples, undersample } from '../kernels/sampleSplit.ts';
+import { codesByName, splitSamples, undersample } from '../kernels/sampleSplit.ts';
 import { countByClass } from '../ml/nodeHelpers.ts';
 
 const params = z.object({
@@ -34,7 +34,9 @@ export const samplesSplit = defineNode({
   async run(ctx, inputs, p) {
     const table = await readSamples(inputs.samples);
     if (table.y.length === 0) throw new NodeError('The input samples are empty (0 rows): no pixel of the polygons had finite features.');
-    const split = splitSamples(table.y, table.polygonId, { trainFraction: p.trainFraction, seed: p.seed, strategy: p.strategy });
+    // Random draws go class by class in name order, so reordering the classes changes no row's fate.
+    const classOrder = codesByName(table.classes);
+    const split = splitSamples(table.y, table.polygonId, { trainFraction: p.trainFraction, seed: p.seed, strategy: p.strategy, classOrder });
     const all = countByClass(table.y, table.classes);
     const before = countByClass(Array.from(split.train, (r) => table.y[r]), table.classes);
     for (const c of table.classes) {
@@ -45,7 +47,7 @@ export const samplesSplit = defineNode({
         { param: all[c] === 0 ? undefined : 'trainFraction', code: 'empty-class' },
       );
     }
-    const trainRows = p.balance === 'undersample' ? undersample(split.train, table.y, p.seed) : split.train;
+    const trainRows = p.balance === 'undersample' ? undersample(split.train, table.y, p.seed, classOrder) : split.train;
     ctx.signal.throwIfAborted();
     const train = await writeSamples(join(ctx.workDir, 'train.bin'), selectRows(table, trainRows));
     const validation = await writeSamples(join(ctx.workDir, 'validation.bin'), selectRows(table, split.validation));

@@ -23,9 +23,21 @@ const params = z.object({
     .optional()
     .describe(
       'Class names in a fixed order (class ids = positions), e.g. ["water", "forest", "asgm"], so that ids stay the same across years. ' +
-        'A polygon with another class is an error. Default: the sorted unique class names found.',
+        'A polygon with another class, or a listed class with no polygon, is an error. No area or headline depends on this order. ' +
+        'Default: the class names found, sorted (numerically when they are all numbers).',
     ),
+  names: z
+    .array(z.object({ label: z.string().min(1).describe('The value found in the class field, e.g. "1"'), name: z.string().min(1).describe('The class name, e.g. "water"') }).strict())
+    .optional()
+    .describe('Names for labels found in the polygons, e.g. [{"label": "1", "name": "water"}] for a numeric class field; labels not named keep their value, and classes keep the order of their numbers.'),
 });
+
+const isNumeric = (s: string) => s.trim() !== '' && Number.isFinite(Number(s));
+
+/** The default class order: numbers numerically (2 before 10), otherwise by name. */
+export function defaultClassOrder(found: string[]): string[] {
+  return found.every(isNumeric) ? [...found].sort((a, b) => Number(a) - Number(b)) : [...found].sort();
+}
 
 export const vectorLoad = defineNode({
   type: 'vector.load',
@@ -49,7 +61,18 @@ export const vectorLoad = defineNode({
   async run(ctx, _inputs, p) {
     const abs = ctx.resolvePath(p.path, 'path');
     const data = await readVector(abs, { classField: p.classField, param: 'path' });
-    const found = [...new Set(data.features.map((f) => f.className))];
+    // The default order is that of the labels as found (numbers numerically), before any renaming.
+    const rawOrder = defaultClassOrder([...new Set(data.features.map((f) => f.className))]);
+    const rename = p.names ? Object.fromEntries(p.names.map((n) => [n.label, n.name])) : undefined;
+    if (rename) {
+      const labels = new Set(data.features.map((f) => f.className));
+      const unused = Object.keys(rename).filter((k) => !labels.has(k));
+      if (unused.length) {
+        throw new NodeError(`names: no polygon has the label ${unused.map((u) => `"${u}"`).join(', ')} (labels found: ${[...labels].join(', ')}). Fix or remove the entry.`, { param: 'names', file: abs });
+      }
+      for (const f of data.features) f.className = rename[f.className] ?? f.className;
+    }
+    const found = [...new Set(rawOrder.map((c) => rename?.[c] ?? c))];
     let classes: string[];
     if (p.classes && p.classes.length) {
       const dup = p.classes.find((c, i) => p.classes!.indexOf(c) !== i);
@@ -64,21 +87,29 @@ export const vectorLoad = defineNode({
           { param: 'classes', file: abs },
         );
       }
+      const absent = p.classes.filter((c) => !found.includes(c));
+      if (absent.length) {
+        throw new NodeError(
+          `class${absent.length > 1 ? 'es' : ''} ${absent.map((c) => `"${c}"`).join(', ')} in the classes list ha${absent.length > 1 ? 've' : 's'} no polygon in ${p.path} ` +
+            `(classes found: ${found.join(', ')}). Remove ${absent.length > 1 ? 'them' : 'it'} from classes or fix the spelling.`,
+          { param: 'classes', file: abs },
+        );
+      }
       classes = [...p.classes];
     } else {
-      classes = found.sort();
+      classes = found;
     }
     const perClass: Record<string, number> = Object.fromEntries(classes.map((c) => [c, 0]));
     for (const f of data.features) perClass[f.className]++;
     const summary: Record<string, unknown> = {
+      classes,
+      foundClasses: found,
       polygons: data.features.length,
       polygonsPerClass: perClass,
       crs: crsLabel(data.crs),
       files: data.files.length,
     };
     if (data.skipped) summary.skippedNonPolygon = { count: data.skipped, types: data.skippedTypes };
-    const empty = classes.filter((c) => perClass[c] === 0);
-    if (empty.length) summary.classesWithoutPolygons = empty;
     return {
       outputs: { polygons: { kind: 'Polygons', crs: data.crs, classes, features: data.features, source: p.path } },
       summary,

@@ -55,8 +55,10 @@ export function planComposite(ts: TimeSeries, spec: AggregateSpec): Plan {
     indices.set(v, compiled);
   }
   if (ts.mask.method === 'reference') {
-    if (!ts.bands[ts.mask.referenceBand]) throw new Error(`reference cloud mask needs band ${ts.mask.referenceBand}, which is not loaded`);
-    bands.add(ts.mask.referenceBand);
+    for (const b of ts.mask.bands ?? [ts.mask.referenceBand]) {
+      if (!ts.bands[b]) throw new Error(`reference cloud mask needs band ${b}, which is not loaded`);
+      bands.add(b);
+    }
   }
   return { bands: [...bands], indices };
 }
@@ -121,7 +123,7 @@ export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpe
           ? { kind: 'probability', probability: cloud!, threshold: m.threshold }
           : {
               kind: 'array',
-              masked: cloudMask(m, { nDates, nPixels, cloud, reference: m.method === 'reference' ? layers[m.referenceBand] : undefined, dnOffset: ts.dnOffset }),
+              masked: cloudMask(m, { nDates, nPixels, cloud, references: m.method === 'reference' ? (m.bands ?? [m.referenceBand]).map((b) => layers[b]) : undefined, dnOffset: ts.dnOffset }),
             };
     return kernel.run({ nPixels, nDates, layers, mask, dnOffset: ts.dnOffset, reflectanceScale: REFLECTANCE_SCALE });
   } finally {

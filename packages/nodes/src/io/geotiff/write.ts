@@ -25,6 +25,8 @@ export interface WriteGeoTiffOptions {
   descriptions?: string[];
   tileSize?: number;
   compressionLevel?: number;
+  /** TIFF ColorMap (768 values, see categories.ts): single-band uint8 only; makes the photometric "palette". */
+  colorMap?: number[];
   /** Returns one array per band, each win.width * win.height, row-major. Called once per tile. */
   readWindow?: (win: Window) => TypedArray[] | Promise<TypedArray[]>;
   /**
@@ -147,6 +149,7 @@ export async function writeGeoTiff(path: string, options: WriteGeoTiffOptions): 
   const level = options.compressionLevel ?? 6;
   if (tileSize % 16 !== 0 || tileSize <= 0) throw new Error(`writeGeoTiff: tileSize must be a positive multiple of 16, got ${tileSize}`);
   if (bandCount < 1) throw new Error('writeGeoTiff: bandCount must be at least 1');
+  if (options.colorMap && (bandCount !== 1 || dataType !== 'uint8' || options.colorMap.length !== 768)) throw new Error('writeGeoTiff: a colour map needs one uint8 band and 768 values');
   const spec = SPEC[dataType];
   const { width, height } = grid;
   const tilesX = Math.ceil(width / tileSize);
@@ -220,7 +223,7 @@ export async function writeGeoTiff(path: string, options: WriteGeoTiffOptions): 
       { code: 257, type: TYPE.LONG, values: [height] },
       { code: 258, type: TYPE.SHORT, values: new Array(bandCount).fill(spec.bytes * 8) },
       { code: 259, type: TYPE.SHORT, values: [8] },
-      { code: 262, type: TYPE.SHORT, values: [1] },
+      { code: 262, type: TYPE.SHORT, values: [options.colorMap ? 3 : 1] },
       { code: 277, type: TYPE.SHORT, values: [bandCount] },
       { code: 284, type: TYPE.SHORT, values: [1] },
       { code: 322, type: TYPE.LONG, values: [tileSize] },
@@ -230,6 +233,7 @@ export async function writeGeoTiff(path: string, options: WriteGeoTiffOptions): 
       { code: 339, type: TYPE.SHORT, values: new Array(bandCount).fill(spec.format) },
       ...geoTags(grid),
     ];
+    if (options.colorMap) tags.push({ code: 320, type: TYPE.SHORT, values: options.colorMap });
     if (bandCount > 1) tags.push({ code: 338, type: TYPE.SHORT, values: new Array(bandCount - 1).fill(0) });
     const descriptions = options.descriptions ?? [];
     const items = descriptions

@@ -47,13 +47,13 @@ ref_mask = np.zeros_like(dn, dtype=np.uint8)
 for p in range(npx):
     col = dn[:, p]
     valid = col != 0
-    r = (col[valid] - offset) * 1e-4
+    # in DN (the threshold 0.04 reflectance = 400 DN), so that a difference of exactly 400 DN is not cloudy
+    r = col[valid] - offset
     if r.size == 0:
         continue
     k = max(1, math.ceil(frac * r.size - 1e-9))
     reference = np.sort(r)[:k].mean()
-    refl = (col - offset) * 1e-4
-    ref_mask[:, p] = (valid & (refl - reference > thr)).astype(np.uint8)
+    ref_mask[:, p] = (valid & ((col - offset) - reference > thr * 1e4)).astype(np.uint8)
 out['reference'] = {'nDates': nd, 'nPixels': npx, 'dn': enc(dn), 'dnOffset': offset, 'threshold': thr,
                     'lowestFraction': frac, 'expected': ref_mask.ravel().tolist()}
 
