@@ -13,6 +13,7 @@ import { authMiddleware, isLoopbackHost } from './auth.ts';
 import type { ServerDeps, ServerPool } from './deps.ts';
 import { HttpError, errorHandler } from './errors.ts';
 import { filesRouter } from './files.ts';
+import { scanRouter } from './scan.ts';
 import { previewsRouter } from './previews.ts';
 import { RunRegistry } from './runs.ts';
 import { staticRouter } from './static.ts';
@@ -83,6 +84,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use('/api', express.json({ limit: options.bodyLimit ?? '2mb' }));
   app.use(apiRouter({ registry, deps, dataRoot, graphsDir: options.graphsDir ?? path.join(REPO, 'graphs') }));
   app.use(filesRouter(dataRoot));
+  app.use(scanRouter(dataRoot));
   app.use(previewsRouter(registry, deps));
   app.all('/api/{*rest}', (req) => {
     throw new HttpError(404, 'not-found', `no API route ${req.method} ${req.path}`);
