@@ -8,7 +8,8 @@ export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-export function MenuSearch(props: { value: string; onChange(value: string): void }) {
+/** Rendered by rete-react-plugin's Search, which passes onInput(event) and onPointerDown. */
+export function MenuSearch(props: { onInput(e: { target: { value: string } }): void; onPointerDown(e: React.PointerEvent): void }) {
   const [text, setText] = useState('');
   return (
     <input
@@ -17,9 +18,10 @@ export function MenuSearch(props: { value: string; onChange(value: string): void
       autoFocus
       value={text}
       placeholder="Search nodes…"
+      onPointerDown={props.onPointerDown}
       onChange={(e) => {
         setText(e.target.value);
-        props.onChange(escapeRegExp(e.target.value));
+        props.onInput({ target: { value: escapeRegExp(e.target.value) } });
       }}
     />
   );

@@ -253,7 +253,9 @@ export async function createEditor(container: HTMLElement, catalog: CatalogEntry
     const probeId = '\u0000new';
     const links = autoLinks(graph, entries, entry, probeId, sel);
     const yearFrom = links.find((l) => l.to.node === probeId)?.from.node ?? sel;
-    const year = yearFrom ? yearOf(graph, yearFrom) : undefined;
+    // A node comparing two years (two inputs of one type, e.g. change.diff) belongs to no single year.
+    const types = Object.values(entry.inputs).map((x) => x.type);
+    const year = yearFrom && new Set(types).size === types.length ? yearOf(graph, yearFrom) : undefined;
     const id = readableId(type, graph.nodes.map((n) => n.id), year);
     const label = readableLabel(entry, graph.nodes.map((n) => editor.getNode(n.id)?.label ?? ''), year);
     const anchorId = links.find((l) => l.to.node === probeId)?.from.node ?? sel;
