@@ -7,7 +7,8 @@ import { missingFolders, relocatePaths } from './relocate.ts';
 import { escapeRegExp } from '../rete/MenuSearch.tsx';
 
 const s = (type: string) => ({ type });
-const entries = new Map([
+type Sockets = { inputs: Record<string, { type: string }>; outputs: Record<string, { type: string }> };
+const entries = new Map<string, Sockets>([
   ['s2.load', { inputs: {}, outputs: { series: s('TimeSeries') } }],
   ['s2.cloudMask', { inputs: { series: s('TimeSeries') }, outputs: { series: s('TimeSeries') } }],
   ['s2.aggregate', { inputs: { series: s('TimeSeries') }, outputs: { composite: s('Composite') } }],
