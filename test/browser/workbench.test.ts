@@ -119,6 +119,34 @@ test('workbench: two-year graph in < 25 actions, nothing lost, keyboard path, 13
   assert.ok(actions < 25, `${actions} actions`);
   await page.screenshot({ path: join(shots, 'build-run-done.png') });
 
+  // ── The map has a place: values under the cursor, coordinates, scale bar; undrawable results are explained. ──
+  await page.getByTestId('results-panel').waitFor();
+  await page.getByTestId('map-deck-a').locator('canvas').waitFor();
+  const options = await page.getByTestId('map-layer-a').locator('option').allTextContents();
+  assert.ok(!options.some((o) => /^(S2|Cloud Mask|Spectral Index) /.test(o)), `no time-series layer offered: ${options.join(' | ')}`);
+  assert.match((await page.getByTestId('map-unavailable').textContent()) ?? '', /6 results without a map/);
+  await page.getByTestId('map-layer-a').selectOption({ label: options.find((o) => o.startsWith('Classify 2019') && o.endsWith('classes'))! });
+  await page.waitForTimeout(500);
+  const deck = (await page.getByTestId('map-deck-a').boundingBox())!;
+  await page.mouse.move(deck.x + deck.width / 2, deck.y + deck.height / 2, { steps: 3 });
+  await page.getByTestId('map-values').waitFor({ timeout: 10_000 });
+  const readout = (await page.getByTestId('map-readout').textContent()) ?? '';
+  assert.match(readout, /class (water|forest|asgm|uncertain)/);
+  assert.match(readout, /p\(forest\) [01]\.\d{3}/);
+  assert.match((await page.getByTestId('map-coords').textContent()) ?? '', /\d+ E, \d+ N \(EPSG:\d+\)/);
+  assert.match((await page.getByTestId('map-scalebar').textContent()) ?? '', /^\d+ (m|km)$/);
+  await page.getByTestId('map-legend').waitFor();
+  await page.screenshot({ path: join(shots, 'map-readout.png') });
+  // The read-out agrees with GDAL on the class GeoTIFF.
+  const [, px, py] = /pixel (\d+), (\d+)/.exec(readout)!;
+  const runId = await page.getByTestId('run-status').getAttribute('data-run-id');
+  const info = (await page.evaluate((id) => fetch(`api/runs/${id}`).then((r) => r.json()), runId)) as { nodes: Record<string, { outputs?: { classMap?: { classFile: string; classes: string[] } } }> };
+  const cm = info.nodes.classify19.outputs!.classMap!;
+  const gdal = spawnSync('gdallocationinfo', ['-valonly', cm.classFile, px, py], { encoding: 'utf8' });
+  const code = Number(gdal.stdout.trim());
+  const name = code === 254 ? 'uncertain' : cm.classes[code];
+  assert.match(readout, new RegExp(`class ${name}`), `GDAL says ${code} (${name}) at ${px},${py}`);
+
   // ── Lose nothing. ──
   await page.waitForTimeout(800); // autosave is debounced
   const dialogs: string[] = [];

@@ -14,6 +14,7 @@ import type { ServerDeps, ServerPool } from './deps.ts';
 import { HttpError, errorHandler } from './errors.ts';
 import { filesRouter } from './files.ts';
 import { scanRouter } from './scan.ts';
+import { pixelRouter } from './pixelValues.ts';
 import { previewsRouter } from './previews.ts';
 import { RunRegistry } from './runs.ts';
 import { staticRouter } from './static.ts';
@@ -86,6 +87,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use(filesRouter(dataRoot));
   app.use(scanRouter(dataRoot));
   app.use(previewsRouter(registry, deps));
+  app.use(pixelRouter(registry, deps));
   app.all('/api/{*rest}', (req) => {
     throw new HttpError(404, 'not-found', `no API route ${req.method} ${req.path}`);
   });
