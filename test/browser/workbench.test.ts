@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,17 +149,19 @@ test('workbench: two-year graph in < 25 actions, nothing lost, keyboard path, 13
 
   // ── Lose nothing. ──
   await page.waitForTimeout(800); // autosave is debounced
+  // One handler for every confirm: records the question and answers as `answer` says.
   const dialogs: string[] = [];
-  page.once('dialog', (d) => {
+  let answer: 'accept' | 'dismiss' = 'dismiss';
+  page.on('dialog', (d) => {
     dialogs.push(d.message());
-    void d.dismiss();
+    void (answer === 'accept' ? d.accept() : d.dismiss());
   });
   await page.getByTestId('examples-button').click();
   await page.getByTestId('example-asgm-change.json').click();
   await page.waitForTimeout(300);
   assert.match(dialogs[0] ?? '', /unsaved changes \(19 nodes\)/);
   assert.equal(await nodeCount(page), 19, 'cancel keeps the graph');
-  page.once('dialog', (d) => void d.accept());
+  answer = 'accept';
   await page.getByTestId('examples-button').click();
   await page.getByTestId('example-asgm-change.json').click();
   await page.getByTestId('node-evalTree19').waitFor();
@@ -174,7 +176,7 @@ test('workbench: two-year graph in < 25 actions, nothing lost, keyboard path, 13
   const [dl] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Control+s')]);
   assert.match(dl.suggestedFilename(), /\.json$/);
   // New asks too, and Undo brings the graph back.
-  page.once('dialog', (d) => void d.accept());
+  answer = 'accept';
   await page.getByTestId('node-title-mask19').click();
   await page.getByTestId('param-probabilityThreshold').fill('30');
   await page.getByTestId('new-button').click();
@@ -183,7 +185,7 @@ test('workbench: two-year graph in < 25 actions, nothing lost, keyboard path, 13
   await page.getByTestId('node-mask19').waitFor();
 
   // ── Keyboard path: shortcuts, palette, canvas, nodes, context menu. ──
-  page.once('dialog', (d) => void d.accept());
+  answer = 'accept';
   await page.getByTestId('new-button').click();
   await page.waitForFunction(() => document.querySelectorAll('.sf-node').length === 0);
   await page.getByTestId('editor-canvas').focus();
@@ -244,5 +246,27 @@ test('workbench: two-year graph in < 25 actions, nothing lost, keyboard path, 13
   const paletteW = (await page.getByTestId('palette').boundingBox())!.width;
   assert.ok(paletteW > 320, `palette resized to ${paletteW}`);
   await page.screenshot({ path: join(shots, 'layout-1366.png') });
+
+  // ── A colleague's graph with other folders: point all loaders at one folder of this data root. ──
+  const example = JSON.parse(readFileSync(join(repoRoot, 'graphs/asgm-change.json'), 'utf8')) as { nodes: { id: string; params: Record<string, unknown> }[] };
+  for (const n of example.nodes) {
+    if (typeof n.params.dir === 'string') n.params.dir = `alice/${n.params.dir}`;
+    if (typeof n.params.path === 'string') n.params.path = `alice/${n.params.path}`;
+  }
+  const colleague = join(profile, 'alice.json');
+  writeFileSync(colleague, JSON.stringify(example));
+  answer = 'accept';
+  await page.getByTestId('open-file-input').setInputFiles(colleague);
+  await page.getByTestId('relocate-banner').filter({ hasText: 'alice/demo' }).waitFor({ timeout: 10_000 });
+  await page.screenshot({ path: join(shots, 'relocate.png') });
+  await page.getByTestId('relocate-button').click();
+  await page.getByTestId('file-entry-demo').click();
+  await page.getByTestId('file-pick-folder').click();
+  await page.getByTestId('relocate-banner').waitFor({ state: 'detached' });
+  await page.getByTestId('node-title-labels22').click();
+  assert.equal(await page.getByTestId('param-path').inputValue(), 'demo/labels/2022');
+  await page.getByTestId('node-title-load19').click();
+  assert.equal(await page.getByTestId('param-dir').inputValue(), 'demo');
+  await page.waitForFunction(() => document.querySelector('[data-testid=run-status]')?.textContent === 'Ready', undefined, { timeout: 15_000 });
   assert.deepEqual(errors, []);
 });
