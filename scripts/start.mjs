@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: install what is missing, generate the demo AOI if absent, run graphs/asgm-change.json on it,
-// then serve the editor on http://127.0.0.1:8787 (pass --no-serve to stop after the run).
+// then serve the editor on http://127.0.0.1:8787 (--port N / --host H to change it, --no-serve to stop after the run).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,23 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const serve = !args.includes('--no-serve');
+// `npm start -- --port 9000` (or --port=9000) and --host are passed on to `sentiflow serve`.
+function option(name) {
+  const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return undefined;
+  const value = args[i].includes('=') ? args[i].slice(name.length + 3) : args[i + 1];
+  if (value === undefined || value.startsWith('--')) {
+    console.error(`--${name} needs a value, e.g. npm start -- --${name} ${name === 'port' ? '9000' : '127.0.0.1'}`);
+    process.exit(2);
+  }
+  return value;
+}
+const port = option('port');
+if (port !== undefined && !/^\d{1,5}$/.test(port)) {
+  console.error(`--port must be a number from 0 to 65535, not "${port}"`);
+  process.exit(2);
+}
+const host = option('host');
 const dataRoot = join(root, 'demo-data');
 const cli = [join(root, 'apps/runner/bin/sentiflow.mjs')];
 
@@ -70,5 +87,6 @@ sh('running graphs/asgm-change.json on the demo AOI', process.execPath, [
 printHeadline(join(root, 'out/asgm-change/run.json'), join(dataRoot, 'demo/truth.json'));
 console.log(`Results: ${join(root, 'out/asgm-change')} (run.json, GeoTIFFs per node)`);
 if (serve) {
-  sh('serving the editor (Ctrl-C to stop)', process.execPath, [...cli, 'serve', '--data-root', dataRoot]);
+  const where = [...(port !== undefined ? ['--port', port] : []), ...(host !== undefined ? ['--host', host] : [])];
+  sh('serving the editor (Ctrl-C to stop)', process.execPath, [...cli, 'serve', '--data-root', dataRoot, ...where]);
 }

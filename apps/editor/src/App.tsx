@@ -8,6 +8,9 @@ import { EditorCanvas } from './components/EditorCanvas.tsx';
 import { Inspector } from './components/Inspector.tsx';
 import { Toasts } from './components/Toasts.tsx';
 import { ResultsPanel } from './views/ResultsPanel.tsx';
+import { Splitter } from './components/Panels.tsx';
+import { Shortcuts } from './components/Shortcuts.tsx';
+import { RelocateBanner } from './components/NodeHelpers.tsx';
 
 export function App() {
   const [error, setError] = useState<string | null>(null);
@@ -28,13 +31,18 @@ export function App() {
       <Toolbar />
       <div className="sf-main">
         <Palette />
+        <Splitter panel="palette" />
         <div className="sf-center">
+          <RelocateBanner />
           <EditorCanvas />
+          {resultsOpen && <Splitter panel="results" />}
           {resultsOpen && <ResultsPanel />}
         </div>
+        <Splitter panel="inspector" />
         <Inspector />
       </div>
       <Toasts />
+      <Shortcuts />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { appStore, toast } from './model/appState.ts';
 import { nodeKeys, parseGraphText, serializeGraph, staleNodes } from './model/graphDoc.ts';
 import { applyEvent, initialRunState } from './model/runState.ts';
 import type { EditorApi } from './rete/editor.ts';
+import { replaceGraph } from './docActions.ts';
 
 let editor: EditorApi | null = null;
 let subscription: EventSubscription | null = null;
@@ -74,8 +75,7 @@ export async function openGraph(graph: Graph): Promise<void> {
 export async function openFile(file: File): Promise<void> {
   try {
     const graph = parseGraphText(await file.text());
-    await openGraph(graph);
-    toast(`Opened ${file.name}`, 'success', 2500);
+    if (await replaceGraph(graph, `Opening ${file.name}`)) toast(`Opened ${file.name}`, 'success', 2500);
   } catch (e) {
     toast(`Cannot open ${file.name}: ${(e as Error).message}`, 'error');
   }
@@ -83,7 +83,8 @@ export async function openFile(file: File): Promise<void> {
 
 export async function openExample(file: string): Promise<void> {
   try {
-    await openGraph(await api.example(file));
+    const graph = await api.example(file);
+    await replaceGraph(graph, `The example “${graph.name ?? file}”`);
   } catch (e) {
     toast(`Cannot load example ${file}: ${(e as Error).message}`, 'error');
   }

@@ -67,7 +67,27 @@ export interface NodeDefinition<
    * size + mtime of each path param (for a folder: of every file in it).
    */
   fingerprint?(params: z.infer<P>, ctx: Pick<NodeContext, 'dataRoot' | 'resolvePath'>): Promise<string>;
+  /**
+   * Checks of params against the data (files, names, formulas) that validation runs before any run, so that
+   * nothing passes `validate` that the run would then reject. Synchronous and cheap: list folders, never read
+   * pixels. Called only when the params parse and every path param stays inside the data root and exists.
+   */
+  check?(params: z.infer<P>, ctx: CheckContext): ParamProblem[];
   run(ctx: NodeContext, inputs: InputValues<I>, params: z.infer<P>): Promise<NodeResult<OutputValues<O>>>;
+}
+
+/**
+ * What a node's `check` may use: the data root, path resolution, and the params of the nodes upstream of it
+ * (nearest first, breadth-first along links), e.g. to know which bands a spectral index can use.
+ */
+export interface CheckContext extends Pick<NodeContext, 'dataRoot' | 'resolvePath'> {
+  upstream: { id: string; type: string; params: Record<string, unknown> }[];
+}
+
+/** A problem found by `check`, in a person's words, naming the param (dotted path) it concerns. */
+export interface ParamProblem {
+  message: string;
+  param?: string;
 }
 
 export function defineNode<P extends z.ZodObject, I extends Record<string, SocketSpec>, O extends Record<string, SocketSpec>>(

@@ -50,8 +50,8 @@ export const api = {
   run: (runId: string) => request<RunInfo>('GET', `api/runs/${encodeURIComponent(runId)}`),
   cancel: (runId: string) => request<unknown>('POST', `api/runs/${encodeURIComponent(runId)}/cancel`),
   files: (path: string) => request<{ path: string; entries: FileEntry[] }>('GET', `api/files?path=${encodeURIComponent(path)}`),
-  legend: (runId: string, nodeId: string) =>
-    request<{ entries: { label: string; color: string }[] }>('GET', `api/runs/${encodeURIComponent(runId)}/nodes/${encodeURIComponent(nodeId)}/legend`),
+  legend: (runId: string, nodeId: string, layer?: string) =>
+    request<{ entries: { label: string; color: string }[] }>('GET', `api/runs/${encodeURIComponent(runId)}/nodes/${encodeURIComponent(nodeId)}/legend${layer ? `?layer=${encodeURIComponent(layer)}` : ''}`),
   runFile: <T = unknown>(runId: string, path: string) =>
     request<T>('GET', `api/runs/${encodeURIComponent(runId)}/files/${path.split('/').map(encodeURIComponent).join('/')}`),
 };

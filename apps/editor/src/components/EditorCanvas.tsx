@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { appStore, toast } from '../model/appState.ts';
 import { createEditor } from '../rete/editor.ts';
 import { attachEditor, autosavedGraph, getEditor, graphChanged, openFile, openGraph, startRun } from '../controller.ts';
+import { undo } from '../docActions.ts';
 
 export const PALETTE_MIME = 'application/x-sentiflow-node';
 
@@ -48,7 +49,7 @@ export function EditorCanvas() {
       const ed = getEditor();
       if (!ed || isTyping(e.target)) return;
       const mod = e.ctrlKey || e.metaKey;
-      if (mod && e.key.toLowerCase() === 'z' && !e.shiftKey) void ed.undo();
+      if (mod && e.key.toLowerCase() === 'z' && !e.shiftKey) void undo();
       else if (mod && (e.key.toLowerCase() === 'y' || (e.key.toLowerCase() === 'z' && e.shiftKey))) void ed.redo();
       else if (mod && e.key.toLowerCase() === 'c') {
         const n = ed.copySelected();
@@ -79,6 +80,8 @@ export function EditorCanvas() {
       className="sf-canvas"
       data-testid="editor-canvas"
       ref={ref}
+      tabIndex={0}
+      aria-label="Graph canvas: ] and [ select the next and previous node, Enter edits the selected node, ? lists the shortcuts"
       onDragOver={(e) => {
         e.preventDefault();
         e.dataTransfer.dropEffect = 'copy';

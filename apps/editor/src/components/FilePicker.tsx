@@ -32,6 +32,14 @@ export function FilePicker(props: { initial: string; onPick(path: string): void;
     );
   }, [dir]); 
 
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') props.onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [props]);
+
   return (
     <div className="sf-modal-backdrop" onClick={props.onClose}>
       <div className="sf-modal" data-testid="file-picker" onClick={(e) => e.stopPropagation()}>

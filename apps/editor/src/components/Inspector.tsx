@@ -7,6 +7,8 @@ import { appStore } from '../model/appState.ts';
 import { ParamField } from './ParamField.tsx';
 import { ClassListField } from './ClassListField.tsx';
 import type { ClassListParams } from '../model/classList.ts';
+import { FolderHints, RunErrorBox } from './NodeHelpers.tsx';
+import { fillFromFolder } from '../docActions.ts';
 
 export function Inspector() {
   const id = useApp((s) => s.selectedNodeId);
@@ -49,13 +51,14 @@ export function Inspector() {
       {nodeProblems.length > 0 && (
         <ul className="sf-problems" data-testid="inspector-problems">
           {nodeProblems.map((p, i) => (
-            <li key={i}>
-              <code>{p.code}</code> {p.param ? <b>{p.param}: </b> : null}
+            <li key={i} title={p.code}>
               {p.message}
             </li>
           ))}
         </ul>
       )}
+      <RunErrorBox id={id} />
+      {node.nodeType === 's2.load' && <FolderHints id={id} params={node.params} />}
       <div className="sf-fields">
         {node.nodeType === 'vector.load' && (
           <ClassListField nodeId={id} params={node.params as ClassListParams} onParams={(p) => setParams(id, { ...node.params, classes: p.classes, names: p.names })} />
@@ -72,6 +75,7 @@ export function Inspector() {
               if (v === undefined) delete next[f.name];
               else next[f.name] = v;
               setParams(id, next);
+              if (node.nodeType === 's2.load' && f.name === 'dir' && typeof v === 'string') void fillFromFolder(id, v);
             }}
           />
         ))}

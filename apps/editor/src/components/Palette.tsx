@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'react';
 import { useApp } from '../hooks.ts';
 import { paletteGroups, shortDescription, socketColor } from '../model/catalog.ts';
-import { getEditor } from '../controller.ts';
+import { addFromPalette } from '../docActions.ts';
 import { PALETTE_MIME } from './EditorCanvas.tsx';
 
 export function Palette() {
@@ -11,7 +11,15 @@ export function Palette() {
   const groups = useMemo(() => paletteGroups(catalog, search), [catalog, search]);
   return (
     <aside className="sf-palette" data-testid="palette">
-      <input className="sf-search" data-testid="palette-search" placeholder="Search nodes…" value={search} onChange={(e) => setSearch(e.target.value)} />
+      <input className="sf-search" data-testid="palette-search" placeholder="Search nodes… ( / )" aria-label="Search nodes" value={search} onChange={(e) => setSearch(e.target.value)}
+        onKeyDown={(e) => {
+          // Enter adds the first match; ↓ moves into the list (Tab works too).
+          if (e.key === 'Enter' && groups[0]?.entries[0]) void addFromPalette(groups[0].entries[0].type);
+          else if (e.key === 'ArrowDown') (document.querySelector('.sf-palette-item') as HTMLElement | null)?.focus();
+          else return;
+          e.preventDefault();
+        }}
+      />
       <div className="sf-palette-list">
         {groups.map((g) => (
           <section key={g.category} className="sf-palette-group" data-testid={`palette-group-${g.category}`}>
@@ -22,16 +30,24 @@ export function Palette() {
                 className="sf-palette-item"
                 data-testid={`palette-item-${e.type}`}
                 draggable
-                title={e.description}
+                tabIndex={0}
+                role="button"
+                aria-label={`Add ${e.label}`}
+                title={`${e.description}\n\nClick or Enter: add next to the selected node, linked when the types fit.`}
+                onKeyDown={(ev) => {
+                  const el = ev.currentTarget;
+                  if (ev.key === 'Enter' || ev.key === ' ') void addFromPalette(e.type);
+                  else if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+                    const all = [...document.querySelectorAll<HTMLElement>('.sf-palette-item')];
+                    all[Math.max(0, Math.min(all.length - 1, all.indexOf(el) + (ev.key === 'ArrowDown' ? 1 : -1)))]?.focus();
+                  } else return;
+                  ev.preventDefault();
+                }}
                 onDragStart={(ev) => {
                   ev.dataTransfer.setData(PALETTE_MIME, e.type);
                   ev.dataTransfer.effectAllowed = 'copy';
                 }}
-                onClick={async () => {
-                  const ed = getEditor();
-                  const id = await ed?.addNode(e.type);
-                  if (id) await ed?.selectNode(id);
-                }}
+                onClick={() => void addFromPalette(e.type)}
               >
                 <div className="sf-palette-item-head">
                   <span className="sf-palette-label">{e.label}</span>

@@ -5,7 +5,9 @@ import type { ExampleInfo } from '../api/types.ts';
 import { useApp } from '../hooks.ts';
 import { appStore } from '../model/appState.ts';
 import { formatDuration } from '../model/runState.ts';
-import { cancelRun, getEditor, openExample, openFile, saveGraph, startRun } from '../controller.ts';
+import { cancelRun, getEditor, openExample, openFile, startRun } from '../controller.ts';
+import { newGraph, save, undo } from '../docActions.ts';
+import { RunProgress } from './RunProgress.tsx';
 
 function ExamplesMenu() {
   const [open, setOpen] = useState(false);
@@ -75,6 +77,9 @@ export function Toolbar() {
       </div>
       <input className="sf-graph-name" data-testid="graph-name" value={name} onChange={(e) => appStore.set({ graphName: e.target.value })} aria-label="Graph name" />
       <div className="sf-group">
+        <button data-testid="new-button" onClick={() => void newGraph()} title="Start an empty graph (asks first if there are unsaved changes; Undo brings the old one back)">
+          New
+        </button>
         <button data-testid="open-button" onClick={() => fileInput.current?.click()} title="Open a graph JSON file (or drop it on the canvas)">
           Open
         </button>
@@ -90,13 +95,13 @@ export function Toolbar() {
             e.target.value = '';
           }}
         />
-        <button data-testid="save-button" onClick={saveGraph} title="Download the graph as JSON">
+        <button data-testid="save-button" onClick={save} title="Download the graph as JSON (Ctrl+S)">
           Save
         </button>
         <ExamplesMenu />
       </div>
       <div className="sf-group">
-        <button data-testid="undo-button" onClick={() => void getEditor()?.undo()} title="Undo (Ctrl+Z)">
+        <button data-testid="undo-button" onClick={() => void undo()} title="Undo (Ctrl+Z); also brings back a graph replaced by New, Open or an example">
           ↶ Undo
         </button>
         <button data-testid="redo-button" onClick={() => void getEditor()?.redo()} title="Redo (Ctrl+Y)">
@@ -117,6 +122,7 @@ export function Toolbar() {
           ■ Cancel
         </button>
         <RunStatus />
+        <RunProgress />
       </div>
       <div className="sf-spacer" />
       <button data-testid="results-toggle" className={resultsOpen ? 'active' : ''} onClick={() => appStore.set({ resultsOpen: !resultsOpen })}>

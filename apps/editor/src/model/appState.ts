@@ -30,6 +30,8 @@ export interface AppState {
   revision: number;
   resultsOpen: boolean;
   resultsNodeId: string | null;
+  /** Folders the opened graph reads that do not exist in this data root (offer to point loaders elsewhere). */
+  missingFolders: string[];
 }
 
 export const appStore = createStore<AppState>({
@@ -45,6 +47,7 @@ export const appStore = createStore<AppState>({
   revision: 0,
   resultsOpen: false,
   resultsNodeId: null,
+  missingFolders: [],
 });
 
 let toastId = 0;

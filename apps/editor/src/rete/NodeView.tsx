@@ -58,7 +58,6 @@ function StatusLine({ id }: { id: string }) {
         <ul className="sf-node-problems" data-testid={`problems-${id}`}>
           {problems.slice(0, 3).map((p, i) => (
             <li key={i} title={p.code}>
-              {p.param ? <b>{p.param}: </b> : null}
               {p.message}
             </li>
           ))}

@@ -12,10 +12,12 @@ import { MinimapPlugin, type MinimapExtra } from 'rete-minimap-plugin';
 import { createRoot } from 'react-dom/client';
 import type { CatalogEntry, Graph, GraphNode } from '../api/types.ts';
 import { createsCycle, linkRefusal } from '../model/catalog.ts';
-import { cloneNodes, freshId } from '../model/graphDoc.ts';
+import { cloneNodes } from '../model/graphDoc.ts';
 import { defaultParams } from '../model/schema.ts';
-import { buildNode, SfConnection, SfNode, type Schemes } from './nodes.ts';
+import { buildNode, NODE_WIDTH, SfConnection, SfNode, type Schemes } from './nodes.ts';
 import { NodeView, SocketView, ConnectionView } from './NodeView.tsx';
+import { MenuSearch } from './MenuSearch.tsx';
+import { autoLinks, placeNear, readableId, readableLabel, yearOf } from '../model/building.ts';
 
 type AreaExtra = ReactArea2D<Schemes> | ContextMenuExtra | MinimapExtra;
 /** Param edits are undoable too. */
@@ -34,6 +36,17 @@ export interface EditorApi {
   load(graph: Graph): Promise<void>;
   toGraph(meta: { name: string; description?: string }): Graph;
   addNode(type: string, at?: { x: number; y: number }): Promise<string | null>;
+  /** Adds a node next to the selection, linked to it when the socket types fit (palette clicks). */
+  addNodeNearSelection(type: string): Promise<string | null>;
+  /** Adds nodes and links (undoable), e.g. a branch duplicated for another year; selects them. */
+  insert(nodes: GraphNode[], links: Graph['links']): Promise<void>;
+  selectedIds(): string[];
+  /** Whether there is an edit to undo in this graph (otherwise Undo may restore the previous graph). */
+  canUndo(): boolean;
+  /** Closes the context menu if it is open; true when it was. */
+  closeMenu(): boolean;
+  /** Moves the selection to the next/previous node (keyboard access), and scrolls it into view. */
+  selectNext(delta: number): Promise<void>;
   addNodeAtClient(type: string, clientX: number, clientY: number): Promise<string | null>;
   getNode(id: string): SfNode | undefined;
   setParams(id: string, params: Record<string, unknown>, record?: boolean): void;
@@ -61,6 +74,7 @@ export async function createEditor(container: HTMLElement, catalog: CatalogEntry
   let loading = false;
   let clipboard: { nodes: GraphNode[]; links: Graph['links'] } | null = null;
 
+  let hideMenu: (() => void) | null = null;
   const contextMenu = new ContextMenuPlugin<Schemes>({
     items(context) {
       if (context === 'root') {
@@ -103,6 +117,8 @@ export async function createEditor(container: HTMLElement, catalog: CatalogEntry
     if (ctx.type === 'zoomed') queueMicrotask(updateZoomVar);
     if (ctx.type === 'pointermove' || ctx.type === 'contextmenu') lastPointer = { ...area.area.pointer };
     if (ctx.type === 'nodepicked') cb.onSelect(ctx.data.id);
+    if (ctx.type === 'render' && (ctx.data as { type?: string }).type === 'contextmenu') hideMenu = (ctx.data as unknown as { onHide(): void }).onHide;
+    if (ctx.type === 'unmount') hideMenu = null;
     return ctx;
   });
 
@@ -115,7 +131,8 @@ export async function createEditor(container: HTMLElement, catalog: CatalogEntry
       },
     }),
   );
-  render.addPreset(ReactPresets.contextMenu.setup({ delay: 200 }));
+  // The menu filters items with new RegExp(search): the search box hands it an escaped text, so "?" is a character.
+  render.addPreset(ReactPresets.contextMenu.setup({ delay: 200, customize: { search: () => MenuSearch as never } }));
   render.addPreset(ReactPresets.minimap.setup({ size: 140 }));
   // Checked before the plugin replaces an input's existing link, so a refused link leaves the graph untouched.
   connection.addPreset(
@@ -228,17 +245,60 @@ export async function createEditor(container: HTMLElement, catalog: CatalogEntry
     return g;
   }
 
-  async function addNode(type: string, at?: { x: number; y: number }): Promise<string | null> {
+  async function addNodeNearSelection(type: string): Promise<string | null> {
     const entry = entries.get(type);
     if (!entry) return null;
-    const id = freshId(type.split('.').pop() ?? type, editor.getNodes().map((n) => n.id));
+    const graph = toGraph({ name: '' });
+    const sel = selectedNodes()[0]?.id ?? null;
+    const probeId = '\u0000new';
+    const links = autoLinks(graph, entries, entry, probeId, sel);
+    const yearFrom = links.find((l) => l.to.node === probeId)?.from.node ?? sel;
+    // A node comparing two years (two inputs of one type, e.g. change.diff) belongs to no single year.
+    const types = Object.values(entry.inputs).map((x) => x.type);
+    const year = yearFrom && new Set(types).size === types.length ? yearOf(graph, yearFrom) : undefined;
+    const id = readableId(type, graph.nodes.map((n) => n.id), year);
+    const label = readableLabel(entry, graph.nodes.map((n) => editor.getNode(n.id)?.label ?? ''), year);
+    const anchorId = links.find((l) => l.to.node === probeId)?.from.node ?? sel;
+    const occupied = graph.nodes.map((n) => n.position ?? { x: 0, y: 0 });
+    const pos = anchorId ? placeNear(positionOf(anchorId), occupied) : undefined;
+    const created = await addNode(type, pos, id, label);
+    if (!created) return null;
+    const fixed = links.map((l) => ({ from: { ...l.from, node: l.from.node === probeId ? id : l.from.node }, to: { ...l.to, node: l.to.node === probeId ? id : l.to.node } }));
+    await addLinks(fixed.filter((l) => !refusal(l.from.node, l.from.output, l.to.node, l.to.input)));
+    if (pos) await keepInView(id);
+    return id;
+  }
+
+  async function keepInView(id: string): Promise<void> {
+    const view = area.nodeViews.get(id);
+    if (!view) return;
+    const { k, x, y } = area.area.transform;
+    const rect = container.getBoundingClientRect();
+    const sx = view.position.x * k + x;
+    const sy = view.position.y * k + y;
+    if (sx < 0 || sy < 0 || sx + NODE_WIDTH * k > rect.width || sy + 150 * k > rect.height) await zoomToFit();
+  }
+
+  async function insert(nodes: GraphNode[], links: Graph['links']): Promise<void> {
+    await selector.unselectAll();
+    for (const n of nodes) await addGraphNode(n);
+    await addLinks(links);
+    for (const n of nodes) await selectable.select(n.id, true);
+    await zoomToFit();
+  }
+
+  async function addNode(type: string, at?: { x: number; y: number }, wantedId?: string, label?: string): Promise<string | null> {
+    const entry = entries.get(type);
+    if (!entry) return null;
+    const taken = editor.getNodes().map((n) => n.id);
+    const id = wantedId && !taken.includes(wantedId) ? wantedId : readableId(type, taken);
     let pos = at;
     if (!pos) {
       const { k, x, y } = area.area.transform;
       const rect = container.getBoundingClientRect();
       pos = { x: (rect.width / 2 - x) / k - 115, y: (rect.height / 2 - y) / k - 60 };
     }
-    await addGraphNode({ id, type, version: entry.version, params: defaultParams(entry.params), position: pos });
+    await addGraphNode({ id, type, version: entry.version, params: defaultParams(entry.params), position: pos, ...(label ? { label } : {}) });
     return id;
   }
 
@@ -333,6 +393,25 @@ export async function createEditor(container: HTMLElement, catalog: CatalogEntry
     copySelected,
     paste,
     selectNode,
+    addNodeNearSelection,
+    insert,
+    selectedIds: () => selectedNodes().map((n) => n.id),
+    canUndo: () => history.getHistorySnapshot().length > 0,
+    closeMenu: () => {
+      if (!hideMenu) return false;
+      hideMenu();
+      hideMenu = null;
+      return true;
+    },
+    selectNext: async (delta) => {
+      const nodes = editor.getNodes().sort((a, b) => positionOf(a.id).x - positionOf(b.id).x || positionOf(a.id).y - positionOf(b.id).y);
+      if (!nodes.length) return;
+      const cur = nodes.findIndex((n) => n.selected);
+      const next = nodes[(cur < 0 ? 0 : cur + delta + nodes.length) % nodes.length];
+      await selector.unselectAll();
+      await selectNode(next.id);
+      await keepInView(next.id);
+    },
     undo: () => history.undo(),
     redo: () => history.redo(),
     arrange: arrangeNodes,

@@ -7,7 +7,8 @@ import DeckGL from '@deck.gl/react';
 import { OrthographicView, type OrthographicViewState } from '@deck.gl/core';
 import { BitmapLayer } from '@deck.gl/layers';
 import { api, previewUrl } from '../api/client.ts';
-import type { MapLayerOption } from '../model/results.ts';
+import type { MapLayerOption, UnavailableLayer } from '../model/results.ts';
+import { Readout, ScaleBar, Unavailable, usePixel } from './MapExtras.tsx';
 
 type Mode = 'single' | 'side' | 'swipe';
 const VIEW = new OrthographicView({ id: 'map', flipY: true });
@@ -27,8 +28,8 @@ function Legend({ option }: { option: MapLayerOption }) {
   const [entries, setEntries] = useState<{ label: string; color: string }[]>([]);
   useEffect(() => {
     if (!option.legend) return setEntries([]);
-    api.legend(option.runId, option.nodeId).then((r) => setEntries(r.entries ?? []), () => setEntries([]));
-  }, [option.runId, option.nodeId, option.legend]);
+    api.legend(option.runId, option.nodeId, option.layer).then((r) => setEntries(r.entries ?? []), () => setEntries([]));
+  }, [option.runId, option.nodeId, option.layer, option.legend]);
   if (!entries.length) return null;
   return (
     <div className="sf-legend" data-testid="map-legend">
@@ -48,8 +49,18 @@ function RasterDeck(props: {
   viewState: OrthographicViewState;
   onViewState(v: OrthographicViewState): void;
   testId: string;
+  /** Drawn under the layer (the natural-colour composite), when given. */
+  background?: MapLayerOption | null;
+  onPixel?(pixel: [number, number] | null): void;
 }) {
-  const { option, size } = props;
+  const { option, size, background } = props;
+  const under = useMemo(
+    () =>
+      background && background.key !== option.key
+        ? new BitmapLayer({ id: `bg-${background.key}`, image: previewUrl(background.runId, background.nodeId, background.layer), bounds: [0, size.height, size.width, 0], textureParameters: { minFilter: 'nearest', magFilter: 'nearest' } })
+        : null,
+    [background?.key, option.key, size.width, size.height],
+  );
   const layer = useMemo(
     () =>
       new BitmapLayer({
@@ -68,8 +79,13 @@ function RasterDeck(props: {
         viewState={props.viewState as never}
         onViewStateChange={({ viewState }) => props.onViewState(viewState as OrthographicViewState)}
         controller={{ dragRotate: false }}
-        layers={[layer]}
-        getCursor={() => 'grab'}
+        layers={under ? [under, layer] : [layer]}
+        getCursor={() => 'crosshair'}
+        onHover={(info) => {
+          const c = info.coordinate;
+          const inside = c && c[0] >= 0 && c[1] >= 0 && c[0] < size.width && c[1] < size.height;
+          props.onPixel?.(inside ? [Math.floor(c[0]), Math.floor(c[1])] : null);
+        }}
       />
       <div className="sf-deck-caption">{option.label}</div>
     </div>
@@ -88,7 +104,7 @@ function LayerSelect(props: { testId: string; layers: MapLayerOption[]; value: s
   );
 }
 
-export function MapView({ layers }: { layers: MapLayerOption[] }) {
+export function MapView({ layers, unavailable = [] }: { layers: MapLayerOption[]; unavailable?: UnavailableLayer[] }) {
   const [aKey, setA] = useState<string | null>(null);
   const [bKey, setB] = useState<string | null>(null);
   const [mode, setMode] = useState<Mode>('single');
@@ -100,6 +116,11 @@ export function MapView({ layers }: { layers: MapLayerOption[] }) {
   const probe = useImageSize(a && !(a.width && a.height) ? previewUrl(a.runId, a.nodeId, a.layer) : null);
   const size = a?.width && a?.height ? { width: a.width, height: a.height } : probe;
   const [viewState, setViewState] = useState<OrthographicViewState | null>(null);
+  const [pixel, setPixel] = useState<[number, number] | null>(null);
+  const [withBackground, setWithBackground] = useState(true);
+  const answer = usePixel(a?.runId, a?.nodeId, pixel);
+  // The natural-colour composite of the same run and grid is the default background of other layers.
+  const background = withBackground && a && a.layer !== 'rgb' ? (layers.find((l) => l.layer === 'rgb' && l.runId === a.runId && (!a.width || l.width === a.width)) ?? null) : null;
 
   useEffect(() => {
     if (!size || viewState) return;
@@ -136,6 +157,9 @@ export function MapView({ layers }: { layers: MapLayerOption[] }) {
             <LayerSelect testId="map-layer-b" layers={layers} value={b?.key} onChange={setB} />
           </label>
         )}
+        <label title="Draw the natural-colour composite under the layer">
+          <input type="checkbox" data-testid="map-background" checked={withBackground} onChange={(e) => setWithBackground(e.target.checked)} /> natural-colour background
+        </label>
         <button className="sf-small" onClick={() => setViewState(null)}>
           Reset view
         </button>
@@ -143,12 +167,14 @@ export function MapView({ layers }: { layers: MapLayerOption[] }) {
       <div className={`sf-map-area mode-${mode}`} ref={box}>
         {size && viewState && a && (
           <>
-            <RasterDeck option={a} size={size} opacity={opacity} viewState={viewState} onViewState={setViewState} testId="map-deck-a" />
+            <RasterDeck option={a} size={size} opacity={background ? Math.min(opacity, 0.8) : opacity} viewState={viewState} onViewState={setViewState} testId="map-deck-a" background={background} onPixel={setPixel} />
             {mode !== 'single' && b && (
               <div className="sf-map-b" style={mode === 'swipe' ? { clipPath: `inset(0 0 0 ${swipe}%)` } : undefined}>
-                <RasterDeck option={b} size={size} opacity={opacity} viewState={viewState} onViewState={setViewState} testId="map-deck-b" />
+                <RasterDeck option={b} size={size} opacity={opacity} viewState={viewState} onViewState={setViewState} testId="map-deck-b" onPixel={setPixel} />
               </div>
             )}
+            <Readout answer={answer} pixel={pixel} />
+            <ScaleBar pixelSize={a.pixelSize} zoom={(viewState as { zoom?: number }).zoom ?? 0} />
             {mode === 'swipe' && (
               <>
                 <div className="sf-swipe-line" style={{ left: `${swipe}%` }} />
@@ -158,6 +184,7 @@ export function MapView({ layers }: { layers: MapLayerOption[] }) {
           </>
         )}
       </div>
+      <Unavailable items={unavailable} />
       <div className="sf-legends">
         {a && <Legend option={a} />}
         {mode !== 'single' && b && b.legend && b.layer !== a?.layer && <Legend option={b} />}

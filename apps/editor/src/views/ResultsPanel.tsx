@@ -2,7 +2,7 @@
 import { lazy, Suspense, useState } from 'react';
 import { useApp } from '../hooks.ts';
 import { appStore } from '../model/appState.ts';
-import { mapLayers, outputsOfKind } from '../model/results.ts';
+import { mapLayers, outputsOfKind, unavailableLayers } from '../model/results.ts';
 import type { Change, DecisionTreeNode, Metrics } from '../../../../packages/nodes/src/values.ts';
 import { useNodeResults } from './useResults.ts';
 import { MetricsView } from './MetricsView.tsx';
@@ -52,7 +52,7 @@ export function ResultsPanel() {
       <div className="sf-results-body">
         {tab === 'map' && (
           <Suspense fallback={<div className="sf-muted">Loading the map…</div>}>
-            <MapView layers={layers} />
+            <MapView layers={layers} unavailable={unavailableLayers(results)} />
           </Suspense>
         )}
         {tab === 'metrics' && (

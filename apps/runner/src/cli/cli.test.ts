@@ -28,10 +28,10 @@ test('validate lists every problem of a bad graph and exits 1', () => {
   writeFileSync(path.join(dir, 'bad.json'), JSON.stringify(graph));
   const r = sentiflow(['validate', 'bad.json'], dir);
   assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stderr, /node src, param value: Too small/);
-  assert.match(r.stderr, /node src, param file: .*outside the data root/);
-  assert.match(r.stderr, /node sum, param reducers\.1: Invalid option/);
-  assert.match(r.stderr, /node sum: input "b" \(Metrics\) is not connected/);
+  assert.match(r.stderr, /Source \(src\): value must be 0 or more/);
+  assert.match(r.stderr, /Source \(src\): .*outside the data root: choose a file or folder inside the data root \(file\)/);
+  assert.match(r.stderr, /Sum \(sum\): reducers item 2: "mode" is not one of the choices; choose one of "mean", "std"/);
+  assert.match(r.stderr, /Sum \(sum\): input "b" \(Metrics\) is not connected/);
   assert.match(r.stderr, /node what: unknown node type "test.unknown"/);
 });
 

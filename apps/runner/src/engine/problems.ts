@@ -15,17 +15,22 @@ export const PROBLEM_CODES = {
   cycle: 'the graph has a cycle',
   'path-outside-root': 'a path param is absolute or leaves the data root',
   'file-missing': 'a path param names a file or folder that does not exist',
+  'param-check': "a param does not fit the data: a year or prefix with no files, a file chosen as a folder, a bad index name or formula",
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
 
-/** "node <id>, param <path>: message" (the param prefix is not repeated if the message starts with it). */
-export function formatProblem(p: { code: string; message: string; nodeId?: string; param?: string; link?: number }): string {
+/**
+ * "Load Sentinel-2 (load19): choose a folder (dir)" when the problem knows the node's label, else
+ * "node <id>, param <path>: message". The param is not repeated when the message already names it.
+ */
+export function formatProblem(p: { code: string; message: string; nodeId?: string; nodeLabel?: string; param?: string; link?: number }): string {
   const where: string[] = [];
-  if (p.nodeId !== undefined) where.push(`node ${p.nodeId}`);
-  if (p.param) where.push(`param ${p.param}`);
-  if (p.link !== undefined && p.nodeId === undefined) where.push(`link ${p.link}`);
+  if (p.nodeId !== undefined) where.push(p.nodeLabel ? `${p.nodeLabel} (${p.nodeId})` : `node ${p.nodeId}`);
   let message = p.message;
   if (p.param && message.startsWith(`${p.param}: `)) message = message.slice(p.param.length + 2);
+  const named = p.param !== undefined && (message.includes(`(${p.param})`) || message.includes(p.param.split('.')[0]));
+  if (p.param && !named) where.push(`param ${p.param}`);
+  if (p.link !== undefined && p.nodeId === undefined) where.push(`link ${p.link}`);
   return where.length ? `${where.join(', ')}: ${message}` : message;
 }

@@ -6,6 +6,7 @@ import type { AnyNodeDefinition, ChunkPool, NodeContext } from '@sentiflow/nodes
 import { cacheKey, defaultFingerprint, type NodeCache } from './cache.ts';
 import type { EventLog } from './events.ts';
 import { copyReadOnlyAtomic } from './fsutil.ts';
+import { humanizeParamIssue } from './humanize.ts';
 import { migrateNode } from './migrate.ts';
 import { assertNoEscapingLinks, pathValues, resolveDataPath } from './paths.ts';
 import type { GraphNode } from './types.ts';
@@ -83,7 +84,8 @@ export async function runNode(job: NodeJob): Promise<NodeOutcome> {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const param = issue.path.map(String).join('.');
-      throw Object.assign(new Error(`${param ? param + ': ' : ''}${issue.message}`), { name: 'NodeError', details: { param, code: 'param-invalid' } });
+      const message = humanizeParamIssue(issue, migrated.node.params, { pathParams: def.pathParams ?? [], description: def.params.shape[String(issue.path[0])]?.description });
+      throw Object.assign(new Error(message), { name: 'NodeError', details: { param, code: 'param-invalid' } });
     }
     const params = parsed.data as Record<string, unknown>;
     for (const name of def.pathParams ?? []) for (const rel of pathValues(params[name])) assertNoEscapingLinks(job.dataRoot, rel, name);

@@ -30,6 +30,8 @@ export interface Problem {
   code: string;
   message: string;
   nodeId?: string;
+  /** The node's label (or its type's), so messages can say "Load Sentinel-2 (load19)". */
+  nodeLabel?: string;
   param?: string;
   link?: number;
 }

@@ -8,6 +8,8 @@ import type { z } from 'zod';
 import type { AnyNodeDefinition } from '@sentiflow/nodes/define.ts';
 import { GRAPH_SCHEMA_ID, graphLinkSchema, graphNodeSchema, graphSchema } from './graphSchema.ts';
 import { MAX_PARAM_DEPTH, tooDeepAt } from './depth.ts';
+import { checkProblems, labelProblems } from './checks.ts';
+import { humanizeParamIssue } from './humanize.ts';
 import { migrateNode } from './migrate.ts';
 import { pathEscapes, pathValues } from './paths.ts';
 import { unknownParams } from './unknownParams.ts';
@@ -126,16 +128,17 @@ export function validateGraph(json: unknown, catalog: AnyNodeDefinition[], optio
     if (!params.success) {
       for (const issue of params.error.issues) {
         const p = issuePath(issue);
-        problems.push(problem('param-invalid', p ? `${p}: ${issue.message}` : issue.message, { nodeId: node.id, ...(p ? { param: p } : {}) }));
+        const info = { pathParams: def.pathParams ?? [], description: def.params.shape[String(issue.path[0])]?.description };
+        problems.push(problem('param-invalid', humanizeParamIssue(issue, node.params, info), { nodeId: node.id, ...(p ? { param: p } : {}) }));
       }
     }
     const values = (params.success ? params.data : node.params) as Record<string, unknown>;
     for (const name of def.pathParams ?? []) {
       for (const rel of pathValues(values[name])) {
         const why = pathEscapes(options.dataRoot, rel);
-        if (why) problems.push(problem('path-outside-root', `${name}: ${why}`, { nodeId: node.id, param: name }));
+        if (why) problems.push(problem('path-outside-root', `${why}: choose a file or folder inside the data root (${name})`, { nodeId: node.id, param: name }));
         else if (!existsSync(path.resolve(options.dataRoot, rel))) {
-          problems.push(problem('file-missing', `${name}: "${rel}" does not exist in the data root`, { nodeId: node.id, param: name }));
+          problems.push(problem('file-missing', `"${rel}" does not exist in the data root: choose an existing file or folder (${name})`, { nodeId: node.id, param: name }));
         }
       }
     }
@@ -186,10 +189,13 @@ export function validateGraph(json: unknown, catalog: AnyNodeDefinition[], optio
     }
   }
 
+  problems.push(...checkProblems(nodes, defs, goodLinks, problems, options.dataRoot));
+
   for (const cycle of findCycles([...nodes.keys()], goodLinks)) {
     problems.push(problem('cycle', `cycle through nodes ${cycle.join(' → ')} → ${cycle[0]}`, { nodeId: cycle[0] }));
   }
 
+  labelProblems(problems, nodes, defs);
   if (problems.length || !parsed.success) return { graph: null, problems };
   return { graph: { ...parsed.data, nodes: [...nodes.values()], links: goodLinks } as Graph, problems };
 }

@@ -13,6 +13,8 @@ import { authMiddleware, isLoopbackHost, weakTokenReason } from './auth.ts';
 import type { ServerDeps, ServerPool } from './deps.ts';
 import { HttpError, errorHandler } from './errors.ts';
 import { filesRouter } from './files.ts';
+import { scanRouter } from './scan.ts';
+import { pixelRouter } from './pixelValues.ts';
 import { previewsRouter } from './previews.ts';
 import { createPreviewRenderer } from './previewRenderer.ts';
 import { RunRegistry } from './runs.ts';
@@ -95,8 +97,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use('/api', express.json({ limit: options.bodyLimit ?? '2mb' }));
   app.use(apiRouter({ registry, deps, dataRoot, graphsDir: options.graphsDir ?? path.join(REPO, 'graphs') }));
   app.use(filesRouter(dataRoot));
+  app.use(scanRouter(dataRoot));
   const previews = createPreviewRenderer();
   app.use(previewsRouter(registry, deps, previews));
+  app.use(pixelRouter(registry, deps));
   app.all('/api/{*rest}', (req) => {
     throw new HttpError(404, 'not-found', `no API route ${req.method} ${req.path}`);
   });

@@ -16,6 +16,8 @@ const params = z.object({
     .describe('Features to export, in this order (e.g. ["B2_mean", "NDVI_std"]). Default: all features of the composite.'),
 });
 
+const badFileName = (name: string) => !/\.tiff?$/i.test(name) || /[\\/]/.test(name) || name.startsWith('.') || name.length > 200;
+
 export const rasterExport = defineNode({
   type: 'raster.export',
   version: 1,
@@ -26,8 +28,9 @@ export const rasterExport = defineNode({
   inputs: { composite: { type: 'Composite', label: 'Composite' } },
   outputs: {},
   params,
+  check: (p) => (badFileName(p.fileName) ? [{ param: 'fileName', message: `file name "${p.fileName}" must be a plain name ending in .tif, e.g. composite_2019.tif, without folders (fileName)` }] : []),
   async run(ctx, { composite }, p) {
-    if (!/\.tiff?$/i.test(p.fileName) || /[\\/]/.test(p.fileName) || p.fileName.startsWith('.') || p.fileName.length > 200) {
+    if (badFileName(p.fileName)) {
       throw new NodeError(`File name "${p.fileName}" must be a plain file name ending in .tif (no folders).`, { param: 'fileName' });
     }
     const names = p.features && p.features.length > 0 ? p.features : composite.features;

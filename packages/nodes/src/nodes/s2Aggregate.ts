@@ -1,7 +1,8 @@
 /** s2.aggregate: per-pixel temporal reducers over the year -> a Composite feature raster (materialised in chunks). */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { defineNode, NodeError } from '../define.ts';
+import { defineNode, NodeError, type ParamProblem } from '../define.ts';
+import { upstreamSeries } from './seriesUpstream.ts';
 import { chunkWindows, type Window } from '../grid.ts';
 import { CompositeWriter } from '../raster/compositeStore.ts';
 import { compositeFeatureNames, planComposite, type AggregateSpec } from '../raster/evaluateComposite.ts';
@@ -44,6 +45,17 @@ export const s2Aggregate = defineNode({
   inputs: { series: { type: 'TimeSeries' } },
   outputs: { composite: { type: 'Composite' } },
   params,
+  check(p, ctx) {
+    const up = upstreamSeries(ctx);
+    const problems: ParamProblem[] = [];
+    if (up.known) {
+      p.variables.forEach((v, i) => {
+        if (!up.variables.includes(v)) problems.push({ param: `variables.${i}`, message: `variable "${v}" is not in the series (it has ${up.variables.join(', ')}): choose one of those or remove it (variables)` });
+      });
+    }
+    if (p.reducers.length === 0 && p.quantiles.length === 0) problems.push({ param: 'reducers', message: 'choose at least one reducer (e.g. mean) or a quantile (reducers)' });
+    return problems;
+  },
   async run(ctx, { series }, p) {
     const variables = p.variables.length > 0 ? [...new Set(p.variables)] : series.variables;
     p.variables.forEach((v, i) => {

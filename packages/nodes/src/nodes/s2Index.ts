@@ -1,9 +1,10 @@
 /** s2.index: adds spectral indices (presets and custom expressions) to a time series (lazy). */
 import { z } from 'zod';
-import { defineNode, NodeError } from '../define.ts';
+import { defineNode, NodeError, type ParamProblem } from '../define.ts';
 import type { IndexSpec } from '../values.ts';
 import { SPECTRAL_INDEX_NAMES, SPECTRAL_INDICES } from '../kernels/spectralIndices.ts';
-import { compileExpression, ExpressionError } from '../kernels/expression.ts';
+import { checkExpression, compileExpression, ExpressionError } from '../kernels/expression.ts';
+import { upstreamSeries } from './seriesUpstream.ts';
 
 const NAME_RE = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -40,6 +41,32 @@ export const s2Index = defineNode({
   inputs: { series: { type: 'TimeSeries' } },
   outputs: { series: { type: 'TimeSeries' } },
   params,
+  check(p, ctx) {
+    const up = upstreamSeries(ctx);
+    const problems: ParamProblem[] = [];
+    const taken = new Set(up.variables);
+    [...new Set(p.indices)].forEach((name, i) => {
+      const preset = SPECTRAL_INDICES[name];
+      const err = up.known ? checkExpression(preset.expression, up.bands) : null;
+      if (err) problems.push({ param: `indices.${i}`, message: `${name} = ${preset.expression} needs bands that are not loaded (${err.message}): add them to the loader's bands or remove ${name} (indices)` });
+      if (taken.has(name)) problems.push({ param: `indices.${i}`, message: `${name} is already computed upstream: remove it here (indices)` });
+      taken.add(name);
+    });
+    p.custom.forEach((c, i) => {
+      const which = `custom index ${i + 1}${c.name ? ` "${c.name}"` : ''}`;
+      if (!c.name) problems.push({ param: `custom.${i}.name`, message: `${which}: give it a name, e.g. NDRE (custom name)` });
+      else if (!NAME_RE.test(c.name)) problems.push({ param: `custom.${i}.name`, message: `${which}: the name must start with a letter and use only letters, digits and _ (e.g. NDRE, nbr_2) (custom name)` });
+      else if (taken.has(c.name)) problems.push({ param: `custom.${i}.name`, message: `${which}: the name is already used by a band or another index; choose another name (custom name)` });
+      taken.add(c.name);
+      if (!c.expression.trim()) {
+        problems.push({ param: `custom.${i}.expression`, message: `${which}: enter a formula over band names, e.g. (B8 - B5) / (B8 + B5) (custom expression)` });
+        return;
+      }
+      const err = checkExpression(c.expression, up.bands);
+      if (err) problems.push({ param: `custom.${i}.expression`, message: `${which}: in the formula "${c.expression}", ${err.message}: fix the formula (custom expression)` });
+    });
+    return problems;
+  },
   async run(_ctx, { series }, p) {
     const bands = Object.keys(series.bands);
     const taken = new Set(series.variables);

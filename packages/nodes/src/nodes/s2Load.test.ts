@@ -56,13 +56,13 @@ test('s2.load: missing cloud layer / band / prefix name the expected file', { sk
   await assert.rejects(run(DATA, { dir: 'worldcereal-flanders-31ues', prefix: 'S2_SR_flanders31ues', year: 2018 }), (e: NodeError) => {
     assert.ok(e instanceof NodeError);
     assert.equal(e.details.param, 'cloudLayer');
-    assert.match(e.message, /Missing file .*S2_SR_flanders31ues_2018_probability\.tif/);
-    assert.match(e.message, /S2_SR_flanders31ues_2018_SCL\.tif/);
+    assert.match(e.message, /no cloud probability \(<PREFIX>_<YEAR>_probability\.tif\) file for S2_SR_flanders31ues 2018/);
+    assert.match(e.message, /set cloudLayer to "scl" or "none"/);
     return true;
   });
   await assert.rejects(run(DATA, { dir: 'worldcereal-flanders-31ues', prefix: 'S2_SR_flanders31ues', year: 2018, bands: ['B2', 'B1'], cloudLayer: 'none' }), (e: NodeError) => {
     assert.equal(e.details.param, 'bands');
-    assert.match(e.message, /S2_SR_flanders31ues_2018_B1\.tif/);
+    assert.match(e.message, /band B1 is not in worldcereal-flanders-31ues\/ for S2_SR_flanders31ues 2018/);
     return true;
   });
   await assert.rejects(run(DATA, { dir: 'worldcereal-flanders-31ues', prefix: 'S2_SR_flanders31ues', year: 2020, cloudLayer: 'none' }), (e: NodeError) => e.details.param === 'year');

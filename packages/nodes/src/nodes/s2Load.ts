@@ -1,5 +1,6 @@
 /** s2.load: a year of Sentinel-2 exported from GEE with `toBands()` -> lazy TimeSeries (no pixels are read). */
 import { readdirSync, statSync } from 'node:fs';
+import { s2LoadProblems } from './s2LoadCheck.ts';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { defineNode, NodeError } from '../define.ts';
@@ -52,13 +53,9 @@ function findOrFail(dir: string, p: Params, layer: string): string[] {
 
 function resolveDir(ctx: { resolvePath(relative: string, param: string): string }, p: Params): string {
   const dir = ctx.resolvePath(p.dir, 'dir');
-  let ok = false;
-  try {
-    ok = statSync(dir).isDirectory();
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw new NodeError(`Folder not found: ${dir}`, { param: 'dir', file: dir });
+  // The same checks as validation, so the run and `validate` say the same thing.
+  const first = s2LoadProblems(dir, p)[0];
+  if (first) throw new NodeError(first.message, { param: first.param, file: dir });
   return dir;
 }
 
@@ -85,6 +82,7 @@ export const s2Load = defineNode({
   outputs: { series: { type: 'TimeSeries', label: 'Time series' } },
   params,
   pathParams: ['dir'],
+  check: (p, ctx) => s2LoadProblems(ctx.resolvePath(p.dir, 'dir'), p),
   async fingerprint(p, ctx) {
     const dir = resolveDir(ctx, p);
     const parts: string[] = [];

@@ -1,7 +1,7 @@
-import { statSync } from 'node:fs';
-import { relative } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, relative } from 'node:path';
 import { z } from 'zod';
-import { defineNode, NodeError } from '../define.ts';
+import { defineNode, NodeError, type ParamProblem } from '../define.ts';
 import { crsLabel } from '../io/crs.ts';
 import { readVector, vectorFiles } from '../io/vector.ts';
 
@@ -49,6 +49,34 @@ export const vectorLoad = defineNode({
   outputs: { polygons: { type: 'Polygons', label: 'Polygons', description: 'Labelled polygons with their CRS' } },
   params,
   pathParams: ['path'],
+  check(p, ctx) {
+    const problems: ParamProblem[] = [];
+    const abs = ctx.resolvePath(p.path, 'path');
+    let files: string[];
+    try {
+      files = vectorFiles(abs).filter((f) => /\.(shp|geojson|json)$/i.test(f));
+    } catch {
+      return [{ param: 'path', message: `"${p.path}" does not exist: choose a shapefile, a GeoJSON file or a folder of shapefiles (path)` }];
+    }
+    const isDir = statSync(abs).isDirectory();
+    if (files.length === 0) {
+      problems.push({
+        param: 'path',
+        message: isDir
+          ? `no .shp or .geojson file in folder "${p.path}": choose the folder that holds the labelled polygons (path)`
+          : `"${p.path}" is not a shapefile or GeoJSON file: choose a .shp, .geojson or a folder of shapefiles (path)`,
+      });
+    }
+    for (const shp of files.filter((f) => /\.shp$/i.test(f))) {
+      const stem = shp.slice(0, -4);
+      if (!['.prj', '.PRJ'].some((e) => existsSync(stem + e))) {
+        problems.push({ param: 'path', message: `${basename(shp)} has no .prj file, so its coordinate system is unknown: save the layer again with its CRS (path)` });
+      }
+    }
+    const dup = p.classes?.find((c, i) => p.classes!.indexOf(c) !== i);
+    if (dup) problems.push({ param: 'classes', message: `class "${dup}" is listed twice: remove one (classes)` });
+    return problems;
+  },
   async fingerprint(p, ctx) {
     const files = vectorFiles(ctx.resolvePath(p.path, 'path'));
     return files
