@@ -5,6 +5,9 @@
 import type { z } from 'zod';
 import type { SocketType, SocketValues } from './values.ts';
 
+// NodeError lives in errors.ts (below I/O); re-exported so `import { NodeError } from './define.ts'` keeps working.
+export { NodeError, type NodeErrorDetails } from './errors.ts';
+
 export interface SocketSpec {
   type: SocketType;
   label?: string;
@@ -74,17 +77,6 @@ export function defineNode<P extends z.ZodObject, I extends Record<string, Socke
   definition: NodeDefinition<P, I, O>,
 ): NodeDefinition<P, I, O> {
   return definition;
-}
-
-/** An error a node raises for bad input; `param` names the offending parameter when there is one. */
-export class NodeError extends Error {
-  constructor(
-    message: string,
-    readonly details: { param?: string; file?: string; code?: string } = {},
-  ) {
-    super(message);
-    this.name = 'NodeError';
-  }
 }
 
 export type AnyNodeDefinition = NodeDefinition<z.ZodObject, Record<string, SocketSpec>, Record<string, SocketSpec>>;

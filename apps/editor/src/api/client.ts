@@ -1,4 +1,5 @@
 /** Thin fetch wrappers around the runner's HTTP API. Relative URLs: the editor is served by the runner. */
+import { errorWords } from '@sentiflow/protocol';
 import type { CatalogEntry, ExampleInfo, FileEntry, Graph, Problem, RunInfo } from './types.ts';
 
 /** A failed request: `message` is the server's own sentence plus its code in plain words, ready to show. */
@@ -16,29 +17,10 @@ export class ApiError extends Error {
   }
 }
 
-/** Plain words for the server's error codes (apps/runner/src/server/errors.ts answers `{ error: { code, message } }`). */
-const CODE_WORDS: Record<string, string> = {
-  'not-found': 'not found',
-  'unknown-run': 'no such run',
-  'unknown-node': 'no such node in this run',
-  'not-ready': 'not ready yet',
-  'bad-request': 'the request was not understood',
-  'bad-json': 'the request was not valid JSON',
-  'body-too-large': 'the request was too large',
-  'bad-path': 'the path is not allowed',
-  'path-outside-root': 'the path leads outside the data root',
-  'not-a-file': 'not a file',
-  'not-a-directory': 'not a folder',
-  'run-refused': 'the run was refused',
-  'no-map': 'this node has no map',
-  'bad-layer': 'no such map layer',
-  'bad-raster': 'the raster could not be read',
-  unauthorized: 'not signed in',
-  forbidden: 'not allowed',
-  internal: 'the runner failed',
-};
-
-/** "<server message> (<code in plain words>, HTTP <status>)" from whatever the server answered. */
+/**
+ * "<server message> (<code in plain words>, HTTP <status>)" from whatever the server answered; the server
+ * answers `{ error: { code, message } }` and the words come from the protocol's error catalogue.
+ */
 export function describeFailure(status: number, statusText: string, data: unknown): { code: string; message: string } {
   const err = (data as { error?: unknown } | undefined)?.error;
   let code = `http-${status}`;
@@ -50,7 +32,7 @@ export function describeFailure(status: number, statusText: string, data: unknow
   } else if (typeof err === 'string') text = err;
   else if (typeof (data as { message?: unknown } | undefined)?.message === 'string') text = (data as { message: string }).message;
   else if (typeof data === 'string' && data.trim() && data.length < 300) text = data.trim();
-  const words = CODE_WORDS[code] ?? (statusText ? statusText.toLowerCase() : 'request failed');
+  const words = errorWords(code, statusText ? statusText.toLowerCase() : 'request failed');
   return { code, message: text ? `${text} (${words}, HTTP ${status})` : `${words} (HTTP ${status})` };
 }
 
