@@ -19,7 +19,10 @@ function sources(dir: string, found: string[] = []): string[] {
 }
 
 const files = [...sources('apps/runner/src'), ...sources('packages/nodes/src')];
-const uses = (re: RegExp) => files.flatMap((f) => [...readFileSync(join(repoRoot, f), 'utf8').matchAll(re)].map((m) => ({ where: relative(repoRoot, join(repoRoot, f)), m })));
+const uses = (re: RegExp) =>
+  files.flatMap((f) =>
+    [...readFileSync(join(repoRoot, f), 'utf8').matchAll(re)].map((m) => ({ where: relative(repoRoot, join(repoRoot, f)), m })),
+  );
 
 test('every HTTP error the server sends is in the catalogue with its status', () => {
   const found = [...uses(/new HttpError\((\d+), '([\w-]+)'/g), ...uses(/sendError\(res, (\d+), '([\w-]+)'/g)];
@@ -34,7 +37,8 @@ test('every HTTP error the server sends is in the catalogue with its status', ()
 test('every validation problem code and run-time code is in the catalogue', () => {
   const problems = uses(/problem\('([\w-]+)'/g);
   assert.ok(problems.length >= 10, `found ${problems.length} problem() calls`);
-  for (const { where, m } of problems) assert.equal(ERROR_CODES[m[1] as keyof typeof ERROR_CODES]?.kind, 'validation', `${where}: problem code "${m[1]}"`);
+  for (const { where, m } of problems)
+    assert.equal(ERROR_CODES[m[1] as keyof typeof ERROR_CODES]?.kind, 'validation', `${where}: problem code "${m[1]}"`);
   const runtime = uses(/\bcode: '([\w-]+)'/g);
   assert.ok(runtime.length >= 10, `found ${runtime.length} codes`);
   for (const { where, m } of runtime) assert.ok(isErrorCode(m[1]), `${where}: code "${m[1]}" is not in ERROR_CODES`);

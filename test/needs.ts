@@ -34,7 +34,12 @@ function once(key: string, probe: () => string | false): string | false {
   return probes.get(key)!;
 }
 
-const pretendMissing = new Set((process.env.SENTIFLOW_TEST_MISSING ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const pretendMissing = new Set(
+  (process.env.SENTIFLOW_TEST_MISSING ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 /** A file or folder under the shared fixture folder, e.g. sharedData('eolearn-svn-l1c/labels'). */
 export function sharedData(...relPaths: string[]): Requirement {
@@ -51,11 +56,12 @@ export function sharedData(...relPaths: string[]): Requirement {
 export function python(...modules: string[]): Requirement {
   return {
     name: `python:${modules.join('+')}`,
-    missing: () => once(`python:${modules.join(',')}`, () => {
-      if (!existsSync(debianPython)) return `${debianPython} is absent (Debian python3 with ${modules.join(', ')})`;
-      const res = spawnSync(debianPython, ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' });
-      return res.status === 0 ? false : `${debianPython} cannot import ${modules.join(', ')} (apt-get install python3-…)`;
-    }),
+    missing: () =>
+      once(`python:${modules.join(',')}`, () => {
+        if (!existsSync(debianPython)) return `${debianPython} is absent (Debian python3 with ${modules.join(', ')})`;
+        const res = spawnSync(debianPython, ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' });
+        return res.status === 0 ? false : `${debianPython} cannot import ${modules.join(', ')} (apt-get install python3-…)`;
+      }),
   };
 }
 
@@ -63,7 +69,8 @@ export function python(...modules: string[]): Requirement {
 export function command(name: string, hint = 'apt-get install gdal-bin'): Requirement {
   return {
     name,
-    missing: () => once(`command:${name}`, () => (spawnSync(name, ['--version']).status === 0 ? false : `${name} is not installed (${hint})`)),
+    missing: () =>
+      once(`command:${name}`, () => (spawnSync(name, ['--version']).status === 0 ? false : `${name} is not installed (${hint})`)),
   };
 }
 

@@ -3,6 +3,7 @@
  * editor's controls (JSON Schema), the docs and the generic tests are all derived from this declaration.
  */
 import type { z } from 'zod';
+import type { ChunkPool } from './chunkTask.ts';
 import type { SocketType, SocketValues } from './values.ts';
 
 // NodeError lives in errors.ts (below I/O); re-exported so `import { NodeError } from './define.ts'` keeps working.
@@ -14,12 +15,7 @@ export interface SocketSpec {
   description?: string;
 }
 
-/** Runs chunk tasks on worker threads. Task names are keys of `chunkTasks` in tasks.ts. */
-export interface ChunkPool {
-  readonly size: number;
-  /** Queued tasks start lowest `priority` first (then in order of submission); default 0. */
-  run<T = unknown>(task: string, payload: unknown, signal?: AbortSignal, priority?: number): Promise<T>;
-}
+export type { ChunkPool } from './chunkTask.ts';
 
 export interface NodeContext {
   nodeId: string;

@@ -26,14 +26,20 @@ export const ERROR_CODES = {
   'graph-schema': v('not a Sentiflow graph', 'the file is not valid JSON or not a sentiflow/graph@1 document: {detail}'),
   'duplicate-id': v('two nodes share an id', 'two nodes share the id "{nodeId}"; give each node its own id'),
   'unknown-type': v('unknown node type', 'node {nodeId}: the node type "{type}" is not in the catalogue'),
-  'unknown-version': v('unknown node version', 'node {nodeId}: version {version} of {type} is newer than the catalogue or cannot be migrated'),
+  'unknown-version': v(
+    'unknown node version',
+    'node {nodeId}: version {version} of {type} is newer than the catalogue or cannot be migrated',
+  ),
   'param-invalid': v('a setting is not valid', 'node {nodeId}, param {param}: {detail}'),
   'input-missing': v('an input is not connected', 'node {nodeId}: connect its input "{input}"'),
   'input-duplicate': v('an input has two links', 'node {nodeId}: input "{input}" has more than one link; keep one'),
   'link-dangling': v('a link leads nowhere', 'link {link} names an unknown node or socket'),
   'link-type': v('the sockets do not fit', 'link {link} joins sockets of different types ({from} → {to})'),
   cycle: v('the graph has a loop', 'the graph has a cycle through {nodeId}; links must not lead back'),
-  'path-outside-root': v('the path leads outside the data root', 'param {param}: "{path}" is absolute or leaves the data root; use a path inside it'),
+  'path-outside-root': v(
+    'the path leads outside the data root',
+    'param {param}: "{path}" is absolute or leaves the data root; use a path inside it',
+  ),
   'file-missing': v('the file does not exist', 'param {param}: "{path}" does not exist under the data root'),
   'unknown-node': v('no such node', 'the graph has no node "{nodeId}"'),
 

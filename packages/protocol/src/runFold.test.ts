@@ -4,7 +4,8 @@ import type { RunEvent } from './events.ts';
 import { applyEvent, foldEvents, initialRunState } from './runFold.ts';
 
 type Body = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'runId' | 'seq' | 'time'> : never) : never;
-const log = (runId: string, bodies: Body[]): RunEvent[] => bodies.map((b, i) => ({ ...b, runId, seq: i + 1, time: '2026-01-01T00:00:00Z' }) as RunEvent);
+const log = (runId: string, bodies: Body[]): RunEvent[] =>
+  bodies.map((b, i) => ({ ...b, runId, seq: i + 1, time: '2026-01-01T00:00:00Z' }) as RunEvent);
 
 test('a failed run: cached, done with duration, failed with details, the rest skipped', () => {
   const events = log('r', [
@@ -32,17 +33,23 @@ test('a failed run: cached, done with duration, failed with details, the rest sk
 });
 
 test('cancel marks what had not finished as cancelled', () => {
-  const s = foldEvents('r', log('r', [
-    { type: 'run.started', graphName: 'g', nodes: ['a', 'b'] },
-    { type: 'node.started', nodeId: 'a' },
-    { type: 'run.cancelled', duration: 10 },
-  ]));
+  const s = foldEvents(
+    'r',
+    log('r', [
+      { type: 'run.started', graphName: 'g', nodes: ['a', 'b'] },
+      { type: 'node.started', nodeId: 'a' },
+      { type: 'run.cancelled', duration: 10 },
+    ]),
+  );
   assert.equal(s.status, 'cancelled');
   assert.deepEqual(s.nodes, { a: { status: 'cancelled' }, b: { status: 'cancelled' } });
 });
 
 test('replays and other runs are ignored; the input state is never changed', () => {
-  const events = log('r', [{ type: 'run.started', graphName: 'g', nodes: ['a'] }, { type: 'node.started', nodeId: 'a' }]);
+  const events = log('r', [
+    { type: 'run.started', graphName: 'g', nodes: ['a'] },
+    { type: 'node.started', nodeId: 'a' },
+  ]);
   const s0 = initialRunState('r', ['a']);
   const s1 = applyEvent(s0, events[0]);
   const s2 = applyEvent(s1, events[1]);

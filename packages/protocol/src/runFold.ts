@@ -24,7 +24,13 @@ export interface RunState {
 }
 
 export function initialRunState(runId: string, nodeIds: string[] = []): RunState {
-  return { runId, graphName: '', status: 'running', nodes: Object.fromEntries(nodeIds.map((id) => [id, { status: 'queued' }])), lastSeq: -1 };
+  return {
+    runId,
+    graphName: '',
+    status: 'running',
+    nodes: Object.fromEntries(nodeIds.map((id) => [id, { status: 'queued' }])),
+    lastSeq: -1,
+  };
 }
 
 const unfinished = (n: NodeRunState): boolean => n.status === 'queued' || n.status === 'running';
@@ -53,10 +59,19 @@ export function applyEvent(state: RunState, event: RunEvent): RunState {
       set(event.nodeId, { status: 'cached', progress: undefined, ...(event.summary ? { summary: event.summary } : {}) });
       break;
     case 'node.finished':
-      set(event.nodeId, { status: 'done', progress: undefined, duration: event.duration, ...(event.summary ? { summary: event.summary } : {}) });
+      set(event.nodeId, {
+        status: 'done',
+        progress: undefined,
+        duration: event.duration,
+        ...(event.summary ? { summary: event.summary } : {}),
+      });
       break;
     case 'node.failed':
-      set(event.nodeId, { status: 'failed', progress: undefined, error: { message: event.message, ...(event.details ? { details: event.details } : {}) } });
+      set(event.nodeId, {
+        status: 'failed',
+        progress: undefined,
+        error: { message: event.message, ...(event.details ? { details: event.details } : {}) },
+      });
       break;
     case 'run.finished':
     case 'run.cancelled': {

@@ -4,7 +4,7 @@
  */
 import { NodeError } from '../errors.ts';
 import { readSamples } from '../io/samplesStore.ts';
-import type { TaskResult } from '../tasks.ts';
+import type { TaskResult } from '../chunkTask.ts';
 import { Booster, type XgbParams } from './xgboost.ts';
 import { accuracyOf, countByClass, requireRows } from './nodeHelpers.ts';
 
