@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, lint, then every *.test.ts with node's test runner (through tsx).
-// Node 20's --test does not expand globs, so the files are listed here.
+// `npm test`: typecheck, lint, then every *.test.ts with node's test runner (through tsx), and a last line
+// "N tests: N passed, N failed, N skipped". Node 20's --test does not expand globs, so the files are listed here.
+// With CI set, a test whose fixture or tool is missing fails instead of skipping (test/needs.ts).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,9 +38,25 @@ if (only.length === 0) {
 }
 const files = (only.length ? only : findTests(root)).sort();
 console.log(`\n▶ tests (${files.length} files)`);
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, SENTIFLOW_TEST: '1' },
-});
+// The spec reporter for people; a TAP copy in a temp file only for the counts of the summary line.
+const tapDir = mkdtempSync(join(tmpdir(), 'sentiflow-test-'));
+const tap = join(tapDir, 'report.tap');
+const res = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, SENTIFLOW_TEST: '1' } },
+);
+let counts = {};
+try {
+  // The run's totals are the last "# <name> <n>" lines of the TAP report.
+  for (const m of readFileSync(tap, 'utf8').matchAll(/^# (tests|pass|fail|cancelled|skipped|todo) (\d+)$/gm)) counts[m[1]] = Number(m[2]);
+} catch {
+  counts = {};
+}
+rmSync(tapDir, { recursive: true, force: true });
+if (counts.tests === undefined) console.log('\nno test summary (the test runner did not finish)');
+else {
+  const extra = [counts.cancelled ? `${counts.cancelled} cancelled` : '', counts.todo ? `${counts.todo} todo` : ''].filter(Boolean);
+  console.log(`\n${counts.tests} tests: ${counts.pass} passed, ${counts.fail} failed, ${counts.skipped} skipped${extra.length ? `, ${extra.join(', ')}` : ''}`);
+}
 process.exit(res.status ?? 1);

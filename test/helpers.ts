@@ -1,22 +1,16 @@
-// Shared by integration tests: paths, the CLI as a user runs it, and skip reasons.
+// Shared by integration tests: paths, the CLI as a user runs it, and skip reasons (from needs.ts).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { debianPython, needs, python as pythonModules, repoRoot, sharedData as fixture, sharedDataDir } from './needs.ts';
 
-export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-export const sharedData = join(repoRoot, '..', 'shared', 'data');
-export const noSharedData = existsSync(sharedData) ? false : `../shared/data is absent (${sharedData}): real-fixture tests skipped`;
-export const debianPython = '/usr/bin/python3';
-
-function pythonHas(modules: string): boolean {
-  return existsSync(debianPython) && spawnSync(debianPython, ['-c', `import ${modules}`]).status === 0;
-}
-export const noNumpyGdal = pythonHas('numpy, osgeo.gdal') ? false : 'Debian python3-numpy/python3-gdal missing: numpy comparison skipped';
-export const noNotebookStack = pythonHas('numpy, osgeo.gdal, xgboost, sklearn')
-  ? false
-  : 'Debian python3-numpy/gdal/xgboost/sklearn missing: notebook comparison skipped';
+export { debianPython, repoRoot };
+export const sharedData = sharedDataDir;
+// Skip reasons (false when present); with CI set a missing one throws (see needs.ts).
+export const noSharedData = needs(fixture());
+export const noNumpyGdal = needs(pythonModules('numpy', 'osgeo.gdal'));
+export const noNotebookStack = needs(pythonModules('numpy', 'osgeo.gdal', 'xgboost', 'sklearn'));
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `sentiflow-${prefix}-`));

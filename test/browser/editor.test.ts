@@ -1,7 +1,8 @@
 /**
  * End-to-end: the built editor against the real runner server on generated demo data, in headless Chromium.
  *   node --import tsx --test test/browser/editor.test.ts
- * Screenshots of the main views go to docs/screenshots/.
+ * Screenshots of the main views go to test-output/screenshots/ (ignored by git); UPDATE_SCREENSHOTS=1 writes the
+ * committed ones in docs/screenshots/ instead.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,10 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { generateDemoData } from '../../packages/nodes/src/demo/generate.ts';
 import { startServer } from '../../apps/runner/src/server/index.ts';
+import { file, needs } from '../needs.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const editorDir = join(repoRoot, 'apps/editor');
-const shots = join(repoRoot, 'docs/screenshots');
+const shots = join(repoRoot, process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : 'test-output/screenshots');
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -67,7 +69,7 @@ async function waitRunEnd(page: Page, previousRunId: string | null): Promise<str
   return (await status.getAttribute('data-status')) ?? '';
 }
 
-test('editor: open example, run with live progress, results, refused link, stale + cache, save/reload', { skip: !existsSync(CHROMIUM) && `${CHROMIUM} is missing: browser test skipped`, timeout: 600_000 }, async (t) => {
+test('editor: open example, run with live progress, results, refused link, stale + cache, save/reload', { skip: needs(file(CHROMIUM, 'chromium')), timeout: 600_000 }, async (t) => {
   buildEditorIfMissing();
   const dataRoot = mkdtempSync(join(tmpdir(), 'sentiflow-editor-e2e-'));
   await generateDemoData({ outDir: join(dataRoot, 'demo'), width: 200, height: 150, datesPerYear: 8 } as Parameters<typeof generateDemoData>[0]);

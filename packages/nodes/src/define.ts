@@ -3,7 +3,11 @@
  * editor's controls (JSON Schema), the docs and the generic tests are all derived from this declaration.
  */
 import type { z } from 'zod';
+import type { ChunkPool } from './chunkTask.ts';
 import type { SocketType, SocketValues } from './values.ts';
+
+// NodeError lives in errors.ts (below I/O); re-exported so `import { NodeError } from './define.ts'` keeps working.
+export { NodeError, type NodeErrorDetails } from './errors.ts';
 
 export interface SocketSpec {
   type: SocketType;
@@ -11,12 +15,7 @@ export interface SocketSpec {
   description?: string;
 }
 
-/** Runs chunk tasks on worker threads. Task names are keys of `chunkTasks` in tasks.ts. */
-export interface ChunkPool {
-  readonly size: number;
-  /** Queued tasks start lowest `priority` first (then in order of submission); default 0. */
-  run<T = unknown>(task: string, payload: unknown, signal?: AbortSignal, priority?: number): Promise<T>;
-}
+export type { ChunkPool } from './chunkTask.ts';
 
 export interface NodeContext {
   nodeId: string;
@@ -94,17 +93,6 @@ export function defineNode<P extends z.ZodObject, I extends Record<string, Socke
   definition: NodeDefinition<P, I, O>,
 ): NodeDefinition<P, I, O> {
   return definition;
-}
-
-/** An error a node raises for bad input; `param` names the offending parameter when there is one. */
-export class NodeError extends Error {
-  constructor(
-    message: string,
-    readonly details: { param?: string; file?: string; code?: string } = {},
-  ) {
-    super(message);
-    this.name = 'NodeError';
-  }
 }
 
 export type AnyNodeDefinition = NodeDefinition<z.ZodObject, Record<string, SocketSpec>, Record<string, SocketSpec>>;

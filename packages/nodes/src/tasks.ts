@@ -7,10 +7,9 @@ import { classifyWindowTask } from './ml/classifyTask.ts';
 import { trainXgboostTask } from './ml/trainTask.ts';
 import { demoYearTask } from './demo/generate.ts';
 
-export interface TaskResult<T = unknown> {
-  result: T;
-  transfer?: ArrayBuffer[];
-}
+import type { TaskResult } from './chunkTask.ts';
+
+export type { TaskResult } from './chunkTask.ts';
 
 export const chunkTasks: Record<string, (payload: never) => Promise<TaskResult>> = {
   aggregateWindow: aggregateWindowTask,

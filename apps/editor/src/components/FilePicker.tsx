@@ -30,7 +30,7 @@ export function FilePicker(props: { initial: string; onPick(path: string): void;
         else setError(e.message);
       },
     );
-  }, [dir]); 
+  }, [dir]); // eslint-disable-line react-hooks/exhaustive-deps -- `start` only matters for the first folder
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -92,7 +92,7 @@ test('run state: events fold into per-node status; replayed events are ignored',
   s = applyEvent(s, ev(4, { type: 'node.failed', nodeId: 'b', message: 'bad param' }));
   s = applyEvent(s, ev(5, { type: 'run.finished', status: 'failed', duration: 10 }));
   assert.equal(s.nodes.b.status, 'failed');
-  assert.equal(s.nodes.b.message, 'bad param');
+  assert.equal(s.nodes.b.error?.message, 'bad param');
   assert.equal(s.status, 'failed');
 });
 

@@ -40,7 +40,7 @@ function StatusLine({ id }: { id: string }) {
       )}
       {status === 'failed' && (
         <div className="sf-node-error" data-testid={`error-${id}`}>
-          {run?.message}
+          {run?.error?.message}
         </div>
       )}
       {(status === 'done' || status === 'cached') && (

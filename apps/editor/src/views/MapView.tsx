@@ -70,7 +70,7 @@ function RasterDeck(props: {
         opacity: props.opacity,
         textureParameters: { minFilter: 'nearest', magFilter: 'nearest' },
       }),
-    [option.key, size.width, size.height, props.opacity], 
+    [option.key, size.width, size.height, props.opacity], // eslint-disable-line react-hooks/exhaustive-deps -- option.key names runId, nodeId and layer
   );
   return (
     <div className="sf-deck" data-testid={props.testId} data-layer={option.layer} data-node={option.nodeId}>
@@ -114,7 +114,8 @@ export function MapView({ layers, unavailable = [] }: { layers: MapLayerOption[]
   const a = layers.find((l) => l.key === aKey) ?? layers.find((l) => l.layer === 'classes') ?? layers[0];
   const b = layers.find((l) => l.key === bKey) ?? layers.find((l) => l.layer === a?.layer && l.nodeId !== a?.nodeId) ?? layers[1] ?? a;
   const probe = useImageSize(a && !(a.width && a.height) ? previewUrl(a.runId, a.nodeId, a.layer) : null);
-  const size = a?.width && a?.height ? { width: a.width, height: a.height } : probe;
+  // A new object each render, but the effect below returns at once when viewState is set.
+  const size = a?.width && a?.height ? { width: a.width, height: a.height } : probe; // eslint-disable-line react-hooks/exhaustive-deps
   const [viewState, setViewState] = useState<OrthographicViewState | null>(null);
   const [pixel, setPixel] = useState<[number, number] | null>(null);
   const [withBackground, setWithBackground] = useState(true);

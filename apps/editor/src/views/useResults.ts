@@ -38,7 +38,7 @@ export function useNodeResults(): { results: NodeResult[]; loading: boolean } {
     return () => {
       cancelled = true;
     };
-  }, [key]); 
+  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps -- `key` is built from refs and runIds
 
   return { results, loading };
 }

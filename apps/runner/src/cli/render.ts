@@ -1,4 +1,5 @@
 /** Renders run events: progress bars on a TTY, one line per event otherwise, and a final summary. */
+import { applyEvent, initialRunState, type NodeRunState, type RunState } from '@sentiflow/protocol';
 import type { NodeReport, RunEvent, RunReport } from '../engine/types.ts';
 
 /**
@@ -36,10 +37,12 @@ export function bar(done: number, total: number, width = 20): string {
   return `[${'#'.repeat(n)}${'-'.repeat(width - n)}]`;
 }
 
-interface NodeLine {
-  status: string;
-  progress?: { done: number; total: number; unit: string; eta: number | null };
-  note?: string;
+/** What follows a node's status: its duration when done, the first line of its error when failed, else its warning. */
+function note(n: NodeRunState): string {
+  if (n.status === 'done' && n.duration !== undefined) return formatDuration(n.duration);
+  if (n.status === 'failed' && n.error) return terminalSafe(n.error.message.split('\n')[0]);
+  if (n.warning) return terminalSafe(n.warning.split('\n')[0]);
+  return '';
 }
 
 export interface Renderer {
@@ -49,7 +52,8 @@ export interface Renderer {
 
 export function createRenderer(stream: NodeJS.WriteStream, nodeOrder: string[]): Renderer {
   const tty = Boolean(stream.isTTY);
-  const lines = new Map<string, NodeLine>(nodeOrder.map((id) => [id, { status: 'queued' }]));
+  // The shared event fold (@sentiflow/protocol); the run id is taken from the first event.
+  let state: RunState | null = null;
   const width = Math.max(...nodeOrder.map((id) => id.length), 4);
   let drawn = 0;
   let timer: NodeJS.Timeout | null = null;
@@ -58,13 +62,15 @@ export function createRenderer(stream: NodeJS.WriteStream, nodeOrder: string[]):
   const draw = (): void => {
     timer = null;
     const out: string[] = [];
-    for (const [id, l] of lines) {
+    for (const id of nodeOrder) {
+      const l: NodeRunState = (state && Object.hasOwn(state.nodes, id) ? state.nodes[id] : undefined) ?? { status: 'queued' };
       let text = `${ICON[l.status] ?? ' '} ${id.padEnd(width)} ${l.status.padEnd(9)}`;
       if (l.progress && l.status === 'running') {
         const p = l.progress;
         text += ` ${bar(p.done, p.total)} ${p.done}/${p.total} ${p.unit} ${formatEta(p.eta)}`;
       }
-      if (l.note) text += ` ${l.note}`;
+      const n = note(l);
+      if (n) text += ` ${n}`;
       out.push(text.slice(0, (stream.columns || 120) - 1));
     }
     if (drawn) stream.write(`\x1b[${drawn}A`);
@@ -113,28 +119,16 @@ export function createRenderer(stream: NodeJS.WriteStream, nodeOrder: string[]):
         if (line) stream.write(line + '\n');
         return;
       }
+      state = applyEvent(state ?? initialRunState(e.runId, nodeOrder), e);
       if (!('nodeId' in e)) return;
-      const l = lines.get(e.nodeId);
-      if (!l) return;
-      if (e.type === 'node.progress') l.progress = { done: e.done, total: e.total, unit: e.unit, eta: e.eta };
-      else if (e.type === 'node.started') l.status = 'running';
-      else if (e.type === 'node.cached') l.status = 'cached';
-      else if (e.type === 'node.finished') {
-        l.status = 'done';
-        l.note = formatDuration(e.duration);
-      } else if (e.type === 'node.warning') {
-        l.note = terminalSafe(e.message.split('\n')[0]);
-      } else if (e.type === 'node.failed') {
-        l.status = 'failed';
-        l.note = terminalSafe(e.message.split('\n')[0]);
-      }
       schedule(e.type !== 'node.progress');
     },
     end(report) {
       if (!tty) return;
-      if (report) for (const [id, n] of Object.entries(report.nodes)) {
-        const l = lines.get(id);
-        if (l && l.status !== n.status) l.status = n.status;
+      if (report && state) {
+        const nodes = { ...state.nodes };
+        for (const [id, n] of Object.entries(report.nodes)) if (nodes[id]) nodes[id] = { ...nodes[id], status: n.status };
+        state = { ...state, nodes };
       }
       schedule(true);
     },

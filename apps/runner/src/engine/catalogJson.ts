@@ -1,24 +1,9 @@
 /** The catalogue as JSON (GET /api/catalog, `sentiflow nodes`): sockets + JSON Schema of params. */
 import { z } from 'zod';
+import type { JsonSchema, NodeTypeJson, SocketJson } from '@sentiflow/protocol';
 import type { AnyNodeDefinition, SocketSpec } from '@sentiflow/nodes/define.ts';
 
-export interface SocketJson {
-  type: string;
-  label: string;
-  description: string;
-}
-
-export interface NodeTypeJson {
-  type: string;
-  version: number;
-  category: string;
-  label: string;
-  description: string;
-  inputs: Record<string, SocketJson>;
-  outputs: Record<string, SocketJson>;
-  params: Record<string, unknown>;
-  pathParams: string[];
-}
+export type { NodeTypeJson, SocketJson } from '@sentiflow/protocol';
 
 function sockets(specs: Record<string, SocketSpec>): Record<string, SocketJson> {
   return Object.fromEntries(
@@ -35,7 +20,7 @@ export function nodeTypeJson(def: AnyNodeDefinition): NodeTypeJson {
     description: def.description,
     inputs: sockets(def.inputs),
     outputs: sockets(def.outputs),
-    params: z.toJSONSchema(def.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+    params: z.toJSONSchema(def.params, { io: 'input', unrepresentable: 'any' }) as JsonSchema,
     pathParams: def.pathParams ?? [],
   };
 }

@@ -10,10 +10,9 @@ import { xgboostVersion } from '@sentiflow/nodes/ml/xgboost.ts';
 import { modelXgboost } from '@sentiflow/nodes/nodes/modelXgboost.ts';
 import { DEFAULT_TASK_MODULE } from '../engine/run.ts';
 import { createWorkerPool } from './workerPool.ts';
+import { needs, works } from '../../../../test/needs.ts';
 
-let hasXgb = true;
-try { xgboostVersion(); } catch { hasXgb = false; }
-const skip = !hasXgb && 'libxgboost not installed';
+const skip = needs(works('libxgboost', () => xgboostVersion(), 'apt-get install libxgboost0'));
 
 const root = mkdtempSync(path.join(tmpdir(), 'sf-train-'));
 const params = { nEstimators: 40, maxDepth: 6, learningRate: 0.3, subsample: 1, colsampleBytree: 1, minChildWeight: 1, regLambda: 1, gamma: 0, seed: 0, threads: 1, treeMethod: 'exact' } as const;

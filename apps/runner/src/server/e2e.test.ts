@@ -8,24 +8,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { generateDemoData } from '@sentiflow/nodes/demo/generate.ts';
 import { startServer, type RunningServer } from './index.ts';
 import { connect, decodePng, postJson, wsUrl } from './testHelpers.ts';
 
 const graphsDir = fileURLToPath(new URL('../../../../graphs/', import.meta.url));
-let missing: string | false = false;
-try {
-  await import('./defaultDeps.ts');
-  await import('@sentiflow/nodes/demo/generate.ts');
-} catch (err) {
-  missing = `engine or nodes not ready: ${(err as Error).message}`;
-}
 
-describe('server end to end on the real catalogue', { skip: missing }, () => {
+describe('server end to end on the real catalogue', () => {
   let server: RunningServer;
   let dataRoot: string;
   before(async () => {
     dataRoot = mkdtempSync(path.join(tmpdir(), 'sentiflow-e2e-'));
-    const { generateDemoData } = await import('@sentiflow/nodes/demo/generate.ts');
     await generateDemoData({ outDir: path.join(dataRoot, 'demo'), width: 160, height: 120, datesPerYear: 8, seed: 3 });
     server = await startServer({ port: 0, dataRoot, graphsDir, workers: 2, log: () => undefined });
   });

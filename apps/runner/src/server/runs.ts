@@ -6,21 +6,16 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChunkPool } from '@sentiflow/nodes/define.ts';
-import type { Graph, NodeStatus, Run, RunEvent, RunReport } from '../engine/types.ts';
+import { applyEvent as foldEvent, type RunNodeInfo, type RunStatus } from '@sentiflow/protocol';
+import type { Graph, Run, RunEvent, RunReport } from '../engine/types.ts';
 import { MAX_PARAM_DEPTH, tooDeepAt } from '../engine/depth.ts';
 import type { ServerDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
 
-export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled';
+export type { RunStatus } from '@sentiflow/protocol';
 
-export interface NodeState {
-  status: NodeStatus;
-  summary?: Record<string, unknown>;
-  outputs?: Record<string, unknown>;
-  error?: { message: string; details?: Record<string, unknown> };
-  progress?: { done: number; total: number; unit: string; eta: number | null };
-  files?: string[];
-}
+/** A node of a run: the folded events (@sentiflow/protocol), then the report's outputs and files. */
+export type NodeState = RunNodeInfo;
 
 export interface RunEntry {
   runId: string;
@@ -60,38 +55,12 @@ function nodeStates(): Record<string, NodeState> {
   return Object.create(null) as Record<string, NodeState>;
 }
 
+/** Events arrive once each, in order (subscribe from 0), so every one is applied. */
 function applyEvent(entry: RunEntry, ev: RunEvent): void {
-  const node = (id: string): NodeState => {
-    if (!Object.hasOwn(entry.nodes, id)) entry.nodes[id] = { status: 'queued' };
-    return entry.nodes[id];
-  };
-  switch (ev.type) {
-    case 'run.started':
-      entry.graphName = ev.graphName || entry.graphName;
-      for (const id of ev.nodes) node(id);
-      break;
-    case 'node.started':
-      node(ev.nodeId).status = 'running';
-      break;
-    case 'node.progress':
-      Object.assign(node(ev.nodeId), { status: 'running', progress: { done: ev.done, total: ev.total, unit: ev.unit, eta: ev.eta } });
-      break;
-    case 'node.cached':
-      Object.assign(node(ev.nodeId), { status: 'cached', ...(ev.summary ? { summary: ev.summary } : {}) });
-      break;
-    case 'node.finished':
-      Object.assign(node(ev.nodeId), { status: 'done', ...(ev.summary ? { summary: ev.summary } : {}) });
-      break;
-    case 'node.failed':
-      Object.assign(node(ev.nodeId), { status: 'failed', error: { message: ev.message, ...(ev.details ? { details: ev.details } : {}) } });
-      break;
-    case 'run.finished':
-      entry.status = ev.status;
-      break;
-    case 'run.cancelled':
-      entry.status = 'cancelled';
-      break;
-  }
+  const next = foldEvent({ runId: entry.runId, graphName: entry.graphName, status: entry.status, nodes: entry.nodes, lastSeq: ev.seq - 1 }, ev);
+  entry.graphName = next.graphName;
+  entry.status = next.status;
+  entry.nodes = next.nodes;
 }
 
 function applyReport(entry: RunEntry, report: RunReport): void {

@@ -6,15 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateDemoData } from './generate.ts';
 import { readVector } from '../io/vector.ts';
+import { command, needs } from '../../../../test/needs.ts';
 
-const hasGdal = (() => {
-  try {
-    execFileSync('gdalinfo', ['--version']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const skip = needs(command('gdalinfo'), command('gdal_translate'));
 
 /** Reads one raster band as Int32 through GDAL (independent of our reader). */
 function gdalBand(path: string, band: number): Int32Array {
@@ -24,7 +18,7 @@ function gdalBand(path: string, band: number): Int32Array {
   return new Int32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
 }
 
-test('small demo scene: files readable by GDAL, consistent truth, separable classes', { skip: !hasGdal && 'no gdal-bin' }, async () => {
+test('small demo scene: files readable by GDAL, consistent truth, separable classes', { skip }, async () => {
   const outDir = mkdtempSync(join(tmpdir(), 'demo-'));
   const W = 160;
   const H = 112;
@@ -117,7 +111,7 @@ test('small demo scene: files readable by GDAL, consistent truth, separable clas
   assert.ok(inAsgm > 0);
 });
 
-test('generation is deterministic and window-independent', { skip: !hasGdal && 'no gdal-bin' }, async () => {
+test('generation is deterministic and window-independent', { skip }, async () => {
   const a = mkdtempSync(join(tmpdir(), 'demo-a-'));
   const b = mkdtempSync(join(tmpdir(), 'demo-b-'));
   await generateDemoData({ outDir: a, width: 300, height: 80, datesPerYear: 2, years: [2019], seed: 5 });

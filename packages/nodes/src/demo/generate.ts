@@ -9,7 +9,7 @@ import { writeFileAtomicSync } from '../io/atomicFile.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chunkWindows, pixelAreaKm2, type Grid, type Window } from '../grid.ts';
-import type { ChunkPool } from '../define.ts';
+import type { ChunkPool } from '../chunkTask.ts';
 import { writeGeoTiff } from '../io/geotiff/write.ts';
 import { writePolygonShapefile } from '../io/shapefileWrite.ts';
 import { cloudWindow, isNodata, planDates, type DatePlan } from './clouds.ts';

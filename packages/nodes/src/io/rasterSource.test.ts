@@ -1,14 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeSource, findBandFiles, parseAcquisitionTime, readSourceWindow } from './rasterSource.ts';
 import { openRaster } from './geotiff/read.ts';
 import { writeGeoTiff } from './geotiff/write.ts';
+import { needs, sharedData, sharedDataDir } from '../../../../test/needs.ts';
 
-const fl = join(import.meta.dirname, '../../../../../shared/data/worldcereal-flanders-31ues');
-const skip = !existsSync(fl) && 'no ../shared/data';
+const fl = join(sharedDataDir, 'worldcereal-flanders-31ues');
+const skip = needs(sharedData('worldcereal-flanders-31ues'));
 
 test('parseAcquisitionTime reads the leading YYYYMMDDTHHMMSS only', () => {
   assert.equal(parseAcquisitionTime('20190105T141049_20190105T141044_T21NYF'), '2019-01-05T14:10:49Z');

@@ -7,7 +7,7 @@ import { basename, extname, join } from 'node:path';
 import * as shapefile from 'shapefile';
 import type { Crs } from '../grid.ts';
 import type { PolygonFeature } from '../values.ts';
-import { NodeError } from '../define.ts';
+import { NodeError } from '../errors.ts';
 import { crsFromPrj, crsLabel, reprojectRings, sameCrs } from './crs.ts';
 
 export interface VectorData {

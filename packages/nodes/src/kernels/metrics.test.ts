@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { classificationMetrics } from './metrics.ts';
 import { mulberry32 } from './sampleSplit.ts';
+import { needs, python } from '../../../../test/needs.ts';
 
-const hasSklearn = spawnSync('/usr/bin/python3', ['-c', 'import sklearn']).status === 0;
-
-test('metrics agree with scikit-learn', { skip: !hasSklearn && 'python3 sklearn not available' }, () => {
+test('metrics agree with scikit-learn', { skip: needs(python('sklearn')) }, () => {
   const rand = mulberry32(3);
   const n = 500, k = 4;
   const yt = Array.from({ length: n }, () => Math.floor(rand() * 3)); // class 3 never true

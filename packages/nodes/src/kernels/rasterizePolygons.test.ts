@@ -1,21 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { polygonBounds, rasterizePolygons, type Shape } from './rasterizePolygons.ts';
 import type { GeoTransform } from '../grid.ts';
+import { command, needs, sharedData, sharedDataDir } from '../../../../test/needs.ts';
 
-const L1C = new URL('../../../../../shared/data/eolearn-svn-l1c/labels/', import.meta.url).pathname;
-const hasGdal = (() => {
-  try {
-    execFileSync('gdal_rasterize', ['--version']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const L1C = join(sharedDataDir, 'eolearn-svn-l1c/labels/');
 
 function geomShape(g: { type: string; coordinates: unknown }): Shape {
   return g.type === 'Polygon' ? [g.coordinates as number[][][]] : (g.coordinates as Shape);
@@ -60,7 +53,7 @@ test('rotated geotransform is rejected', () => {
   assert.throws(() => rasterizePolygons([], { geoTransform: [0, 1, 0.1, 0, 0, -1] }, { x: 0, y: 0, width: 1, height: 1 }), /rotated/);
 });
 
-test('matches gdal_rasterize and LULC.tif on the L1C fixture', { skip: (!existsSync(L1C) && 'no ../shared/data') || (!hasGdal && 'no gdal_rasterize') }, () => {
+test('matches gdal_rasterize and LULC.tif on the L1C fixture', { skip: needs(sharedData('eolearn-svn-l1c/labels'), command('gdal_rasterize'), command('gdalinfo')) }, () => {
   const info = JSON.parse(execFileSync('gdalinfo', ['-json', join(L1C, 'LULC.tif')]).toString());
   const gt = info.geoTransform as GeoTransform;
   const [w, h] = info.size as [number, number];

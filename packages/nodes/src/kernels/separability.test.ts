@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { featureSeparability, jeffriesMatusita, rankFeatures } from './separability.ts';
 import { mulberry32 } from './sampleSplit.ts';
-
-const hasNumpy = spawnSync('/usr/bin/python3', ['-c', 'import numpy']).status === 0;
+import { needs, python } from '../../../../test/needs.ts';
 
 test('JM distance: identical = 0, far apart → 2, hand value', () => {
   assert.equal(jeffriesMatusita(0, 1, 0, 1), 0);
@@ -13,7 +12,7 @@ test('JM distance: identical = 0, far apart → 2, hand value', () => {
   assert.ok(Math.abs(jeffriesMatusita(0, 1, 1, 1) - 2 * (1 - Math.exp(-0.125))) < 1e-15);
 });
 
-test('histograms and JM agree with numpy', { skip: !hasNumpy && 'python3 numpy not available' }, () => {
+test('histograms and JM agree with numpy', { skip: needs(python('numpy')) }, () => {
   const rand = mulberry32(9);
   const rows = 900, nf = 2;
   const X = new Float32Array(rows * nf), y = new Int32Array(rows);

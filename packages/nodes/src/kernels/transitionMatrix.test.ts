@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { countTransitions, marginals, percentChange, toMatrix } from './transitionMatrix.ts';
-
-const hasNumpy = spawnSync('/usr/bin/python3', ['-c', 'import numpy']).status === 0;
+import { needs, python } from '../../../../test/needs.ts';
 
 test('countTransitions: hand example with no data', () => {
   const before = Uint8Array.from([0, 1, 1, 2, 255, 1, 2, 7]);
@@ -20,7 +19,7 @@ test('countTransitions: hand example with no data', () => {
   assert.deepEqual(toMatrix(counts, 3, 0.01)[1], [0, 0, 0.02]);
 });
 
-test('countTransitions accumulates over windows and matches numpy', { skip: !hasNumpy && 'no python3 numpy' }, () => {
+test('countTransitions accumulates over windows and matches numpy', { skip: needs(python('numpy')) }, () => {
   const n = 5000;
   let seed = 7;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);

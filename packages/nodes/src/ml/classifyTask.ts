@@ -1,7 +1,7 @@
 /** Worker task: classify one window of a composite. */
 import type { Composite, Model } from '../values.ts';
 import type { Window } from '../grid.ts';
-import type { TaskResult } from '../tasks.ts';
+import type { TaskResult } from '../chunkTask.ts';
 import { readCompositeWindow } from '../raster/compositeStore.ts';
 import { loadPredictor } from './predict.ts';
 import { decidePixel, type DecideOptions } from '../kernels/decideClass.ts';

@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitDecisionTree, treeDepth, treeLeaves, treePredictProba } from './decisionTree.ts';
-
-const hasSklearn = spawnSync('/usr/bin/python3', ['-c', 'import sklearn, numpy']).status === 0;
+import { needs, python } from '../../../../test/needs.ts';
 
 const PY = `
 import sys, numpy as np
@@ -24,7 +23,7 @@ clf.predict_proba(X).astype(np.float32).tofile(d + '/proba.bin')
 print(clf.get_depth(), clf.get_n_leaves(), clf.tree_.node_count)
 `;
 
-test('decision tree matches scikit-learn (max_depth 5, max_leaf_nodes 10)', { skip: !hasSklearn && 'python3 sklearn not available' }, () => {
+test('decision tree matches scikit-learn (max_depth 5, max_leaf_nodes 10)', { skip: needs(python('sklearn', 'numpy')) }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'dtree-'));
   const [depth, leaves] = execFileSync('/usr/bin/python3', ['-c', PY, dir]).toString().trim().split(' ').map(Number);
   const X = new Float32Array(readFileSync(join(dir, 'X.bin')).buffer.slice(0));

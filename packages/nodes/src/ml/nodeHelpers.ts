@@ -1,6 +1,6 @@
 /** Small helpers shared by the sample/model nodes. */
 import { writeFileAtomicSync } from '../io/atomicFile.ts';
-import { NodeError } from '../define.ts';
+import { NodeError } from '../errors.ts';
 import type { SampleTable } from '../io/samplesStore.ts';
 
 export function writeJsonAtomic(path: string, value: unknown): void {

@@ -2,9 +2,9 @@
  * Worker task: trains XGBoost on a samples file and saves the model. Training is synchronous native code
  * (XGBoosterUpdateOneIter in a loop), so it runs on a pool worker and never blocks the runner's event loop.
  */
-import { NodeError } from '../define.ts';
+import { NodeError } from '../errors.ts';
 import { readSamples } from '../io/samplesStore.ts';
-import type { TaskResult } from '../tasks.ts';
+import type { TaskResult } from '../chunkTask.ts';
 import { Booster, type XgbParams } from './xgboost.ts';
 import { accuracyOf, countByClass, requireRows } from './nodeHelpers.ts';
 

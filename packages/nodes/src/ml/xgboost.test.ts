@@ -1,20 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Booster, xgboostVersion } from './xgboost.ts';
 import { mulberry32 } from '../kernels/sampleSplit.ts';
+import { needs, python, works } from '../../../../test/needs.ts';
 
-let native: string | false = false;
-try {
-  native = xgboostVersion();
-} catch (e) {
-  native = false;
-  console.log(`skipping: ${(e as Error).message}`);
-}
-const hasPy = spawnSync('/usr/bin/python3', ['-c', 'import xgboost, numpy']).status === 0;
+const skip = needs(works('libxgboost', () => xgboostVersion(), 'apt-get install libxgboost0'));
+const native = skip ? '' : xgboostVersion();
 
 function dataset(rows: number, nf: number) {
   const rand = mulberry32(11);
@@ -27,7 +22,7 @@ function dataset(rows: number, nf: number) {
   return { X, y };
 }
 
-test('XGBoost: train, save JSON, load, predict; Python xgboost predicts identically', { skip: !native && 'libxgboost not installed' }, () => {
+test('XGBoost: train, save JSON, load, predict; Python xgboost predicts identically', { skip: needs(python('xgboost', 'numpy')) || skip }, () => {
   const rows = 13000, nf = 13;
   const { X, y } = dataset(rows, nf);
   const t0 = performance.now();
@@ -55,7 +50,6 @@ test('XGBoost: train, save JSON, load, predict; Python xgboost predicts identica
   const p3 = b2.predictProba(X.subarray(0, 10 * nf), 10, nf);
   assert.deepEqual(p2.subarray(0, 30), p3);
   b2.free();
-  if (!hasPy) return console.log('python3 xgboost not importable: Python round trip skipped');
   writeFileSync(join(dir, 'X.bin'), X);
   const py = `
 import sys, numpy as np, xgboost as xgb
@@ -72,6 +66,6 @@ b.predict(xgb.DMatrix(X, missing=np.nan)).astype(np.float32).tofile(d + '/py.bin
   assert.ok(max < 1e-6, `max diff ${max}`);
 });
 
-test('XGBoost: errors carry XGBGetLastError', { skip: !native && 'libxgboost not installed' }, () => {
+test('XGBoost: errors carry XGBGetLastError', { skip }, () => {
   assert.throws(() => Booster.load('/nonexistent/model.json', 3), /XGBoosterLoadModel.*failed/);
 });

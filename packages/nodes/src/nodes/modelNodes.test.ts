@@ -17,10 +17,9 @@ import { modelXgboost } from './modelXgboost.ts';
 import { modelDecisionTree } from './modelDecisionTree.ts';
 import { modelEvaluate } from './modelEvaluate.ts';
 import { modelClassify } from './modelClassify.ts';
+import { needs, python, works } from '../../../../test/needs.ts';
 
-let hasXgb = true;
-try { xgboostVersion(); } catch { hasXgb = false; }
-const hasGdal = spawnSync('/usr/bin/python3', ['-c', 'from osgeo import gdal']).status === 0;
+const libxgboost = works('libxgboost', () => xgboostVersion(), 'apt-get install libxgboost0');
 const root = mkdtempSync(join(tmpdir(), 'mlnodes-'));
 let n = 0;
 function ctx(overrides: Partial<NodeContext> = {}): NodeContext {
@@ -51,7 +50,7 @@ async function samples() {
   return writeSamples(join(root, 'samples.bin'), { features: FEATURES, classes: CLASSES, X, y, polygonId: poly });
 }
 
-test('split → train (tree, xgboost) → evaluate → classify', async () => {
+test('split → train (tree, xgboost) → evaluate → classify', { skip: needs(libxgboost, python('osgeo.gdal', 'numpy')) }, async () => {
   const s = await samples();
   const split = await samplesSplit.run(ctx(), { samples: s }, { trainFraction: 0.7, seed: 42, strategy: 'polygon', balance: 'undersample' });
   const per = split.summary!.perClass as { train: number }[];
@@ -63,7 +62,7 @@ test('split → train (tree, xgboost) → evaluate → classify', async () => {
   const evTree = await modelEvaluate.run(ctx(), { model: tree.outputs.model, samples: split.outputs.validation }, {});
   assert.ok(evTree.outputs.metrics.accuracy > 0.95, `tree accuracy ${evTree.outputs.metrics.accuracy}`);
   const models = [tree.outputs.model];
-  if (hasXgb) {
+  { // XGBoost
     // Training runs as the pool task trainXgboost (on a worker in the runner), never on the caller's thread.
     const tasks: string[] = [];
     const progress: string[] = [];
@@ -114,7 +113,7 @@ test('split → train (tree, xgboost) → evaluate → classify', async () => {
     const areas = out.outputs.classMap.classAreasKm2;
     for (const k of CLASSES) assert.ok(Math.abs(areas[k] - (50 * 89 * 100) / 1e6) < 0.01 * 0.445 + 1e-9 + 0.005, `${k} ${areas[k]}`);
     assert.deepEqual(readdirSync(c.workDir).sort(), ['classes.tif', 'classes.tif.aux.xml', 'confidence.tif', 'probabilities.tif']);
-    if (hasGdal) {
+    { // GDAL reads the class map back
       const py = `
 import sys
 from osgeo import gdal
@@ -142,7 +141,7 @@ test('split: empty class is a clear error naming the class', async () => {
   );
 });
 
-test('xgboost: sample errors come from the training task unchanged; a failed task leaves no model', { skip: !hasXgb && 'libxgboost not installed' }, async () => {
+test('xgboost: sample errors come from the training task unchanged; a failed task leaves no model', { skip: needs(libxgboost) }, async () => {
   const X = new Float32Array(12), poly = new Int32Array([1, 1, 1, 2, 2, 2]);
   const empty = await writeSamples(join(root, 'xgb-empty.bin'), { features: ['a', 'b'], classes: ['water', 'forest', 'ASGM'], X, y: new Int32Array([0, 0, 0, 1, 1, 1]), polygonId: poly });
   await assert.rejects(modelXgboost.run(ctx(), { train: empty }, XGB), (err: Error & { details?: Record<string, unknown> }) => {

@@ -1,7 +1,7 @@
 /** s2.cloudMask, s2.index and s2.aggregate on the real fixtures, with the real chunk task code in-process. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NodeError, type ChunkPool, type NodeContext } from '../define.ts';
@@ -13,9 +13,10 @@ import { s2Load } from './s2Load.ts';
 import { s2CloudMask } from './s2CloudMask.ts';
 import { s2Index } from './s2Index.ts';
 import { s2Aggregate } from './s2Aggregate.ts';
+import { needs, sharedData, sharedDataDir } from '../../../../test/needs.ts';
 
-const DATA = new URL('../../../../../shared/data/', import.meta.url).pathname;
-const skip = !existsSync(join(DATA, 'eolearn-svn-l1c')) && 'no ../shared/data';
+const DATA = sharedDataDir;
+const skip = needs(sharedData('eolearn-svn-l1c'));
 
 const pool: ChunkPool = { size: 1, run: (task, payload) => chunkTasks[task](payload as never).then((r) => r.result as never) };
 

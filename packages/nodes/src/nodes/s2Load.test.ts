@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NodeError, type NodeContext } from '../define.ts';
 import { s2Load } from './s2Load.ts';
+import { needs, sharedData, sharedDataDir } from '../../../../test/needs.ts';
 
-const DATA = new URL('../../../../../shared/data/', import.meta.url).pathname;
-const skip = !existsSync(join(DATA, 'eolearn-svn-l1c')) && 'no ../shared/data';
+const DATA = sharedDataDir;
+const skip = needs(sharedData('eolearn-svn-l1c'));
 
 function ctx(root: string, workDir = root): NodeContext {
   return {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { NodeContext } from '../define.ts';
@@ -11,10 +11,11 @@ import { CompositeWriter } from '../raster/compositeStore.ts';
 import type { Composite, Polygons } from '../values.ts';
 import { samplesFromPolygons } from './samplesFromPolygons.ts';
 import { vectorLoad } from './vectorLoad.ts';
+import { needs, sharedData, sharedDataDir } from '../../../../test/needs.ts';
 
-const DATA = new URL('../../../../../shared/data/', import.meta.url).pathname;
+const DATA = sharedDataDir;
 const LABELS = join(DATA, 'eolearn-svn-l1c/labels');
-const skip = !existsSync(LABELS) && 'no ../shared/data';
+const skip = needs(sharedData('eolearn-svn-l1c/labels'));
 
 function ctx(workDir: string): NodeContext {
   return {

@@ -1,20 +1,19 @@
 /** evaluateCompositeWindow on the real fixtures against an independent numpy + GDAL computation. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { CloudMaskSpec, IndexSpec, RasterSource, TimeSeries } from '../values.ts';
 import type { Window } from '../grid.ts';
 import { SPECTRAL_INDICES } from '../kernels/spectralIndices.ts';
 import type { Reducer } from '../kernels/temporalReduce.ts';
 import { compositeFeatureNames, evaluateCompositeWindow, type AggregateSpec } from './evaluateComposite.ts';
+import { needs, python, sharedData, sharedDataDir } from '../../../../test/needs.ts';
 
-const data = join(import.meta.dirname, '../../../../../shared/data');
+const data = sharedDataDir;
 const svn = join(data, 'eolearn-svn-l1c');
 const fl = join(data, 'worldcereal-flanders-31ues');
-const hasGdal = spawnSync('/usr/bin/python3', ['-c', 'from osgeo import gdal']).status === 0;
-const skip = !existsSync(svn) ? 'no ../shared/data' : !hasGdal ? 'no python3 osgeo.gdal' : false;
+const skip = needs(sharedData('eolearn-svn-l1c', 'worldcereal-flanders-31ues'), python('osgeo.gdal', 'numpy'));
 
 const source = (path: string, width: number, height: number, bandCount: number): RasterSource => ({
   tiles: [{ path, xOff: 0, yOff: 0, width, height }],

@@ -1,17 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeRaster, openRaster, parseGdalDescriptions, rasterReadStats } from './read.ts';
+import { command, needs, python, sharedData, sharedDataDir } from '../../../../../test/needs.ts';
 
-const data = join(import.meta.dirname, '../../../../../../shared/data');
+const data = sharedDataDir;
 const svn = join(data, 'eolearn-svn-l1c');
 const fl = join(data, 'worldcereal-flanders-31ues');
-const noData = !existsSync(svn) && 'no ../shared/data';
-const hasGdal = spawnSync('gdal_translate', ['--version']).status === 0;
-const hasPyGdal = spawnSync('/usr/bin/python3', ['-c', 'from osgeo import gdal']).status === 0;
+const noData = needs(sharedData('eolearn-svn-l1c', 'worldcereal-flanders-31ues'));
+const pyGdal = python('osgeo.gdal');
 
 /** Independent read of a window with python3 osgeo.gdal: [band][row*w+col], NaN as null. */
 function gdalWindow(path: string, x: number, y: number, w: number, h: number): (number | null)[][] {
@@ -50,7 +50,7 @@ test('openRaster: grid, descriptions and nodata of the L1C fixture', { skip: noD
 });
 
 for (const rel of ['eolearn-svn-l1c/S2_L1C_svn_2015_B8.tif', 'eolearn-svn-l1c/S2_L1C_svn_2015_probability.tif', 'eolearn-svn-l1c/extras_all_dates/S2_L1C_svn_2016_NDVI.tif', 'worldcereal-flanders-31ues/S2_SR_flanders31ues_2019_B11.tif']) {
-  test(`openRaster: window of ${rel} equals GDAL (predictor decoding)`, { skip: noData || (!hasPyGdal && 'no python3 osgeo.gdal') }, async () => {
+  test(`openRaster: window of ${rel} equals GDAL (predictor decoding)`, { skip: needs(pyGdal) || noData }, async () => {
     const path = join(data, rel);
     const f = await openRaster(path);
     const win = { x: 17, y: 9, width: 23, height: 31 };
@@ -77,7 +77,7 @@ test('openRaster: a missing file is an error naming it', async () => {
   await assert.rejects(openRaster('/nonexistent/x.tif'), /nonexistent\/x\.tif/);
 });
 
-test('openRaster: strips, LZW (generic path), band-interleaved and uncompressed layouts read the same values', { skip: noData || (!hasGdal && 'no gdal_translate') }, async () => {
+test('openRaster: strips, LZW (generic path), band-interleaved and uncompressed layouts read the same values', { skip: needs(command('gdal_translate')) || noData }, async () => {
   const src = join(fl, 'S2_SR_flanders31ues_2018_B11.tif');
   const dir = mkdtempSync(join(tmpdir(), 'sf-read-'));
   try {
@@ -104,7 +104,7 @@ test('openRaster: strips, LZW (generic path), band-interleaved and uncompressed 
   }
 });
 
-test('readWindowInterleaved: whole-tile, edge and multi-tile windows of a 72-sample stack equal GDAL; buffers are reused', { skip: !hasPyGdal && 'no python3 osgeo.gdal' }, async () => {
+test('readWindowInterleaved: whole-tile, edge and multi-tile windows of a 72-sample stack equal GDAL; buffers are reused', { skip: needs(pyGdal) }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sf-inter-'));
   try {
     const path = join(dir, 'stack.tif');

@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeGeoTiff, type WriteDataType } from './write.ts';
 import { openRaster } from './read.ts';
 import type { Grid, Window } from '../../grid.ts';
+import { command, needs, python } from '../../../../../test/needs.ts';
 
-const hasGdal = spawnSync('gdalinfo', ['--version']).status === 0;
-const hasPyGdal = existsSync('/usr/bin/python3') && spawnSync('/usr/bin/python3', ['-c', 'from osgeo import gdal']).status === 0;
+const gdalOracles = needs(command('gdalinfo'), python('osgeo.gdal', 'numpy'));
 
 const grid: Grid = { width: 300, height: 200, geoTransform: [500000, 10, 0, 600000, 0, -10], crs: { epsg: 32621 } };
 
@@ -42,7 +42,7 @@ function gdalCheck(path: string): string {
 }
 
 for (const [type, bands, noData] of [['float32', 3, NaN], ['uint16', 2, 0], ['uint8', 1, 255]] as const) {
-  test(`writeGeoTiff ${type} x${bands}: gdalinfo clean, values read back by GDAL and by openRaster`, async () => {
+  test(`writeGeoTiff ${type} x${bands}: gdalinfo clean, values read back by GDAL and by openRaster`, { skip: gdalOracles }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sf-write-'));
     try {
       const path = join(dir, `out_${type}.tif`);
@@ -70,7 +70,7 @@ for (const [type, bands, noData] of [['float32', 3, NaN], ['uint16', 2, 0], ['ui
         }
       }
 
-      if (hasGdal) {
+      { // gdalinfo oracle
         const info = gdalCheck(path);
         assert.match(info, /Block=256x256/);
         assert.match(info, /COMPRESSION=DEFLATE/);
@@ -80,7 +80,7 @@ for (const [type, bands, noData] of [['float32', 3, NaN], ['uint16', 2, 0], ['ui
         assert.match(info, /Description = band <0> & "desc"/);
         assert.match(info, type === 'float32' ? /NoData Value=nan/ : new RegExp(`NoData Value=${noData}`));
       }
-      if (hasPyGdal) {
+      { // python osgeo.gdal oracle
         const script = `
 import sys, json
 from osgeo import gdal
@@ -103,7 +103,7 @@ print(json.dumps(out))`;
   });
 }
 
-test('writeGeoTiff: geographic EPSG and WKT-only CRS', { skip: !hasGdal && 'gdalinfo not installed' }, async () => {
+test('writeGeoTiff: geographic EPSG and WKT-only CRS', { skip: needs(command('gdalinfo')) }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sf-write-'));
   try {
     const geo = join(dir, 'geo.tif');

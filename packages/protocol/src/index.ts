@@ -1,0 +1,7 @@
+/** @sentiflow/protocol: what the runner and the editor say to each other. No Node imports. */
+export * from './graph.ts';
+export * from './events.ts';
+export * from './runFold.ts';
+export * from './catalog.ts';
+export * from './errors.ts';
+export * from './api.ts';
