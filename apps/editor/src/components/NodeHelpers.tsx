@@ -11,11 +11,11 @@ import { FilePicker } from './FilePicker.tsx';
 
 export function RunErrorBox({ id }: { id: string }) {
   const run = useApp((s) => s.run?.nodes[id]);
-  if (run?.status !== 'failed' || !run.message) return null;
+  if (run?.status !== 'failed' || !run.error?.message) return null;
   return (
     <div className="sf-run-error" data-testid="inspector-run-error" role="alert">
       <b>The run stopped here.</b>
-      <p>{run.message}</p>
+      <p>{run.error.message}</p>
       <p className="muted">Change the parameter it names and run again; nodes before this one are reused from the cache.</p>
     </div>
   );

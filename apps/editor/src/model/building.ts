@@ -82,7 +82,7 @@ export function placeNear(anchor: Box, occupied: Box[], w = 240, h = 170): Box {
   return { x: anchor.x + STEP_X, y: anchor.y + 40 * STEP_Y };
 }
 
-type Sockets = Pick<CatalogEntry, 'inputs' | 'outputs'>;
+type Sockets = { inputs: Record<string, Pick<CatalogEntry['inputs'][string], 'type'>>; outputs: Record<string, Pick<CatalogEntry['outputs'][string], 'type'>> };
 
 function bfs(graph: Pick<Graph, 'links'>, start: string, dir: 'down' | 'up'): string[] {
   const out: string[] = [];
