@@ -14,6 +14,7 @@ import { modelDecisionTree } from './nodes/modelDecisionTree.ts';
 import { modelEvaluate } from './nodes/modelEvaluate.ts';
 import { modelClassify } from './nodes/modelClassify.ts';
 import { changeDiff } from './nodes/changeDiff.ts';
+import { rasterLoadClassMap } from './nodes/rasterLoadClassMap.ts';
 import { validationSample } from './nodes/validationSample.ts';
 import { validationSampleChange } from './nodes/validationSampleChange.ts';
 import { demoLabelFromTruth } from './nodes/demoLabelFromTruth.ts';
@@ -34,6 +35,7 @@ export const nodeCatalog: AnyNodeDefinition[] = [
   modelEvaluate,
   modelClassify,
   changeDiff,
+  rasterLoadClassMap,
   validationSample,
   validationSampleChange,
   demoLabelFromTruth,
