@@ -14,6 +14,7 @@ import type { ServerDeps, ServerPool } from './deps.ts';
 import { HttpError, errorHandler } from './errors.ts';
 import { filesRouter } from './files.ts';
 import { previewsRouter } from './previews.ts';
+import { labelsRouter } from './labels.ts';
 import { RunRegistry } from './runs.ts';
 import { staticRouter } from './static.ts';
 import { attachEvents } from './websocket.ts';
@@ -84,6 +85,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use(apiRouter({ registry, deps, dataRoot, graphsDir: options.graphsDir ?? path.join(REPO, 'graphs') }));
   app.use(filesRouter(dataRoot));
   app.use(previewsRouter(registry, deps));
+  app.use(labelsRouter(registry, dataRoot));
   app.all('/api/{*rest}', (req) => {
     throw new HttpError(404, 'not-found', `no API route ${req.method} ${req.path}`);
   });
