@@ -108,8 +108,8 @@ export function labelsRouter(registry: RunRegistry, dataRoot: string): Router {
     const { rel, full } = labelsPath(dataRoot, c);
     const refCols = fieldNames(c.points.design).reference;
     // Blind interpretation: the map's classes and the strata are not sent to the person labelling.
-    const points = readRecords(c, full).map((r) => ({ id: r.id, lon: r.lon, lat: r.lat, reference: Object.fromEntries(refCols.map((k) => [k, r.props[k] ?? ''])) }));
-    res.json({ design: c.points.design, classes: c.points.classes, mapNames: c.points.mapNames, fields: refCols, labelsFile: rel, points,
+    const points = readRecords(c, full).map((r) => ({ id: r.id, lon: r.lon, lat: r.lat, pixel: pixelOf(c.points.grid, r.x!, r.y!), reference: Object.fromEntries(refCols.map((k) => [k, r.props[k] ?? ''])) }));
+    res.json({ grid: { width: c.points.grid.width, height: c.points.grid.height }, design: c.points.design, classes: c.points.classes, mapNames: c.points.mapNames, fields: refCols, labelsFile: rel, points,
       imagery: [0, c.points.design === 'map' ? -1 : 1].filter((k) => k >= 0).map((k) => compositeFor(c, k) !== null) });
   });
 
