@@ -10,6 +10,7 @@ import { ChangeTable } from './ChangeTable.tsx';
 import { TreeView } from './TreeView.tsx';
 import { SeparabilityView } from './SeparabilityView.tsx';
 import { LabelPoints } from './LabelPoints.tsx';
+import { areaEstimateOf } from '../model/areaReport.ts';
 
 // deck.gl is most of the bundle: loaded when a map is first shown, not with the editor.
 const MapView = lazy(() => import('./MapView.tsx').then((m) => ({ default: m.MapView })));
@@ -69,7 +70,7 @@ export function ResultsPanel() {
         {tab === 'change' && (
           <div className="sf-cards">
             {changes.map(({ r, c }) => (
-              <ChangeTable key={r.nodeId} change={c} title={r.label} />
+              <ChangeTable key={r.nodeId} change={c} title={r.label} area={(from, to) => areaEstimateOf(results, from, to)} />
             ))}
             {!changes.length && <div className="sf-empty">No change results yet.</div>}
           </div>
