@@ -81,7 +81,7 @@ const area = changeGraph(
   { tree: false, extras: false },
 );
 area.nodes.push(
-  { id: 'sample', type: 'validation.sampleChange', version: 1, label: 'Sample points', params: { seed: 42, targetStandardError: 0.015, minPerStratum: 25, beforeName: '2019', afterName: '2022' }, position: { x: 2700, y: 350 } },
+  { id: 'sample', type: 'validation.sampleChange', version: 1, label: 'Sample points', params: { seed: 42, targetStandardError: 0.03, minPerStratum: 50, bufferPixels: 1, bufferClass: 'asgm', beforeName: '2019', afterName: '2022' }, position: { x: 2700, y: 350 } },
   { id: 'truthLabels', type: 'demo.labelFromTruth', version: 1, label: 'Label from demo truth (demo only)', params: { truth: ['demo/truth_2019.tif', 'demo/truth_2022.tif'] }, position: { x: 3000, y: 350 } },
   { id: 'area', type: 'validation.areaEstimate', version: 1, label: 'Area estimate', params: { labels: '' }, position: { x: 3300, y: 350 } },
 );

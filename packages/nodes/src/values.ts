@@ -166,7 +166,9 @@ export interface Points {
    * row-major over (before, after) with index n = uncertain. Pixels with no data are not counted.
    */
   pixelCounts: number[];
-  /** Strata in stratum-index order (see kernels/stratifiedSample.ts) with their pixels and sample size. */
+  /** Buffer stratum of stable pixels within `pixels` of class code `around` in the last map (validation/strata.ts). */
+  buffer?: { pixels: number; around: number };
+  /** Strata in stratum-index order (see validation/strata.ts) with their pixels and sample size. */
   strata: { name: string; pixels: number; points: number }[];
   count: number;
   seed: number;

@@ -67,7 +67,7 @@ async function scene(dir: string): Promise<{ before: ClassMap; after: ClassMap }
   return { before: maps[0], after: maps[1] };
 }
 
-const defaults = { seed: 7, targetStandardError: 0.01, expectedUsersAccuracy: 0.9, expectedUsersAccuracyChange: 0.7, minPerStratum: 50, totalPoints: 0 };
+const defaults = { seed: 7, targetStandardError: 0.01, expectedUsersAccuracy: 0.9, expectedUsersAccuracyChange: 0.7, minPerStratum: 50, totalPoints: 0, bufferPixels: 0, bufferClass: 'asgm' };
 
 test('validation.sampleChange: strata, minimums and positions agree with GDAL; same seed, same points', { skip: skipGdal }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sf-sample-'));
@@ -177,6 +177,49 @@ test('sample -> labels from truth -> area estimate: the CI covers the true chang
     await assert.rejects(validationAreaEstimate.run(ctx(dir, 'e3'), { points: s.outputs.points }, { labels: 'bad.csv' }),
       (e: Error) => e instanceof NodeError && e.message.includes(`Point ${bad[0]}`) && e.message.includes('"savanna" is not a class') && e.details.param === 'labels');
     await assert.rejects(validationAreaEstimate.run(ctx(dir, 'e4'), { points: s.outputs.points }, { labels: 'nope.csv' }), /not found in the data root/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('buffer stratum: stable pixels near the mapped asgm, counted as numpy does; the estimate still covers the truth', { skip: skipGdal }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sf-buffer-'));
+  try {
+    const { before, after } = await scene(dir);
+    const s = await validationSampleChange.run(ctx(dir, 's'), { before, after }, { ...defaults, bufferPixels: 3, beforeName: '2019', afterName: '2022' });
+    const pts = s.outputs.points;
+    const py = `
+import json, sys
+import numpy as np
+from osgeo import gdal
+d = json.load(sys.stdin)
+b = gdal.Open(d['b']).ReadAsArray().astype(int); a = gdal.Open(d['a']).ReadAsArray().astype(int)
+R = 3
+m = np.pad(a == 2, R)
+near = np.zeros(a.shape, bool)
+for dy in range(-R, R + 1):
+    for dx in range(-R, R + 1):
+        near |= m[R + dy:R + dy + a.shape[0], R + dx:R + dx + a.shape[1]]
+stable = (b == a) & (b < 2)
+print(json.dumps({'buffer': int((stable & near).sum()), 'ff': int(((b == 1) & (a == 1) & ~near).sum()), 'ww': int(((b == 0) & (a == 0) & ~near).sum())}))`;
+    const g = JSON.parse(execFileSync('/usr/bin/python3', ['-c', py], { input: JSON.stringify({ b: before.classFile, a: after.classFile }) }).toString());
+    const by = Object.fromEntries(pts.strata.map((x) => [x.name, x.pixels]));
+    assert.equal(by['buffer (stable, within 3 px of asgm)'], g.buffer);
+    assert.equal(by['forest→forest'], g.ff);
+    assert.equal(by['water→water'], g.ww);
+    const csv = parseCsv(readFileSync(pts.csvFile, 'utf8'));
+    assert.equal(csv.filter((r) => r[5].startsWith('buffer')).length, pts.strata.at(-1)!.points);
+    const l = await demoLabelFromTruth.run(ctx(dir, 'l'), { points: pts }, { truth: ['demo/truth_1.tif', 'demo/truth_2.tif'] });
+    const est = await validationAreaEstimate.run(ctx(dir, 'e'), { points: l.outputs.points }, { labels: '' });
+    const f2a = (est.summary as { areas: { name: string; estimateKm2: number; ci95Km2: number; mapKm2: number }[] }).areas.find((a) => a.name === 'forest→asgm')!;
+    let trueF2A = 0, mapped = 0;
+    for (let y = 0; y < grid.height; y++) for (let x = 0; x < grid.width; x++) {
+      if (mapAt(x, y, 1) === 255 || mapAt(x, y, 2) === 255) continue;
+      if (truthAt(x, y, 1) === 1 && truthAt(x, y, 2) === 2) trueF2A++;
+      if (mapAt(x, y, 1) === 1 && mapAt(x, y, 2) === 2) mapped++;
+    }
+    assert.ok(Math.abs(f2a.mapKm2 - mapped * 1e-4) < 1e-9, 'map area unaffected by the buffer');
+    assert.ok(Math.abs(f2a.estimateKm2 - trueF2A * 1e-4) <= f2a.ci95Km2, `forest→asgm ${f2a.estimateKm2} ± ${f2a.ci95Km2} km², truth ${trueF2A * 1e-4}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

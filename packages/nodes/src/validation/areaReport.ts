@@ -4,7 +4,7 @@
  * Stehman's estimators for strata that are not the map classes).
  */
 import { estimateAreas, type AreaReport, type Estimate, type SamplePoint } from '../kernels/areaEstimate.ts';
-import { mapStratum, changeStratum } from '../kernels/stratifiedSample.ts';
+import { mapStratum } from '../kernels/stratifiedSample.ts';
 import { pixelAreaKm2 } from '../grid.ts';
 import type { Points } from '../values.ts';
 import type { LabelledPoint } from './labelledPoints.ts';
@@ -52,12 +52,12 @@ export function buildAreaReport(design: Points, points: LabelledPoint[]): { sect
   if (design.design === 'map') {
     const report = estimateAreas({
       strataPixels, strataNames, categories: design.classes, mapPixels: design.pixelCounts.slice(0, n), pixelArea,
-      points: points.map((p): SamplePoint => ({ stratum: mapStratum(p.codes[0], n), map: cls(p.codes[0]), reference: p.reference[0] })),
+      points: points.map((p): SamplePoint => ({ stratum: p.stratum, map: cls(p.codes[0]), reference: p.reference[0] })),
     });
     return { sections: [{ title: 'classes', report }], areas: rowsOf(report, 'class'), overall: report.overallAccuracy };
   }
   const side = n + 1;
-  const stratum = (p: LabelledPoint) => changeStratum(p.codes[0], p.codes[1], n);
+  const stratum = (p: LabelledPoint) => p.stratum;
   const transitions = design.classes.flatMap((b) => design.classes.map((a) => `${b}${ARROW}${a}`));
   const transitionReport = estimateAreas({
     strataPixels, strataNames, categories: transitions, pixelArea,

@@ -4,12 +4,14 @@
  */
 import { NodeError } from '../define.ts';
 import { openRaster } from '../io/geotiff/read.ts';
-import { mapStratum } from '../kernels/stratifiedSample.ts';
+import { readStrata } from './strata.ts';
 import type { Points } from '../values.ts';
 import { fieldNames, fromLonLat, pixelOf, type LabelRecord } from './pointsFile.ts';
 
 export interface LabelledPoint {
   id: string;
+  /** Stratum of the point's pixel in the design (validation/strata.ts). */
+  stratum: number;
   /** Map codes under the point: [map] or [before, after]. */
   codes: number[];
   /** Reference class indices: [reference] or [before, after]. */
@@ -55,10 +57,10 @@ export async function matchLabels(design: Points, records: LabelRecord[], file: 
     }
     const px = pixelOf(design.grid, x!, y!);
     if (!px) throw new NodeError(`Point ${r.id} in ${file} (${x}, ${y}) lies outside the map.`, { param: 'labels', file });
-    const codes: number[] = [];
-    for (const f of rasters) codes.push((await f.readWindow({ x: px.col, y: px.row, width: 1, height: 1 }))[0][0]);
-    if (codes.some((c) => mapStratum(c, design.classes.length) < 0)) { outsideMap++; continue; }
-    out.push({ id: r.id, codes, reference });
+    const spec = { design: design.design, nClasses: design.classes.length, ...(design.buffer ? { buffer: design.buffer } : {}) };
+    const { strata, bands } = await readStrata(rasters, design.grid, spec, { x: px.col, y: px.row, width: 1, height: 1 });
+    if (strata[0] < 0) { outsideMap++; continue; }
+    out.push({ id: r.id, stratum: strata[0], codes: bands.map((b) => b[0]), reference });
   }
   return { points: out, unlabelled, outsideMap };
 }

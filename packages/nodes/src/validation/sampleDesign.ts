@@ -9,7 +9,8 @@ import { NodeError, type NodeContext } from '../define.ts';
 import { chunkWindows, sameGrid, type Grid } from '../grid.ts';
 import { openRaster, type RasterFile } from '../io/geotiff/read.ts';
 import { writeFileAtomicSync } from '../io/atomicFile.ts';
-import { allocateSample, changeStratum, chooseRanks, mapStratum, olofssonSampleSize, StratumPicker } from '../kernels/stratifiedSample.ts';
+import { allocateSample, chooseRanks, mapStratum, olofssonSampleSize, StratumPicker } from '../kernels/stratifiedSample.ts';
+import { readStrata, strataCount, type StrataSpec } from './strata.ts';
 import { mulberry32, shuffle } from '../kernels/sampleSplit.ts';
 import { UNCERTAIN_NAME, type ClassMap, type Points } from '../values.ts';
 import { fieldNames, pixelCentre, pointsCsv, pointsGeoJson, toLonLat, type PointRow } from './pointsFile.ts';
@@ -26,6 +27,9 @@ export const sampleParams = z.object({
     .describe('At least this many points in every stratum (all of its pixels if it has fewer), so rare strata such as forest → ASGM get a usable user\'s accuracy.'),
   totalPoints: z.number().int().min(0).max(100000).default(0)
     .describe('Points to allocate proportionally before the per-stratum minimum; 0 = from the formula.'),
+  bufferPixels: z.number().int().min(0).max(20).default(0)
+    .describe('Width in pixels of a buffer stratum of stable pixels around what the (last) map calls bufferClass, where omission errors hide (Olofsson et al. 2020); 0 = no buffer.'),
+  bufferClass: z.string().default('asgm').describe('Class the buffer surrounds, e.g. asgm.'),
 });
 export type SampleParams = z.infer<typeof sampleParams>;
 
@@ -45,9 +49,17 @@ async function openClassFile(map: ClassMap, which: string): Promise<RasterFile> 
   return f;
 }
 
-function strataNames(design: 'map' | 'change', classes: string[]): string[] {
-  if (design === 'map') return [...classes, UNCERTAIN_NAME];
-  return [...classes.flatMap((b) => classes.map((a) => `${b}${ARROW}${a}`)), UNCERTAIN_NAME];
+function strataNames(spec: StrataSpec, classes: string[]): string[] {
+  const base = spec.design === 'map' ? [...classes, UNCERTAIN_NAME] : [...classes.flatMap((b) => classes.map((a) => `${b}${ARROW}${a}`)), UNCERTAIN_NAME];
+  return spec.buffer ? [...base, `buffer (stable, within ${spec.buffer.pixels} px of ${classes[spec.buffer.around]})`] : base;
+}
+
+/** The strata of a design from its params (the buffer class must be one of the map's classes). */
+export function strataSpec(design: 'map' | 'change', classes: string[], p: Pick<SampleParams, 'bufferPixels' | 'bufferClass'>): StrataSpec {
+  if (p.bufferPixels === 0) return { design, nClasses: classes.length };
+  const around = classes.findIndex((c) => c.toLowerCase() === p.bufferClass.toLowerCase());
+  if (around < 0) throw new NodeError(`bufferClass "${p.bufferClass}" is not a class of the map (${classes.join(', ')}).`, { param: 'bufferClass' });
+  return { design, nClasses: classes.length, buffer: { pixels: p.bufferPixels, around } };
 }
 
 /** Name of a code in point files: the class name, 'uncertain', or '' (no data). */
@@ -69,25 +81,24 @@ export async function drawSample(ctx: NodeContext, maps: ClassMap[], mapNames: s
   }
   const files = await Promise.all(maps.map((m, i) => openClassFile(m, design === 'map' ? '' : ['before', 'after'][i])));
   const windows = chunkWindows(grid, TILE);
-  const names = strataNames(design, classes);
-  const nStrata = names.length;
+  const spec = strataSpec(design, classes, p);
+  const names = strataNames(spec, classes);
+  const nStrata = strataCount(spec);
   const side = n + 1;
   const pixelCounts = new Array<number>(design === 'map' ? side : side * side).fill(0);
 
   // Pass 1: count the strata; pass 2: find the chosen ranks, in the same window order.
   const stratumWindow = async (win: (typeof windows)[number]) => {
-    const bands = await Promise.all(files.map((f) => f.readWindow(win).then((b) => b[0])));
-    const out = new Int32Array(win.width * win.height);
-    for (let i = 0; i < out.length; i++) {
-      out[i] = design === 'map' ? mapStratum(bands[0][i], n) : changeStratum(bands[0][i], bands[1][i], n);
-    }
+    const { strata: out, bands } = await readStrata(files, grid, spec, win);
     return { out, bands };
   };
+  const strataPixels = new Array<number>(nStrata).fill(0);
   const total = windows.length * 2;
   let done = 0;
   for (const win of windows) {
     if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('cancelled');
-    const { bands } = await stratumWindow(win);
+    const { out, bands } = await stratumWindow(win);
+    for (let i = 0; i < out.length; i++) if (out[i] >= 0) strataPixels[out[i]]++;
     for (let i = 0; i < bands[0].length; i++) {
       const b = mapStratum(bands[0][i], n);
       if (design === 'map') { if (b >= 0) pixelCounts[b]++; continue; }
@@ -96,13 +107,12 @@ export async function drawSample(ctx: NodeContext, maps: ClassMap[], mapNames: s
     }
     ctx.progress(++done, total, 'tiles');
   }
-  const strataPixels = new Array<number>(nStrata).fill(0);
-  if (design === 'map') pixelCounts.forEach((c, k) => { strataPixels[k] = c; });
-  else pixelCounts.forEach((c, k) => { const b = Math.floor(k / side), a = k % side; strataPixels[b === n || a === n ? n * n : b * n + a] += c; });
   const N = strataPixels.reduce((s, v) => s + v, 0);
   if (N === 0) throw new NodeError('The map has no classified pixel to sample.', { code: 'empty' });
 
-  const isChange = (h: number) => h === nStrata - 1 || (design === 'change' && Math.floor(h / n) !== h % n);
+  const uncertainStratum = design === 'map' ? n : n * n;
+  // Change transitions, uncertain and buffer pixels are the hard ones: lower expected user's accuracy.
+  const isChange = (h: number) => h >= uncertainStratum || (design === 'change' && Math.floor(h / n) !== h % n);
   const weights = strataPixels.map((c) => c / N);
   const formula = olofssonSampleSize(weights, weights.map((_, h) => (isChange(h) ? p.expectedUsersAccuracyChange : p.expectedUsersAccuracy)), p.targetStandardError);
   const allocation = allocateSample(strataPixels, p.totalPoints > 0 ? p.totalPoints : formula, p.minPerStratum);
@@ -137,7 +147,7 @@ export async function drawSample(ctx: NodeContext, maps: ClassMap[], mapNames: s
   writeFileAtomicSync(csvFile, pointsCsv(ordered, columns));
   const strata = names.map((name, h) => ({ name, pixels: strataPixels[h], points: allocation[h] }));
   const points: Points = {
-    kind: 'Points', design, grid, classes, classFiles: maps.map((m) => m.classFile), mapNames, pixelCounts, strata,
+    kind: 'Points', design, grid, classes, classFiles: maps.map((m) => m.classFile), mapNames, pixelCounts, strata, ...(spec.buffer ? { buffer: spec.buffer } : {}),
     count: ordered.length, seed: p.seed, geojsonFile, csvFile,
   };
   return {
