@@ -54,6 +54,12 @@ function NdviChart({ series }: { series: NdviSeries[] }) {
   return (
     <svg width={W} height={H} data-testid="label-ndvi" style={{ background: '#11151c', borderRadius: 4 }}>
       <text x={4} y={12} fill="#9aa4b2" fontSize={10}>NDVI (day of year; gaps = cloud)</text>
+      {[0, 0.5, 1].map((v) => (
+        <g key={v}>
+          <line x1={8} x2={W - 8} y1={y(v)} y2={y(v)} stroke="#2a313c" strokeDasharray="3 3" />
+          <text x={W - 22} y={y(v) - 2} fill="#5c6673" fontSize={9}>{v}</text>
+        </g>
+      ))}
       {series.map((s, k) => (
         <g key={s.map}>
           <polyline fill="none" stroke={colors[k % 2]} strokeWidth={1.5}

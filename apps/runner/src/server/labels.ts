@@ -149,9 +149,14 @@ export function labelsRouter(registry: RunRegistry, dataRoot: string): Router {
     const nf = comp.value.features.length;
     const idx = RGB.map((b) => comp.value.features.findIndex((f) => f === `${b}_mean`) >= 0 ? comp.value.features.indexOf(`${b}_mean`) : comp.value.features.findIndex((f) => f.startsWith(`${b}_`)));
     const rgba = new Uint8Array(win.width * win.height * 4);
+    // Composites keep the inputs' units: DN (reflectance x 10000) from s2.load bands, reflectance from others.
+    let maxValue = 0;
+    for (let i = 0; i < win.width * win.height; i++) for (const f of idx) { const v = block[i * nf + f]; if (Number.isFinite(v) && v > maxValue) maxValue = v; }
+    const scale = maxValue > 2 ? 1e-4 : 1;
     for (let i = 0; i < win.width * win.height; i++) {
-      // Reflectance 0..0.2 stretched to 0..255 (rainforest is dark; bare soil of mining is bright).
-      idx.forEach((f, k) => { const v = block[i * nf + f]; rgba[i * 4 + k] = Number.isFinite(v) ? Math.max(0, Math.min(255, Math.round((v / 0.2) * 255))) : 0; });
+      // A fixed stretch of reflectance 0..0.18 (not per chip) so both years and all points look alike: rainforest
+      // dark green, water dark, the bare soil of mining bright.
+      idx.forEach((f, k) => { const v = block[i * nf + f] * scale; rgba[i * 4 + k] = Number.isFinite(v) ? Math.max(0, Math.min(255, Math.round(255 * Math.sqrt(Math.max(0, v) / 0.18)))) : 0; });
       rgba[i * 4 + 3] = 255;
     }
     res.type('image/png').set('Cache-Control', 'private, max-age=3600').set('X-Point-Pixel', `${col - win.x},${row - win.y}`).send(encodePng(win.width, win.height, rgba));
