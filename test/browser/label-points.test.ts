@@ -57,10 +57,26 @@ const graph = {
   ],
 };
 
-async function openAndRun(page: Page, url: string): Promise<void> {
+/** A change sample over the demo's two truths (the composite of 2019 shows both years here). */
+const changeGraph = {
+  ...graph,
+  name: 'Label change test',
+  nodes: [
+    ...graph.nodes.filter((n) => n.id !== 'sample'),
+    { id: 'map22', type: 'raster.loadClassMap', version: 1, params: { path: 'demo/truth_2022.tif' }, position: { x: 600, y: 500 } },
+    { id: 'sample', type: 'validation.sampleChange', version: 1, params: { seed: 3, totalPoints: 4, minPerStratum: 3, beforeName: '2019', afterName: '2022' }, position: { x: 900, y: 300 } },
+  ],
+  links: [
+    ...graph.links.filter((l) => l.to.node !== 'sample'),
+    { from: { node: 'map', output: 'classMap' }, to: { node: 'sample', input: 'before' } },
+    { from: { node: 'map22', output: 'classMap' }, to: { node: 'sample', input: 'after' } },
+  ],
+};
+
+async function openAndRun(page: Page, url: string, example = 'label-test.json'): Promise<void> {
   await page.goto(url);
   await page.getByTestId('examples-button').click();
-  await page.getByTestId('example-label-test.json').click();
+  await page.getByTestId(`example-${example}`).click();
   await page.getByTestId('node-sample').waitFor();
   const before = await page.getByTestId('run-status').getAttribute('data-run-id');
   await page.getByTestId('run-button').click();
@@ -90,6 +106,7 @@ test('label points with the keyboard; close the page midway, reopen, nothing los
   const graphsDir = join(dataRoot, 'graphs');
   mkdirSync(graphsDir);
   writeFileSync(join(graphsDir, 'label-test.json'), JSON.stringify(graph));
+  writeFileSync(join(graphsDir, 'label-change.json'), JSON.stringify(changeGraph));
   await generateDemoData({ outDir: join(dataRoot, 'demo'), width: 160, height: 120, datesPerYear: 8 } as Parameters<typeof generateDemoData>[0]);
   const server = await startServer({ port: 0, dataRoot, graphsDir, cacheDir: join(dataRoot, 'cache'), log: () => {} });
   const profile = mkdtempSync(join(tmpdir(), 'sentiflow-chromium-'));
@@ -154,5 +171,27 @@ test('label points with the keyboard; close the page midway, reopen, nothing los
   await again.waitForFunction((n) => Number(document.querySelector('[data-testid=label-progress]')?.getAttribute('data-labelled')) === n, total);
   await again.getByTestId('label-saved').waitFor();
   assert.deepEqual(labelsOnDisk(dataRoot), given);
+
+  // A change sample: two keys per point (2019, then 2022), then the next point.
+  await again.close();
+  const mapLabelFiles = readdirSync(join(dataRoot, 'labels'));
+  const ch = await ctx.newPage();
+  ch.on('pageerror', (e) => errors.push(e.message));
+  await openAndRun(ch, server.url, 'label-change.json');
+  assert.equal(await ch.locator('[data-testid=label-points] img').count(), 2, 'a chip per year');
+  const first = (await ch.getByTestId('label-point-id').textContent())!;
+  await ch.keyboard.press('2');
+  assert.equal(await ch.getByTestId('label-field-reference_before').getAttribute('data-value'), 'forest');
+  assert.equal(await ch.getByTestId('label-point-id').textContent(), first, 'stays on the point for the second year');
+  await ch.keyboard.press('3');
+  await ch.waitForFunction((prev) => document.querySelector('[data-testid=label-point-id]')?.textContent !== prev, first);
+  await ch.waitForFunction(() => Number(document.querySelector('[data-testid=label-progress]')?.getAttribute('data-labelled')) === 1);
+  await ch.getByTestId('label-saved').waitFor();
+  const file = readdirSync(join(dataRoot, 'labels')).find((f) => f.endsWith('.geojson') && !mapLabelFiles.includes(f));
+  const gj = JSON.parse(readFileSync(join(dataRoot, 'labels', file!), 'utf8')) as { features: { properties: Record<string, string | null> }[] };
+  const p = gj.features.find((f) => f.properties.id === first)!.properties;
+  assert.equal(p.reference_before, 'forest');
+  assert.equal(p.reference_after, 'asgm');
   assert.deepEqual(errors, []);
 });
+
