@@ -75,6 +75,23 @@ write('asgm-change-spatial-split.json', changeGraph(
   'Variant: whole polygons go to either training or validation (polygon split), so accuracy is not inflated by neighbouring pixels.',
   { strategy: 'polygon' },
 ));
+const area = changeGraph(
+  'ASGM change 2019-2022 with area estimate ± 95 % CI',
+  'The notebook workflow, then good practice (Olofsson et al. 2014): a stratified random sample over the transitions, labelled (here from the DEMO ground truth, standing in for a person), and the error-adjusted forest → ASGM area with its 95 % confidence interval. For real maps, label the points in the Label points view and give the labels file to the area estimate.',
+  { tree: false, extras: false },
+);
+area.nodes.push(
+  { id: 'sample', type: 'validation.sampleChange', version: 1, label: 'Sample points', params: { seed: 42, targetStandardError: 0.03, minPerStratum: 50, bufferPixels: 1, bufferClass: 'asgm', beforeName: '2019', afterName: '2022' }, position: { x: 2700, y: 350 } },
+  { id: 'truthLabels', type: 'demo.labelFromTruth', version: 1, label: 'Label from demo truth (demo only)', params: { truth: ['demo/truth_2019.tif', 'demo/truth_2022.tif'] }, position: { x: 3000, y: 350 } },
+  { id: 'area', type: 'validation.areaEstimate', version: 1, label: 'Area estimate', params: { labels: '' }, position: { x: 3300, y: 350 } },
+);
+area.links.push(
+  { from: { node: 'classify19', output: 'classMap' }, to: { node: 'sample', input: 'before' } },
+  { from: { node: 'classify22', output: 'classMap' }, to: { node: 'sample', input: 'after' } },
+  { from: { node: 'sample', output: 'points' }, to: { node: 'truthLabels', input: 'points' } },
+  { from: { node: 'truthLabels', output: 'points' }, to: { node: 'area', input: 'points' } },
+);
+write('asgm-area-estimate.json', area);
 const composites = yearBranch(2019, 0, { tree: false });
 write('composites.json', {
   schema: 'sentiflow/graph@1',

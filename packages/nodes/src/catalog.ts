@@ -14,6 +14,11 @@ import { modelDecisionTree } from './nodes/modelDecisionTree.ts';
 import { modelEvaluate } from './nodes/modelEvaluate.ts';
 import { modelClassify } from './nodes/modelClassify.ts';
 import { changeDiff } from './nodes/changeDiff.ts';
+import { rasterLoadClassMap } from './nodes/rasterLoadClassMap.ts';
+import { validationSample } from './nodes/validationSample.ts';
+import { validationSampleChange } from './nodes/validationSampleChange.ts';
+import { demoLabelFromTruth } from './nodes/demoLabelFromTruth.ts';
+import { validationAreaEstimate } from './nodes/validationAreaEstimate.ts';
 
 export const nodeCatalog: AnyNodeDefinition[] = [
   s2Load,
@@ -30,6 +35,11 @@ export const nodeCatalog: AnyNodeDefinition[] = [
   modelEvaluate,
   modelClassify,
   changeDiff,
+  rasterLoadClassMap,
+  validationSample,
+  validationSampleChange,
+  demoLabelFromTruth,
+  validationAreaEstimate,
 ] as unknown as AnyNodeDefinition[];
 
 export function findNode(type: string): AnyNodeDefinition | undefined {

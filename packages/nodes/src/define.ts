@@ -49,7 +49,7 @@ export interface NodeDefinition<
 > {
   type: string;
   version: number;
-  category: 'Input' | 'Raster' | 'Vector' | 'Samples' | 'Model' | 'Output' | 'Change';
+  category: 'Input' | 'Raster' | 'Vector' | 'Samples' | 'Model' | 'Output' | 'Change' | 'Validation';
   label: string;
   description: string;
   inputs: I;

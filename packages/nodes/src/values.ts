@@ -4,7 +4,7 @@
  */
 import type { Grid } from './grid.ts';
 
-export const SOCKET_TYPES = ['TimeSeries', 'Composite', 'Polygons', 'Samples', 'Model', 'Metrics', 'ClassMap', 'Change'] as const;
+export const SOCKET_TYPES = ['TimeSeries', 'Composite', 'Polygons', 'Samples', 'Model', 'Metrics', 'ClassMap', 'Change', 'Points'] as const;
 export type SocketType = (typeof SOCKET_TYPES)[number];
 
 /** One GeoTIFF (or a GEE split export of several tiles) whose raster bands are acquisitions. */
@@ -164,6 +164,37 @@ export interface Change {
   probabilityDiffFiles: Record<string, string>;
 }
 
+/** A stratified random sample of pixels to label (validation.sample*), and how it was drawn. */
+export interface Points {
+  kind: 'Points';
+  /** 'map': strata are the classes of one map; 'change': the transitions between two maps. */
+  design: 'map' | 'change';
+  grid: Grid;
+  classes: string[];
+  /** The class GeoTIFF(s) the strata come from: [map] or [before, after]. */
+  classFiles: string[];
+  /** Names of the years or maps, e.g. ['2019', '2022'], for column headings and views. */
+  mapNames: string[];
+  /**
+   * Pixel counts by code: for 'map' [class 0..n-1, uncertain]; for 'change' an (n+1) x (n+1) matrix flattened
+   * row-major over (before, after) with index n = uncertain. Pixels with no data are not counted.
+   */
+  pixelCounts: number[];
+  /** Buffer stratum of stable pixels within `pixels` of class code `around` in the last map (validation/strata.ts). */
+  buffer?: { pixels: number; around: number };
+  /** Strata in stratum-index order (see validation/strata.ts) with their pixels and sample size. */
+  strata: { name: string; pixels: number; points: number }[];
+  count: number;
+  seed: number;
+  /** points.geojson (RFC 7946, lon/lat) and points.csv in the node's folder. */
+  geojsonFile: string;
+  csvFile: string;
+  /** Labels already made for these points (e.g. demo.labelFromTruth), used when validation.areaEstimate names none. */
+  labelsFile?: string;
+  /** Where those labels come from, e.g. 'demo ground truth'. */
+  labelsSource?: string;
+}
+
 export interface SocketValues {
   TimeSeries: TimeSeries;
   Composite: Composite;
@@ -173,4 +204,5 @@ export interface SocketValues {
   Metrics: Metrics;
   ClassMap: ClassMap;
   Change: Change;
+  Points: Points;
 }

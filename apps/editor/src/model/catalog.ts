@@ -1,7 +1,7 @@
 /** Pure helpers over the runner's catalogue: palette grouping, search, socket colours, link compatibility. */
 import type { CatalogEntry } from '../api/types.ts';
 
-export const CATEGORY_ORDER = ['Input', 'Raster', 'Vector', 'Samples', 'Model', 'Change', 'Output'];
+export const CATEGORY_ORDER = ['Input', 'Raster', 'Vector', 'Samples', 'Model', 'Change', 'Validation', 'Output'];
 
 export const SOCKET_COLORS: Record<string, string> = {
   TimeSeries: '#4f9cf9',
@@ -12,6 +12,7 @@ export const SOCKET_COLORS: Record<string, string> = {
   Metrics: '#ef6f9b',
   ClassMap: '#7bd389',
   Change: '#ff6b6b',
+  Points: '#ffd166',
 };
 
 export function socketColor(type: string): string {

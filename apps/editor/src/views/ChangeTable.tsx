@@ -1,15 +1,18 @@
 /** Transition matrix in km², per-class areas before/after and % change of a change.diff result. */
 import type { Change } from '../../../../packages/nodes/src/values.ts';
 import { changeHeadline, displayClass, formatKm2, formatPercent, uncertainArea } from '../model/change.ts';
+import type { AreaEstimateHeadline } from '../model/areaReport.ts';
+import { AreaHeadline } from './AreaHeadline.tsx';
 
 const km2 = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(v < 10 ? 3 : 2) : '—');
 
-export function ChangeTable({ change, title }: { change: Partial<Change>; title: string }) {
+export function ChangeTable({ change, title, area }: { change: Partial<Change>; title: string; area?: (from: string, to: string) => AreaEstimateHeadline | null }) {
   // Rows and columns are the labels (the classes, then "uncertain"): uncertain area is never counted as a class.
   const classes = change.labels ?? change.classes ?? Object.keys(change.areaBeforeKm2 ?? {});
   const t = change.transitionKm2 ?? [];
   const head = changeHeadline(change);
   const unsure = uncertainArea(change);
+  const estimate = head && area?.(head.from, head.to);
   return (
     <div className="sf-card" data-testid="change-table">
       <h4>{title}</h4>
@@ -19,11 +22,13 @@ export function ChangeTable({ change, title }: { change: Partial<Change>; title:
             <span className="sf-headline-label">
               {displayClass(head.from)} → {displayClass(head.to)}
               {!head.focus && <span className="muted"> (largest transition)</span>}
+              {estimate && <span className="muted"> (map area)</span>}
             </span>
             <span className="sf-headline-value" data-testid="change-headline-km2">
               {formatKm2(head.km2)} km²
             </span>
           </div>
+          {estimate && <AreaHeadline from={head.from} to={head.to} area={estimate} />}
           <div className="sf-headline-item">
             <span className="sf-headline-label">{displayClass(head.areaClass)} area</span>
             <span

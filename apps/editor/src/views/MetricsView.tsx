@@ -11,6 +11,8 @@ export function MetricsView({ metrics, title }: { metrics: Partial<Metrics>; tit
   return (
     <div className="sf-card" data-testid="metrics-view">
       <h4>{title}</h4>
+      {/* Held-out pixels of the training polygons are polygon interiors next to training pixels: optimistic. */}
+      <div className="muted" data-testid="metrics-scope">on training polygons (optimistic) — map accuracy and areas with confidence intervals come from labelled sample points (Area estimate)</div>
       <div className="sf-kpis">
         <div className="sf-kpi" data-testid="metric-accuracy">
           <span>Overall accuracy</span>

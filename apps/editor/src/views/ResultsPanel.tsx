@@ -9,11 +9,13 @@ import { MetricsView } from './MetricsView.tsx';
 import { ChangeTable } from './ChangeTable.tsx';
 import { TreeView } from './TreeView.tsx';
 import { SeparabilityView } from './SeparabilityView.tsx';
+import { LabelPoints } from './LabelPoints.tsx';
+import { areaEstimateOf } from '../model/areaReport.ts';
 
 // deck.gl is most of the bundle: loaded when a map is first shown, not with the editor.
 const MapView = lazy(() => import('./MapView.tsx').then((m) => ({ default: m.MapView })));
 
-type Tab = 'map' | 'metrics' | 'change' | 'tree' | 'separability' | 'summary';
+type Tab = 'map' | 'metrics' | 'change' | 'tree' | 'separability' | 'labels' | 'summary';
 
 export function ResultsPanel() {
   const [tab, setTab] = useState<Tab>('map');
@@ -24,6 +26,7 @@ export function ResultsPanel() {
   const treeOf = (r: (typeof results)[number]) => (r.state.summary?.tree ?? r.state.summary?.nodes) as DecisionTreeNode[] | undefined;
   const trees = results.filter((r) => Array.isArray(treeOf(r)));
   const seps = results.filter((r) => r.type === 'samples.separability' || r.state.files?.some((f) => f.endsWith('separability.json')));
+  const samples = results.filter((r) => r.type.startsWith('validation.sample') && outputsOfKind(r, 'Points').length > 0);
   const layers = mapLayers(results);
   const tabs: [Tab, string, number][] = [
     ['map', 'Map', layers.length],
@@ -31,6 +34,7 @@ export function ResultsPanel() {
     ['change', 'Change', changes.length],
     ['tree', 'Decision tree', trees.length],
     ['separability', 'Separability', seps.length],
+    ['labels', 'Label points', samples.length],
     ['summary', 'Summaries', results.length],
   ];
   const first = <T extends { r: { nodeId: string } }>(list: T[]) => (focus ? [...list].sort((a, b) => Number(b.r.nodeId === focus) - Number(a.r.nodeId === focus)) : list);
@@ -66,7 +70,7 @@ export function ResultsPanel() {
         {tab === 'change' && (
           <div className="sf-cards">
             {changes.map(({ r, c }) => (
-              <ChangeTable key={r.nodeId} change={c} title={r.label} />
+              <ChangeTable key={r.nodeId} change={c} title={r.label} area={(from, to) => areaEstimateOf(results, from, to)} />
             ))}
             {!changes.length && <div className="sf-empty">No change results yet.</div>}
           </div>
@@ -91,6 +95,12 @@ export function ResultsPanel() {
               <SeparabilityView key={r.nodeId} result={r} />
             ))}
             {!seps.length && <div className="sf-empty">No separability results yet.</div>}
+          </div>
+        )}
+        {tab === 'labels' && (
+          <div className="sf-cards">
+            {samples.map((r) => <LabelPoints key={`${r.runId}:${r.nodeId}`} runId={r.runId} nodeId={r.nodeId} title={r.label} />)}
+            {!samples.length && <div className="sf-empty">No sample points yet (add Sample points after a class map and run it).</div>}
           </div>
         )}
         {tab === 'summary' && (

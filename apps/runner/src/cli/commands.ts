@@ -57,7 +57,7 @@ export async function nodesCommand(values: Values): Promise<number> {
   }
   const sockets = (s: Record<string, { type: string }>): string =>
     Object.entries(s).map(([n, v]) => `${n}:${v.type}`).join(', ') || '-';
-  const order = ['Input', 'Raster', 'Vector', 'Samples', 'Model', 'Change', 'Output'];
+  const order = ['Input', 'Raster', 'Vector', 'Samples', 'Model', 'Change', 'Validation', 'Output'];
   const rank = (c: string): number => (order.includes(c) ? order.indexOf(c) : order.length);
   let category = '';
   for (const n of [...catalog].sort((a, b) => rank(a.category) - rank(b.category))) {

@@ -17,6 +17,7 @@ import { scanRouter } from './scan.ts';
 import { pixelRouter } from './pixelValues.ts';
 import { previewsRouter } from './previews.ts';
 import { createPreviewRenderer } from './previewRenderer.ts';
+import { labelsRouter } from './labels.ts';
 import { RunRegistry } from './runs.ts';
 import { staticRouter } from './static.ts';
 import { attachEvents } from './websocket.ts';
@@ -101,6 +102,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const previews = createPreviewRenderer();
   app.use(previewsRouter(registry, deps, previews));
   app.use(pixelRouter(registry, deps));
+  app.use(labelsRouter(registry, dataRoot));
   app.all('/api/{*rest}', (req) => {
     throw new HttpError(404, 'not-found', `no API route ${req.method} ${req.path}`);
   });

@@ -86,13 +86,12 @@ export const changeDiff = defineNode({
     const focus = resolveFocus(classes, p.focus);
     const grid = before.grid;
     const [cb, ca] = await Promise.all([openChecked(before.classFile, before, 'before', 1), openChecked(after.classFile, after, 'after', 1)]);
-    if (!before.probabilityFile || !after.probabilityFile) {
-      throw new NodeError('Both maps need per-class probabilities for the probability differences; one of them has none.', { code: 'classes' });
-    }
-    const [pb, pa] = await Promise.all([openChecked(before.probabilityFile, before, 'before', n), openChecked(after.probabilityFile, after, 'after', n)]);
+    // Maps loaded from elsewhere (raster.loadClassMap) have no probabilities: then there are no probability differences.
+    const withProbabilities = before.probabilityFile !== undefined && after.probabilityFile !== undefined;
+    const [pb, pa] = withProbabilities ? await Promise.all([openChecked(before.probabilityFile!, before, 'before', n), openChecked(after.probabilityFile!, after, 'after', n)]) : [];
 
     const tilesPerFile = chunkWindows(grid, TILE).length;
-    const total = tilesPerFile * (1 + n);
+    const total = tilesPerFile * (1 + (withProbabilities ? n : 0));
     let done = 0;
     const onProgress = () => ctx.progress(++done, total, 'tiles');
 
@@ -115,19 +114,19 @@ export const changeDiff = defineNode({
 
     // The per-class files are written side by side, tile by tile, so each probability tile is decoded once
     // and shared by the n writers (dropped when the last one has taken it).
-    const shared = new Map<string, { users: number; tiles: Promise<[Awaited<ReturnType<typeof pb.readWindow>>, Awaited<ReturnType<typeof pa.readWindow>>]> }>();
+    const shared = new Map<string, { users: number; tiles: Promise<[Awaited<ReturnType<RasterFile['readWindow']>>, Awaited<ReturnType<RasterFile['readWindow']>>]> }>();
     const probabilityTiles = (win: { x: number; y: number; width: number; height: number }) => {
       const key = `${win.x},${win.y}`;
       let entry = shared.get(key);
       if (!entry) {
-        entry = { users: 0, tiles: Promise.all([pb.readWindow(win), pa.readWindow(win)]) };
+        entry = { users: 0, tiles: Promise.all([pb!.readWindow(win), pa!.readWindow(win)]) };
         shared.set(key, entry);
       }
       if (++entry.users === n) shared.delete(key);
       return entry.tiles;
     };
     const probabilityDiffFiles: Record<string, string> = {};
-    const writeDiffs = classes.map((name, c) => {
+    const writeDiffs = (withProbabilities ? classes : []).map((name, c) => {
       const file = join(ctx.workDir, `probability_diff_${safeName(name)}.tif`);
       probabilityDiffFiles[name] = file;
       return writeGeoTiff(file, {
