@@ -14,6 +14,10 @@ import type { ServerDeps, ServerPool } from './deps.ts';
 import { HttpError, errorHandler } from './errors.ts';
 import { filesRouter } from './files.ts';
 import { previewsRouter } from './previews.ts';
+import { compareRouter } from './compare.ts';
+import { downloadsRouter } from './downloads.ts';
+import { historyRouter } from './history.ts';
+import { reportRouter } from './report.ts';
 import { RunRegistry } from './runs.ts';
 import { staticRouter } from './static.ts';
 import { attachEvents } from './websocket.ts';
@@ -84,6 +88,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use(apiRouter({ registry, deps, dataRoot, graphsDir: options.graphsDir ?? path.join(REPO, 'graphs') }));
   app.use(filesRouter(dataRoot));
   app.use(previewsRouter(registry, deps));
+  app.use(historyRouter(registry), downloadsRouter(registry), compareRouter(registry, deps), reportRouter(registry, dataRoot));
   app.all('/api/{*rest}', (req) => {
     throw new HttpError(404, 'not-found', `no API route ${req.method} ${req.path}`);
   });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ChunkPool } from '@sentiflow/nodes/define.ts';
 import type { Graph, NodeStatus, Run, RunEvent, RunReport } from '../engine/types.ts';
 import type { ServerDeps } from './deps.ts';
+import { saveRunGraph } from './history.ts';
 
 export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -116,6 +117,7 @@ export class RunRegistry {
       run,
     };
     this.runs.set(run.id, entry);
+    saveRunGraph(outDir, graph);
     const unsubscribe = run.subscribe(0, (ev) => applyEvent(entry, ev));
     run.done.then(
       (report) => applyReport(entry, report),
