@@ -39,7 +39,8 @@ function getRun(registry: RunRegistry, id: string): RunEntry {
 
 /** One CSV field; text that a spreadsheet would run as a formula is prefixed with an apostrophe. */
 function field(v: unknown): string {
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  // 12 significant digits: float noise (0.00030000000000000003) would otherwise reach the spreadsheet.
+  if (typeof v === 'number') return Number.isFinite(v) ? String(Number(v.toPrecision(12))) : '';
   if (v === null || v === undefined) return '';
   let s = String(v);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;

@@ -68,6 +68,7 @@ function maps(entry: RunEntry, order: string[], base: string): ReportMap[] {
 
 function tables(entry: RunEntry, order: string[], base: string): ReportTable[] {
   const out: ReportTable[] = [];
+  const metrics: { id: string; label: string; m: Metrics }[] = [];
   const csv = (id: string, t: string) => `${base}/nodes/${encodeURIComponent(id)}/table.csv?table=${t}`;
   for (const id of order) {
     const label = entry.graph?.nodes.find((n) => n.id === id)?.label || id;
@@ -79,12 +80,31 @@ function tables(entry: RunEntry, order: string[], base: string): ReportTable[] {
       out.push({ title: `${label}: transitions (km², rows before → columns after)`, head: ['from \\ to', ...labels], rows: labels.map((l, i) => [l, ...(ch.transitionKm2[i] ?? [])]), csv: csv(id, 'transitions') });
     }
     const m = ofKind<Metrics>(entry, id, 'Metrics');
-    if (m) {
-      out.push({ title: `${label}: accuracy ${(m.accuracy * 100).toFixed(1)} %, κ ${m.kappa.toFixed(3)}`, head: ['class', 'precision', 'recall', 'F1', 'support'], rows: m.perClass.map((p) => [p.className, p.precision, p.recall, p.f1, p.support]), csv: csv(id, 'perClass') });
-      out.push({ title: `${label}: confusion (rows true, columns predicted)`, head: ['true \\ pred', ...m.classes], rows: m.classes.map((c, i) => [c, ...(m.confusion[i] ?? [])]), csv: csv(id, 'confusion') });
+    if (m && Array.isArray(m.confusion)) metrics.push({ id, label, m });
+  }
+  if (metrics.length) {
+    const classes = [...new Set(metrics.flatMap((x) => x.m.classes))];
+    out.push({
+      title: 'Accuracy on validation samples (F1 per class)',
+      head: ['evaluation', 'accuracy', 'κ', ...classes.map((c) => `F1 ${c}`)],
+      rows: metrics.map(({ label, m }) => [label, m.accuracy, m.kappa, ...classes.map((c) => m.perClass.find((p) => p.className === c)?.f1 ?? null)]),
+    });
+    for (const { id, label, m } of metrics) {
+      out.push({ title: `${label}: confusion (rows true)`, head: ['true \\ pred', ...m.classes], rows: m.classes.map((c, i) => [c, ...(m.confusion[i] ?? [])]), csv: csv(id, 'confusion') });
     }
   }
   return out;
+}
+
+/** ["P_2019_B2.tif", "P_2019_B3.tif"] → "P_2019_{B2,B3}.tif" (one line instead of a dozen names). */
+export function compactNames(names: string[]): string {
+  if (names.length < 2) return names.join(' ');
+  let prefix = names[0];
+  for (const n of names) while (!n.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  let suffix = names[0];
+  for (const n of names) while (!n.endsWith(suffix)) suffix = suffix.slice(1);
+  const cut = (n: string) => n.slice(prefix.length, n.length - suffix.length);
+  return `${prefix}{${names.map(cut).join(',')}}${suffix}`;
 }
 
 function provenance(entry: RunEntry, order: string[], dataRoot: string): string[] {
@@ -101,10 +121,10 @@ function provenance(entry: RunEntry, order: string[], dataRoot: string): string[
         out.push(`${label}: ${esc(p.dir)}/${esc(p.prefix)}_${esc(p.year)}_*.tif (not loaded in this run)`);
         continue;
       }
-      const files = [...Object.values(ts.bands), ...(ts.cloud ? [ts.cloud.source] : [])].flatMap((s) => s.tiles.map((t) => path.basename(t.path)));
+      const files = compactNames([...Object.values(ts.bands), ...(ts.cloud ? [ts.cloud.source] : [])].flatMap((s) => s.tiles.map((t) => path.basename(t.path))));
       const dir = Object.values(ts.bands)[0]?.tiles[0] ? rel(path.dirname(Object.values(ts.bands)[0].tiles[0].path)) : esc(p.dir);
       out.push(`${label}: ${ts.dates.length} acquisitions ${esc(ts.dates[0]?.slice(0, 10))} – ${esc(ts.dates.at(-1)?.slice(0, 10))}; bands ${esc(Object.keys(ts.bands).join(' '))}` +
-        `${ts.cloud ? `; cloud layer ${esc(ts.cloud.layer)}` : '; no cloud layer'}; ${files.length} files in <code>${dir}/</code>: <code>${esc(files.join(' '))}</code>`);
+        `${ts.cloud ? `; cloud layer ${esc(ts.cloud.layer)}` : '; no cloud layer'}; files <code>${dir}/${esc(files)}</code>`);
     } else if (node.type === 's2.cloudMask') {
       const mask = ts?.mask ?? (node.params as TimeSeries['mask']);
       const how = mask.method === 'probability' ? `s2cloudless probability > ${mask.threshold} % masked`
@@ -116,7 +136,8 @@ function provenance(entry: RunEntry, order: string[], dataRoot: string): string[
       out.push(`${label}: ${ts.indices.map((i) => `${esc(i.name)} = <code>${esc(i.expression)}</code>`).join('; ')}`);
     } else if (node.type === 'vector.load') {
       const poly = ofKind<Polygons>(entry, id, 'Polygons');
-      out.push(`${label}: ${poly ? `${poly.features.length} polygons (${esc(poly.classes.join(', '))}) from <code>${rel(poly.source)}</code>` : `<code>${esc((node.params as { path?: string }).path)}</code>`}`);
+      const src = `<code>${esc((node.params as { path?: string }).path)}</code>`;
+      out.push(`${label}: ${poly ? `${poly.features.length} polygons (${esc(poly.classes.join(', '))}) from ${src}` : src}`);
     }
   }
   return out;

@@ -50,6 +50,18 @@ export function fmt(v: unknown, digits = 2): string {
   return Number.isInteger(v) && Math.abs(v) >= 1000 ? v.toLocaleString('en-US') : v.toFixed(digits);
 }
 
+/** Table cells: integers as they are, other numbers to 3 significant digits (0.0231, 2.79, 36.9). */
+function cell(v: unknown): string {
+  if (typeof v !== 'number' || Number.isInteger(v)) return fmt(v, 0);
+  return Math.abs(v) >= 100 ? v.toFixed(1) : fmtKm2(v);
+}
+
+/** Areas to 3 significant digits below 10 km² (0.0231, 2.79), one decimal above. */
+export function fmtKm2(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '–';
+  return Math.abs(v) >= 10 ? v.toFixed(1) : Number(v.toPrecision(3)).toString();
+}
+
 /** A round scale-bar length (1, 2 or 5 × 10^n metres) close to a quarter of the map width. */
 export function scaleBar(widthMeters: number): { meters: number; percent: number; label: string } {
   const target = widthMeters / 4;
@@ -88,50 +100,63 @@ function graphSvg(g: ReportData['graph'], statuses: Record<string, string>): str
 
 function table(t: ReportTable): string {
   return `<table><caption>${esc(t.title)}${t.csv ? ` <a class="noprint" href="${esc(t.csv)}">CSV</a>` : ''}</caption><thead><tr>${t.head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>` +
-    `<tbody>${t.rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${fmt(c)}</td>`)).join('')}</tr>`).join('')}</tbody></table>`;
+    `<tbody>${t.rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${cell(c)}</td>`)).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
-function map(m: ReportMap): string {
+function map(m: ReportMap, showCorners: boolean): string {
   const bar = m.widthMeters ? scaleBar(m.widthMeters) : null;
-  return `<figure class="map"><figcaption>${esc(m.title)}</figcaption><img src="${esc(m.src)}" alt="${esc(m.title)}" style="aspect-ratio:${m.aspect}"/>` +
+  // A fixed height band: the width follows the map's aspect, so the scale bar (a % of the width) stays true.
+  return `<figure class="map" style="width:${Math.min(60, 32 * m.aspect).toFixed(1)}mm"><figcaption>${esc(m.title)}</figcaption><img src="${esc(m.src)}" alt="${esc(m.title)}" style="aspect-ratio:${m.aspect.toFixed(4)}"/>` +
     (bar ? `<div class="scale"><span style="width:${bar.percent.toFixed(2)}%"></span>${esc(bar.label)}</div>` : '') +
     `<div class="legend">${m.legend.map((e) => `<span><i style="background:${esc(e.color)}"></i>${esc(e.label)}</span>`).join('')}</div>` +
-    `<div class="coords">${esc(m.corners)}</div></figure>`;
+    (showCorners ? `<div class="coords">${esc(m.corners)}</div>` : '') + '</figure>';
+}
+
+/** Maps side by side; the corner coordinates once below them when all maps cover the same area. */
+function mapsHtml(maps: ReportMap[]): string {
+  if (!maps.length) return '';
+  const shared = maps.every((m) => m.corners === maps[0].corners);
+  return `<h2>Maps</h2><div class="maps">${maps.map((m) => map(m, !shared)).join('')}</div>${shared ? `<div class="coords">${esc(maps[0].corners)}</div>` : ''}`;
 }
 
 function headlineHtml(h: Headline): string {
   const est = h.areaEstimates.find((e) => e.className === h.to) ?? h.areaEstimates[0];
   const cards: string[] = [];
-  if (h.transitionKm2 !== null) cards.push(`<div class="card"><b>${fmt(h.transitionKm2)} km²</b><span>${esc(h.from)} → ${esc(h.to)} (map count)</span></div>`);
-  if (est) cards.push(`<div class="card"><b>${fmt(est.areaKm2)}${est.ciKm2 !== null ? ` ± ${fmt(est.ciKm2)}` : ''} km²</b><span>error-adjusted area${est.className ? ` of ${esc(est.className)}` : ''} (95 % CI)</span></div>`);
+  if (h.transitionKm2 !== null) cards.push(`<div class="card"><b>${fmtKm2(h.transitionKm2)} km²</b><span>${esc(h.from)} → ${esc(h.to)} (map count)</span></div>`);
+  if (est) cards.push(`<div class="card"><b>${fmtKm2(est.areaKm2)}${est.ciKm2 !== null ? ` ± ${fmtKm2(est.ciKm2)}` : ''} km²</b><span>error-adjusted area${est.className ? ` of ${esc(est.className)}` : ''} (95 % CI)</span></div>`);
   if (h.changePercent !== null) cards.push(`<div class="card"><b>${h.changePercent >= 0 ? '+' : ''}${fmt(h.changePercent, 1)} %</b><span>${esc(h.to)} area change</span></div>`);
-  for (const a of h.accuracy) cards.push(`<div class="card"><b>${fmt(a.accuracy * 100, 1)} %</b><span>accuracy, ${esc(a.nodeId)} (κ ${fmt(a.kappa)})</span></div>`);
+  if (h.accuracy.length) {
+    const lo = Math.min(...h.accuracy.map((a) => a.accuracy));
+    const hi = Math.max(...h.accuracy.map((a) => a.accuracy));
+    const range = lo === hi ? `${fmt(lo * 100, 1)} %` : `${fmt(lo * 100, 1)}–${fmt(hi * 100, 1)} %`;
+    cards.push(`<div class="card"><b>${range}</b><span>overall accuracy (${h.accuracy.length} evaluation${h.accuracy.length > 1 ? 's' : ''}, below)</span></div>`);
+  }
   return cards.length ? `<div class="cards">${cards.join('')}</div>` : '<p class="muted">No change or accuracy results in this run.</p>';
 }
 
 const CSS = `
-@page { size: A4; margin: 10mm; }
+@page { size: A4; margin: 8mm; }
 * { box-sizing: border-box; }
-body { font: 9pt/1.3 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222; margin: 0 auto; max-width: 190mm; padding: 4mm; }
-h1 { font-size: 15pt; margin: 0 0 1mm; } h2 { font-size: 10.5pt; margin: 3mm 0 1mm; border-bottom: 1px solid #ccc; }
+body { font: 8pt/1.25 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222; margin: 0 auto; max-width: 190mm; padding: 4mm; }
+h1 { font-size: 14pt; margin: 0 0 1mm; } h2 { font-size: 10pt; margin: 2mm 0 1mm; border-bottom: 1px solid #ccc; }
 .meta, .muted { color: #666; } .meta span { margin-right: 4mm; }
 .cards { display: flex; gap: 2mm; flex-wrap: wrap; } .card { border: 1px solid #ccc; border-radius: 2mm; padding: 1.5mm 3mm; }
-.card b { display: block; font-size: 13pt; } .card span { color: #555; font-size: 8pt; }
-.cols { display: flex; gap: 4mm; align-items: flex-start; } .cols > * { flex: 1; min-width: 0; }
-table { border-collapse: collapse; margin: 1mm 0 2mm; font-size: 8pt; } caption { text-align: left; font-weight: 600; }
+.card b { display: block; font-size: 12pt; } .card span { color: #555; font-size: 8pt; }
+.tables { display: flex; flex-wrap: wrap; gap: 0 4mm; align-items: flex-start; }
+table { border-collapse: collapse; margin: 1mm 0; font-size: 7.5pt; } caption { text-align: left; font-weight: 600; max-width: 60mm; }
 th, td { border: 1px solid #ddd; padding: 0.5mm 1.5mm; } td { text-align: right; font-variant-numeric: tabular-nums; } thead th { background: #f3f3f3; }
-.graph { width: 100%; max-height: 48mm; }
-.maps { display: flex; gap: 3mm; } .map { flex: 1; margin: 0; min-width: 0; } .map img { width: 100%; image-rendering: pixelated; border: 1px solid #ccc; display: block; }
+.graph { width: 100%; max-height: 28mm; }
+.maps { display: flex; gap: 3mm; flex-wrap: wrap; } .map { margin: 0; } .map img { width: 100%; image-rendering: pixelated; border: 1px solid #ccc; display: block; }
 .map figcaption { font-weight: 600; } .legend span { margin-right: 2mm; white-space: nowrap; } .legend i { display: inline-block; width: 3mm; height: 3mm; margin-right: 1mm; vertical-align: middle; }
 .scale { font-size: 7.5pt; } .scale span { display: inline-block; height: 1.6mm; border: 1px solid #222; border-top: 0; margin-right: 1.5mm; vertical-align: middle; }
 .coords { font-size: 7pt; color: #555; } ul { margin: 0; padding-left: 4mm; } code { font-size: 7.5pt; word-break: break-all; }
-.params td { text-align: left; } .params code { white-space: pre-wrap; }
-@media print { .noprint { display: none; } body { padding: 0; } h2 { break-after: avoid; } table, figure { break-inside: avoid; } }
+.params, .prov { column-count: 3; column-gap: 4mm; font-size: 7pt; } .prov { column-count: 2; } .prov li { break-inside: avoid; } .params div { break-inside: avoid; }
+@media print { .noprint { display: none; } body { padding: 0; max-width: none; zoom: 0.86; } h2 { break-after: avoid; } table, figure { break-inside: avoid; } }
 `;
 
 export function reportHtml(d: ReportData): string {
   const params = d.graph.nodes.filter((n) => Object.keys(n.params ?? {}).length)
-    .map((n) => `<tr><th>${esc(n.label || n.id)}</th><td><code>${esc(Object.entries(n.params ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('  '))}</code></td></tr>`).join('');
+    .map((n) => `<div><b>${esc(n.label || n.id)}</b> <code>${esc(Object.entries(n.params ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' '))}</code></div>`).join('');
   const tables = d.tables.map(table);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(d.title)} – Sentiflow report</title><style>${CSS}</style></head><body>
 <h1>${esc(d.title)}</h1>
@@ -139,12 +164,12 @@ export function reportHtml(d: ReportData): string {
 <a class="noprint" href="#" onclick="window.print();return false">Print / save as PDF</a></div>
 ${d.note ? `<p>${esc(d.note)}</p>` : ''}
 <h2>Headline</h2>${headlineHtml(d.headline)}
-${d.maps.length ? `<h2>Maps</h2><div class="maps">${d.maps.map(map).join('')}</div>` : ''}
-<div class="cols"><div>${tables.slice(0, Math.ceil(tables.length / 2)).join('')}</div><div>${tables.slice(Math.ceil(tables.length / 2)).join('')}</div></div>
+${mapsHtml(d.maps)}
+<h2>Areas, transitions and accuracy</h2><div class="tables">${tables.join('')}</div>
 <h2>Graph</h2>${graphSvg(d.graph, d.statuses)}
 ${d.changes.length ? `<p><b>Changed since run ${esc(d.previousRunId)}:</b> ${d.changes.map((c) => esc(describeChange(c))).join('; ')}</p>` : ''}
-<table class="params"><caption>Parameters</caption><tbody>${params}</tbody></table>
-<h2>Data provenance</h2><ul>${d.provenance.map((p) => `<li>${p}</li>`).join('')}</ul>
+<h2>Parameters</h2><div class="params">${params}</div>
+<h2>Data provenance</h2><ul class="prov">${d.provenance.map((p) => `<li>${p}</li>`).join('')}</ul>
 <p class="muted">Outputs on disk: <code>${esc(d.outDir)}</code> · made with Sentiflow</p>
 </body></html>
 `;
