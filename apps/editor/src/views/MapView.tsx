@@ -88,10 +88,10 @@ function LayerSelect(props: { testId: string; layers: MapLayerOption[]; value: s
   );
 }
 
-export function MapView({ layers }: { layers: MapLayerOption[] }) {
+export function MapView({ layers, initialMode }: { layers: MapLayerOption[]; initialMode?: Mode }) {
   const [aKey, setA] = useState<string | null>(null);
   const [bKey, setB] = useState<string | null>(null);
-  const [mode, setMode] = useState<Mode>('single');
+  const [mode, setMode] = useState<Mode>(initialMode ?? 'single');
   const [opacity, setOpacity] = useState(1);
   const [swipe, setSwipe] = useState(50);
   const box = useRef<HTMLDivElement>(null);

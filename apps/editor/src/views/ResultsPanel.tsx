@@ -9,11 +9,12 @@ import { MetricsView } from './MetricsView.tsx';
 import { ChangeTable } from './ChangeTable.tsx';
 import { TreeView } from './TreeView.tsx';
 import { SeparabilityView } from './SeparabilityView.tsx';
+import { HistoryView } from './HistoryView.tsx';
 
 // deck.gl is most of the bundle: loaded when a map is first shown, not with the editor.
 const MapView = lazy(() => import('./MapView.tsx').then((m) => ({ default: m.MapView })));
 
-type Tab = 'map' | 'metrics' | 'change' | 'tree' | 'separability' | 'summary';
+type Tab = 'map' | 'metrics' | 'change' | 'tree' | 'separability' | 'summary' | 'experiments';
 
 export function ResultsPanel() {
   const [tab, setTab] = useState<Tab>('map');
@@ -32,6 +33,7 @@ export function ResultsPanel() {
     ['tree', 'Decision tree', trees.length],
     ['separability', 'Separability', seps.length],
     ['summary', 'Summaries', results.length],
+    ['experiments', 'Experiments', 0],
   ];
   const first = <T extends { r: { nodeId: string } }>(list: T[]) => (focus ? [...list].sort((a, b) => Number(b.r.nodeId === focus) - Number(a.r.nodeId === focus)) : list);
   return (
@@ -93,6 +95,7 @@ export function ResultsPanel() {
             {!seps.length && <div className="sf-empty">No separability results yet.</div>}
           </div>
         )}
+        {tab === 'experiments' && <HistoryView />}
         {tab === 'summary' && (
           <div className="sf-cards">
             {results.map((r) => (

@@ -55,7 +55,20 @@ export interface HistoryItem {
   /** Run of the same graph name just before this one, and what changed in the graph since. */
   previousRunId: string | null;
   changes: GraphChange[];
+  /** Suffixes of variant copies in the graph ("_v2" when node "agg19_v2" copies "agg19"). */
+  variants: string[];
   outDir: string;
+}
+
+export function variantSuffixes(graph: Graph | null): string[] {
+  if (!graph) return [];
+  const ids = new Set(graph.nodes.map((n) => n.id));
+  const out = new Set<string>();
+  for (const id of ids) {
+    const m = /^(.+)(_v\d+)$/.exec(id);
+    if (m && ids.has(m[1])) out.add(m[2]);
+  }
+  return [...out].sort();
 }
 
 export function historyItems(entries: RunEntry[]): HistoryItem[] {
@@ -76,6 +89,7 @@ export function historyItems(entries: RunEntry[]): HistoryItem[] {
       headline: headlineOf(e.nodes, e.graph?.nodes.map((n) => n.id)),
       previousRunId: prev?.runId ?? null,
       changes: prev ? diffGraphs(prev.graph, e.graph) : [],
+      variants: variantSuffixes(e.graph),
       outDir: e.outDir,
     });
     lastOfGraph.set(e.graphName, e);
