@@ -5,6 +5,7 @@ import type { ExampleInfo } from '../api/types.ts';
 import { useApp } from '../hooks.ts';
 import { appStore } from '../model/appState.ts';
 import { formatDuration } from '../model/runState.ts';
+import { VariantButton } from './VariantDialog.tsx';
 import { cancelRun, getEditor, openExample, openFile, saveGraph, startRun } from '../controller.ts';
 
 function ExamplesMenu() {
@@ -116,6 +117,7 @@ export function Toolbar() {
         <button className="danger" data-testid="cancel-button" disabled={!running} onClick={() => void cancelRun()}>
           ■ Cancel
         </button>
+        <VariantButton />
         <RunStatus />
       </div>
       <div className="sf-spacer" />
