@@ -43,7 +43,8 @@ function load(side: CompareSide, info: RunInfo): Loaded {
 const ofKind = <T,>(s: RunNodeState | undefined, kind: string) => Object.values(s?.outputs ?? {}).find((v) => (v as { kind?: string } | null)?.kind === kind) as T | undefined;
 const km2 = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : Math.abs(v) < 10 ? v.toPrecision(3) : v.toFixed(1));
 const signed = (v: number | null, f: (x: number) => string) => (v === null || !Number.isFinite(v) ? '—' : `${v > 0 ? '+' : ''}${f(v)}`);
-const delta = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
+// Float noise (2.80 − 2.80 = −4e-16) is no difference.
+const delta = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.abs(b - a) < 1e-9 ? 0 : b - a);
 
 /** Params that differ between each original node and its variant copy, described like run changes. */
 function variantChanges(info: RunInfo, suffix: string): GraphChange[] {
