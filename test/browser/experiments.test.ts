@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,6 +144,14 @@ test('experiments: two runs compared, a variant, GeoTIFF and CSV downloads, repo
   assert.equal(await page.getByTestId('compare-accuracy').getByTestId('metrics-view').count(), 6, 'three evaluations, A and B');
   await page.waitForTimeout(1000);
   await page.screenshot({ path: join(shots, 'compare.png') });
+  // The shown class map as a PNG with legend, scale bar and coordinates: larger than the map it frames.
+  const png = await downloadOf(page, () => page.getByTestId('map-png').click());
+  assert.equal(png.name, `${first}_classify22_classes.png`);
+  const bytes = readFileSync(png.path);
+  assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG');
+  const [pw, ph] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+  assert.ok(pw > 600 && ph > (600 * 150) / 200 + 60, `PNG ${pw}×${ph} frames the 200×150 map with a legend below`);
+  copyFileSync(png.path, join(shots, 'map.png'));
   await page.getByTestId('compare-back').click();
 
   // Take results away: the class map as a GeoTIFF GDAL reads, byte for byte the file on disk; a CSV table.

@@ -8,6 +8,7 @@ import { OrthographicView, type OrthographicViewState } from '@deck.gl/core';
 import { BitmapLayer } from '@deck.gl/layers';
 import { api, previewUrl } from '../api/client.ts';
 import type { MapLayerOption } from '../model/results.ts';
+import { MapPngButton } from './mapPng.tsx';
 
 type Mode = 'single' | 'side' | 'swipe';
 const VIEW = new OrthographicView({ id: 'map', flipY: true });
@@ -139,6 +140,7 @@ export function MapView({ layers, initialMode }: { layers: MapLayerOption[]; ini
         <button className="sf-small" onClick={() => setViewState(null)}>
           Reset view
         </button>
+        <MapPngButton option={a} />
       </div>
       <div className={`sf-map-area mode-${mode}`} ref={box}>
         {size && viewState && a && (
