@@ -122,6 +122,9 @@ test('experiments: two runs compared, a variant, GeoTIFF and CSV downloads, repo
   await openExperiments(page);
   await page.getByTestId(`history-row-${second}`).waitFor();
   assert.equal(await page.getByTestId(`run-name-${first}`).inputValue(), 'mean only');
+  // The reloaded graph is the one of the newest run: its results are back in the other tabs.
+  await page.getByTestId('results-tab-change').locator('.sf-count').waitFor();
+  assert.equal(await page.getByTestId('results-tab-change').locator('.sf-count').textContent(), '1');
   await page.screenshot({ path: join(shots, 'history.png') });
 
   // Compare: headline with differences, class maps with swipe, difference map, accuracy cards.
