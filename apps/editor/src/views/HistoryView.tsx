@@ -105,7 +105,6 @@ export function HistoryView() {
               <th title="ASGM area change">ASGM Δ</th>
               <th title="overall accuracy of the evaluations (lowest–highest)">accuracy</th>
               <th>changed since the previous run</th>
-              <th />
             </tr>
           </thead>
           <tbody>
@@ -123,6 +122,22 @@ export function HistoryView() {
                 </td>
                 <td>
                   <NameField item={i} onSaved={() => setReload((n) => n + 1)} />
+                  <div className="sf-row-actions">
+                    <button className="sf-small" data-testid={`history-show-${i.runId}`} title="Show this run's results in the other tabs" onClick={() => void showRunResults(i.runId)}>
+                      Show
+                    </button>
+                    <a className="sf-button sf-small" data-testid={`history-report-${i.runId}`} href={reportUrl(i.runId)} target="_blank" rel="noopener">
+                      Report
+                    </a>
+                    {i.variants.map((v) => (
+                      <button key={v} className="sf-small" data-testid={`history-variants-${i.runId}`} title={`Compare the original branch with its copy "${v}" computed in the same run`} onClick={() => setCompare([{ runId: i.runId, suffix: '' }, { runId: i.runId, suffix: v }])}>
+                        Original vs {v.replace(/^_/, '')}
+                      </button>
+                    ))}
+                    <button className="sf-small" data-testid={`history-files-${i.runId}`} onClick={() => setFilesOf(filesOf === i.runId ? null : i.runId)}>
+                      Files
+                    </button>
+                  </div>
                 </td>
                 {all && <td>{i.graphName}</td>}
                 <td data-testid="history-km2">{km2(i.headline.transitionKm2)}</td>
@@ -130,22 +145,6 @@ export function HistoryView() {
                 <td className="sf-nowrap">{accuracy(i)}</td>
                 <td className="sf-changes" data-testid="history-changes">
                   {i.previousRunId === null ? <span className="muted">first run</span> : i.changes.length ? i.changes.map((c) => <div key={`${c.nodeId}:${c.param ?? c.kind}`}>{describeChange(c)}</div>) : <span className="muted">nothing changed</span>}
-                </td>
-                <td className="sf-nowrap sf-row-actions">
-                  <button className="sf-small" data-testid={`history-show-${i.runId}`} title="Show this run's results in the other tabs" onClick={() => void showRunResults(i.runId)}>
-                    Show
-                  </button>
-                  <a className="sf-button sf-small" data-testid={`history-report-${i.runId}`} href={reportUrl(i.runId)} target="_blank" rel="noopener">
-                    Report
-                  </a>
-                  {i.variants.map((v) => (
-                    <button key={v} className="sf-small" data-testid={`history-variants-${i.runId}`} title={`Compare the original branch with its copy "${v}" computed in the same run`} onClick={() => setCompare([{ runId: i.runId, suffix: '' }, { runId: i.runId, suffix: v }])}>
-                      Original vs {v.replace(/^_/, '')}
-                    </button>
-                  ))}
-                  <button className="sf-small" data-testid={`history-files-${i.runId}`} onClick={() => setFilesOf(filesOf === i.runId ? null : i.runId)}>
-                    Files
-                  </button>
                 </td>
               </tr>
             ))}

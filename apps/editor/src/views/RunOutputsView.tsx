@@ -1,5 +1,5 @@
 /** Where a run's outputs are on disk, with a download link for each file and CSVs of its tables. */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { downloadUrl, experiments, tableUrl, type HistoryItem, type RunOutputs } from '../api/experiments.ts';
 
 const size = (n: number) => (n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} kB` : `${(n / (1 << 20)).toFixed(1)} MB`);
@@ -7,15 +7,17 @@ const size = (n: number) => (n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).t
 export function RunOutputsView({ item, onClose }: { item: HistoryItem; onClose(): void }) {
   const [out, setOut] = useState<RunOutputs | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     experiments.outputs(item.runId).then(setOut, (e: Error) => setError(e.message));
+    box.current?.scrollIntoView({ block: 'nearest' });
   }, [item.runId]);
   const tables: [string, string, string][] = [
     ...(item.headline.changeNodeId ? ([['areas', 'class areas'], ['transitions', 'transitions (km²)'], ['transitionPixels', 'transitions (pixels)']] as const).map(([t, l]) => [item.headline.changeNodeId!, t, l] as [string, string, string]) : []),
     ...item.headline.accuracy.flatMap((a) => [[a.nodeId, 'confusion', `${a.nodeId} confusion matrix`], [a.nodeId, 'perClass', `${a.nodeId} per-class accuracy`]] as [string, string, string][]),
   ];
   return (
-    <div className="sf-card sf-outputs" data-testid="run-outputs">
+    <div className="sf-card sf-outputs" data-testid="run-outputs" ref={box}>
       <h4>
         Outputs of {item.name || item.runId} <button className="sf-small" onClick={onClose}>✕</button>
       </h4>
