@@ -25,10 +25,17 @@ export type RunNotes = z.infer<typeof notesSchema>;
 
 const historyQuery = z.object({ graph: z.string().max(500).optional() });
 
-/** Writes the graph a run executes into its folder, so a restarted server still knows what each run did. */
-export function saveRunGraph(outDir: string, graph: Graph): void {
-  mkdirSync(outDir, { recursive: true });
-  writeFileAtomicSync(path.join(outDir, GRAPH_FILE), JSON.stringify(graph, null, 2) + '\n');
+/**
+ * Writes the graph a run executes into its folder, so a restarted server still knows what each run did. Never
+ * throws: the run has started already, and a run without graph.json only loses its params diff and report.
+ */
+export function saveRunGraph(outDir: string, graph: Graph, log: (msg: string) => void = () => undefined): void {
+  try {
+    mkdirSync(outDir, { recursive: true });
+    writeFileAtomicSync(path.join(outDir, GRAPH_FILE), JSON.stringify(graph, null, 2) + '\n');
+  } catch (err) {
+    log(`could not save ${path.join(outDir, GRAPH_FILE)}: ${(err as Error).message}`);
+  }
 }
 
 export function readNotes(outDir: string): RunNotes {

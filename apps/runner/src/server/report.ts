@@ -173,7 +173,7 @@ export function reportRouter(registry: RunRegistry, dataRoot: string): Router {
       maps: maps(entry, order, base),
       provenance: provenance(entry, order, dataRoot),
     };
-    res.setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'");
+    res.setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'");
     res.type('html').send(reportHtml(data));
   });
   return router;

@@ -161,7 +161,7 @@ export function reportHtml(d: ReportData): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(d.title)} – Sentiflow report</title><style>${CSS}</style></head><body>
 <h1>${esc(d.title)}</h1>
 <div class="meta"><span>Graph: ${esc(d.graphName)}</span><span>Run ${esc(d.runId)}</span><span>${esc(d.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}</span><span>${d.duration === null ? esc(d.status) : `${esc(d.status)} in ${fmt(d.duration / 1000, 1)} s`}</span>
-<a class="noprint" href="#" onclick="window.print();return false">Print / save as PDF</a></div>
+<span class="noprint">Print or save as PDF with Ctrl+P</span></div>
 ${d.note ? `<p>${esc(d.note)}</p>` : ''}
 <h2>Headline</h2>${headlineHtml(d.headline)}
 ${mapsHtml(d.maps)}

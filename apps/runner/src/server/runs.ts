@@ -117,7 +117,7 @@ export class RunRegistry {
       run,
     };
     this.runs.set(run.id, entry);
-    saveRunGraph(outDir, graph);
+    saveRunGraph(outDir, graph, this.opts.log);
     const unsubscribe = run.subscribe(0, (ev) => applyEvent(entry, ev));
     run.done.then(
       (report) => applyReport(entry, report),
