@@ -128,6 +128,41 @@ function AreasTable({ ca, cb }: { ca: Change; cb: Change }) {
   );
 }
 
+/** B − A of the transition matrices (km²), matched by label so class order does not matter. */
+function TransitionsDelta({ ca, cb }: { ca: Change; cb: Change }) {
+  const la = ca.labels ?? ca.classes;
+  const lb = cb.labels ?? cb.classes;
+  const labels = [...new Set([...la, ...lb])];
+  const at = (c: Change, l: string[], i: string, j: string) => c.transitionKm2[l.indexOf(i)]?.[l.indexOf(j)] ?? 0;
+  return (
+    <table className="sf-table" data-testid="compare-transitions">
+      <thead>
+        <tr>
+          <th>B − A (km²) from ↓ to →</th>
+          {labels.map((l) => (
+            <th key={l}>{l}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {labels.map((i) => (
+          <tr key={i}>
+            <th>{i}</th>
+            {labels.map((j) => {
+              const d = delta(at(ca, la, i, j), at(cb, lb, i, j));
+              return (
+                <td key={j} className={d ? (d > 0 ? 'pos' : 'neg') : ''}>
+                  {signed(d, km2)}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function ClassMapsCompare({ a, b }: { a: Loaded; b: Loaded }) {
   const bases = Object.keys(a.nodes).filter((id) => ofKind(a.nodes[id], 'ClassMap') && ofKind(b.nodes[id], 'ClassMap'));
   const [base, setBase] = useState(bases.at(-1) ?? '');
@@ -232,6 +267,7 @@ export function CompareView({ a, b, onClose }: { a: CompareSide; b: CompareSide;
           <div className="sf-card">
             <h4>Class areas</h4>
             <AreasTable ca={ca} cb={cb} />
+            <TransitionsDelta ca={ca} cb={cb} />
             <div className="sf-downloads">
               CSV: <a href={tableUrl(a.runId, A.idOf(ha.changeNodeId!), 'areas')} download>A areas</a> · <a href={tableUrl(b.runId, B.idOf(ha.changeNodeId!), 'areas')} download>B areas</a> ·{' '}
               <a href={tableUrl(a.runId, A.idOf(ha.changeNodeId!), 'transitions')} download>A transitions</a> · <a href={tableUrl(b.runId, B.idOf(ha.changeNodeId!), 'transitions')} download>B transitions</a>
