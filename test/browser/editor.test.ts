@@ -155,6 +155,7 @@ test('editor: open example, run with live progress, results, refused link, stale
   await page.getByTestId('undo-button').click();
   await page.getByTestId('undo-button').click();
   await page.waitForFunction((v) => (document.querySelector('[data-testid=param-prefix]') as HTMLInputElement | null)?.value === v, originalPrefix);
+  // The validation of the intermediate (empty) prefix may still be answering: wait for the final one.
   await page.getByTestId('problems-load19').waitFor({ state: 'detached', timeout: 10_000 });
 
   // The file picker browses the data root from the current folder; going up and back picks the same folder.

@@ -8,6 +8,7 @@ import { formatDuration } from '../model/runState.ts';
 import { cancelRun, getEditor, openExample, openFile, startRun } from '../controller.ts';
 import { newGraph, save, undo } from '../docActions.ts';
 import { RunProgress } from './RunProgress.tsx';
+import { VariantButton } from './VariantDialog.tsx';
 
 function ExamplesMenu() {
   const [open, setOpen] = useState(false);
@@ -121,6 +122,7 @@ export function Toolbar() {
         <button className="danger" data-testid="cancel-button" disabled={!running} onClick={() => void cancelRun()}>
           ■ Cancel
         </button>
+        <VariantButton />
         <RunStatus />
         <RunProgress />
       </div>

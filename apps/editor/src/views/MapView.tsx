@@ -9,6 +9,7 @@ import { BitmapLayer } from '@deck.gl/layers';
 import { api, previewUrl } from '../api/client.ts';
 import type { MapLayerOption, UnavailableLayer } from '../model/results.ts';
 import { Readout, ScaleBar, Unavailable, usePixel } from './MapExtras.tsx';
+import { MapPngButton } from './mapPng.tsx';
 
 type Mode = 'single' | 'side' | 'swipe';
 const VIEW = new OrthographicView({ id: 'map', flipY: true });
@@ -104,10 +105,10 @@ function LayerSelect(props: { testId: string; layers: MapLayerOption[]; value: s
   );
 }
 
-export function MapView({ layers, unavailable = [] }: { layers: MapLayerOption[]; unavailable?: UnavailableLayer[] }) {
+export function MapView({ layers, unavailable = [], initialMode }: { layers: MapLayerOption[]; unavailable?: UnavailableLayer[]; initialMode?: Mode }) {
   const [aKey, setA] = useState<string | null>(null);
   const [bKey, setB] = useState<string | null>(null);
-  const [mode, setMode] = useState<Mode>('single');
+  const [mode, setMode] = useState<Mode>(initialMode ?? 'single');
   const [opacity, setOpacity] = useState(1);
   const [swipe, setSwipe] = useState(50);
   const box = useRef<HTMLDivElement>(null);
@@ -164,6 +165,7 @@ export function MapView({ layers, unavailable = [] }: { layers: MapLayerOption[]
         <button className="sf-small" onClick={() => setViewState(null)}>
           Reset view
         </button>
+        <MapPngButton option={a} />
       </div>
       <div className={`sf-map-area mode-${mode}`} ref={box}>
         {size && viewState && a && (

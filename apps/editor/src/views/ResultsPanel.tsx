@@ -11,11 +11,12 @@ import { TreeView } from './TreeView.tsx';
 import { SeparabilityView } from './SeparabilityView.tsx';
 import { LabelPoints } from './LabelPoints.tsx';
 import { areaEstimateOf } from '../model/areaReport.ts';
+import { HistoryView } from './HistoryView.tsx';
 
 // deck.gl is most of the bundle: loaded when a map is first shown, not with the editor.
 const MapView = lazy(() => import('./MapView.tsx').then((m) => ({ default: m.MapView })));
 
-type Tab = 'map' | 'metrics' | 'change' | 'tree' | 'separability' | 'labels' | 'summary';
+type Tab = 'map' | 'metrics' | 'change' | 'tree' | 'separability' | 'labels' | 'summary' | 'experiments';
 
 export function ResultsPanel() {
   const [tab, setTab] = useState<Tab>('map');
@@ -36,6 +37,7 @@ export function ResultsPanel() {
     ['separability', 'Separability', seps.length],
     ['labels', 'Label points', samples.length],
     ['summary', 'Summaries', results.length],
+    ['experiments', 'Experiments', 0],
   ];
   const first = <T extends { r: { nodeId: string } }>(list: T[]) => (focus ? [...list].sort((a, b) => Number(b.r.nodeId === focus) - Number(a.r.nodeId === focus)) : list);
   return (
@@ -103,6 +105,7 @@ export function ResultsPanel() {
             {!samples.length && <div className="sf-empty">No sample points yet (add Sample points after a class map and run it).</div>}
           </div>
         )}
+        {tab === 'experiments' && <HistoryView />}
         {tab === 'summary' && (
           <div className="sf-cards">
             {results.map((r) => (

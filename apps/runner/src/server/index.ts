@@ -18,6 +18,10 @@ import { pixelRouter } from './pixelValues.ts';
 import { previewsRouter } from './previews.ts';
 import { createPreviewRenderer } from './previewRenderer.ts';
 import { labelsRouter } from './labels.ts';
+import { compareRouter } from './compare.ts';
+import { downloadsRouter } from './downloads.ts';
+import { historyRouter } from './history.ts';
+import { reportRouter } from './report.ts';
 import { RunRegistry } from './runs.ts';
 import { staticRouter } from './static.ts';
 import { attachEvents } from './websocket.ts';
@@ -103,6 +107,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use(previewsRouter(registry, deps, previews));
   app.use(pixelRouter(registry, deps));
   app.use(labelsRouter(registry, dataRoot));
+  app.use(historyRouter(registry), downloadsRouter(registry), compareRouter(registry, deps), reportRouter(registry, dataRoot));
   app.all('/api/{*rest}', (req) => {
     throw new HttpError(404, 'not-found', `no API route ${req.method} ${req.path}`);
   });

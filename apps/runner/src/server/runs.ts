@@ -11,6 +11,7 @@ import type { Graph, Run, RunEvent, RunReport } from '../engine/types.ts';
 import { MAX_PARAM_DEPTH, tooDeepAt } from '../engine/depth.ts';
 import type { ServerDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
+import { saveRunGraph } from './history.ts';
 
 export type { RunStatus } from '@sentiflow/protocol';
 
@@ -107,6 +108,7 @@ export class RunRegistry {
       run,
     };
     this.runs.set(run.id, entry);
+    saveRunGraph(outDir, graph, this.opts.log);
     const unsubscribe = run.subscribe(0, (ev) => applyEvent(entry, ev));
     run.done.then(
       (report) => applyReport(entry, report),

@@ -1,0 +1,40 @@
+/**
+ * After a reload the working graph comes back from the browser's autosave; this brings its results back too:
+ * the newest run of a graph of that name is read from the runner, and every node whose inputs and params are
+ * unchanged since that run shows that run's result (the others stay empty, as if never run).
+ */
+import { experiments } from '../api/experiments.ts';
+import { currentGraph, runInfo } from '../controller.ts';
+import { appStore } from '../model/appState.ts';
+import { nodeKeys } from '../model/graphDoc.ts';
+
+async function restore(): Promise<void> {
+  const graph = currentGraph();
+  if (!graph?.nodes.length) return;
+  const latest = (await experiments.history(graph.name)).find((i) => i.status !== 'running');
+  if (!latest) return;
+  const info = await runInfo(latest.runId);
+  if (!info.graph) return;
+  const now = nodeKeys(graph);
+  const then = nodeKeys(info.graph);
+  const s = appStore.get();
+  // The person started working meanwhile (a run, or results of their own): leave them alone.
+  if (s.run || Object.keys(s.results).length) return;
+  const results = Object.fromEntries(
+    Object.entries(info.nodes ?? {})
+      .filter(([id, st]) => (st.status === 'done' || st.status === 'cached') && now[id] !== undefined && now[id] === then[id])
+      .map(([id]) => [id, { runId: latest.runId, key: then[id] }]),
+  );
+  if (Object.keys(results).length) appStore.set({ results });
+}
+
+/** Waits for the first graph with nodes, then restores its results once. */
+export function restoreResultsAfterReload(): void {
+  const unsubscribe = appStore.subscribe(() => {
+    const s = appStore.get();
+    if (s.revision === 0 || !currentGraph()?.nodes.length) return;
+    unsubscribe();
+    // After the burst of changes a load makes (nodes, then links).
+    setTimeout(() => void restore().catch(() => undefined), 300);
+  });
+}
