@@ -109,13 +109,12 @@ export interface Radiometry {
 
 /** The offset the metadata says is stored in the values (before the value check). */
 export function metadataRule(item: StacItem, blue: StacAsset | undefined): Radiometry {
+  // 1. raster:bands offset -0.1 (scale 1e-4): the values carry +1000 (Earth Search c1)
   const rb = blue?.['raster:bands']?.[0];
-  if (rb && typeof rb.offset === 'number') {
-    const scale = typeof rb.scale === 'number' && rb.scale > 0 ? rb.scale : 0.0001;
-    const dn = Math.round(-rb.offset / scale);
-    if (dn === 1000) return { subtract: 1000, rule: 'raster:bands offset -0.1: stored with +1000, subtracted' };
-    if (dn === 0) return { subtract: 0, rule: 'raster:bands offset 0: harmonised as stored' };
-  }
+  const scale = rb && typeof rb.scale === 'number' && rb.scale > 0 ? rb.scale : 0.0001;
+  const rbDn = rb && typeof rb.offset === 'number' ? Math.round(-rb.offset / scale) : undefined;
+  if (rbDn === 1000) return { subtract: 1000, rule: 'raster:bands offset -0.1: stored with +1000, subtracted' };
+  // 2. baseline >= 04.00: earthsearch:boa_offset_applied (Earth Search) says whether it was removed, else it is stored (Planetary Computer)
   const b = baseline(item);
   const applied = item.properties['earthsearch:boa_offset_applied'];
   if (b >= 4) {
@@ -123,6 +122,7 @@ export function metadataRule(item: StacItem, blue: StacAsset | undefined): Radio
     return { subtract: 1000, rule: `baseline ${b.toFixed(2)} >= 04.00, offset not applied: +1000 subtracted` };
   }
   if (b > 0) return { subtract: 0, rule: `baseline ${b.toFixed(2)} < 04.00: no offset` };
+  if (rbDn === 0) return { subtract: 0, rule: 'raster:bands offset 0: harmonised as stored' };
   return itemTime(item) >= Date.parse('2022-01-25T00:00:00Z')
     ? { subtract: 1000, rule: 'no baseline in the metadata, acquired after 2022-01-25 (baseline 04.00): +1000 subtracted' }
     : { subtract: 0, rule: 'no baseline in the metadata, acquired before 2022-01-25: no offset' };
