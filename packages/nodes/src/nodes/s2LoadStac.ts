@@ -107,6 +107,65 @@ function localFile(stamp: string): string {
   }
 }
 
+/** Search and selection, shared by the node and the editor's estimate (apps/runner/src/server/stac.ts). */
+async function plan(p: Params, ctx: Pick<NodeContext, 'resolvePath' | 'dataRoot'>, client: HttpClient) {
+  const cat = resolveCatalog(p, ctx);
+  const when = interval(p);
+  const aoi = await readAoi(p.aoi, ctx);
+  const grid = targetGrid(aoi);
+  if (grid.width * grid.height > 40_000 * 40_000) throw new NodeError(`The AOI is ${grid.width} x ${grid.height} px at 10 m: too large; draw a smaller area.`, { param: 'aoi' });
+  const bbox = lonLatBbox(aoi);
+  const query = { collection: cat.collection, bbox, datetime: `${when.start}/${when.end}` };
+  const found = cat.kind === 'api' ? await searchApi(client, cat.where, query) : searchStatic(cat.where, query);
+  const cloudy = found.filter((it) => Number(it.properties['eo:cloud_cover'] ?? 0) > p.maxCloudCover);
+  const { kept, dropped } = dropDuplicates(found.filter((it) => !cloudy.includes(it)));
+  const groups = groupBySolarDay(kept);
+  if (groups.length === 0) {
+    throw new NodeError(
+      `No ${cat.collection || 'Sentinel-2'} item of ${cat.kind === 'api' ? cat.where : relative(ctx.dataRoot, cat.where)} covers the AOI between ${when.start.slice(0, 10)} and ${when.end.slice(0, 10)}` +
+        `${cloudy.length ? ` with eo:cloud_cover <= ${p.maxCloudCover} (${cloudy.length} cloudier items skipped)` : ''}. Check the AOI, the dates and the collection` +
+        " (Earth Search's reprocessed collection has gaps in some years).",
+      { param: found.length ? 'maxCloudCover' : 'aoi' },
+    );
+  }
+  return { cat, when, aoi, grid, found, cloudy, kept, dropped, groups };
+}
+
+export interface StacEstimate {
+  aoiKm2: number;
+  grid: { width: number; height: number; epsg: number | undefined };
+  items: number;
+  dates: number;
+  tiles: string[];
+  duplicatesDropped: number;
+  skippedCloudy: number;
+  /** Rough: DEFLATE-compressed uint16 at ~60 %, 20 m bands and SCL at a quarter of the pixels, per item. */
+  estimatedBytes: number;
+}
+
+/** What a run would download, from the search alone (one search, no COG read). */
+export async function estimateStac(raw: unknown, ctx: Pick<NodeContext, 'resolvePath' | 'dataRoot' | 'signal'>): Promise<StacEstimate> {
+  const parsed = params.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new NodeError(`${issue.path.join('.')}: ${issue.message}`, { param: issue.path.map(String).join('.') });
+  }
+  const p = parsed.data;
+  const { aoi, grid, kept, groups, dropped, cloudy } = await plan(p, ctx, new HttpClient({ signal: ctx.signal }));
+  const px = grid.width * grid.height;
+  const perItem = layersOf(p).reduce((sum, l) => sum + (NATIVE_20M.has(l.file) || !l.reflectance ? px / 4 : px) * (l.dataType === 'uint8' ? 1 : 2) * 0.6, 0);
+  return {
+    aoiKm2: Number(aoiAreaKm2(aoi, grid.crs.epsg).toFixed(3)),
+    grid: { width: grid.width, height: grid.height, epsg: grid.crs.epsg },
+    items: kept.length,
+    dates: groups.length,
+    tiles: [...new Set(kept.map(itemTile))].sort(),
+    duplicatesDropped: dropped.length,
+    skippedCloudy: cloudy.length,
+    estimatedBytes: Math.round(perItem * kept.length),
+  };
+}
+
 export const s2LoadStac = defineNode({
   type: 's2.loadStac',
   version: 1,
@@ -127,27 +186,9 @@ export const s2LoadStac = defineNode({
     return parts.join('|');
   },
   async run(ctx, _inputs, p) {
-    const cat = resolveCatalog(p, ctx);
-    const when = interval(p);
-    const aoi = await readAoi(p.aoi, ctx);
-    const grid = targetGrid(aoi);
-    if (grid.width * grid.height > 40_000 * 40_000) throw new NodeError(`The AOI is ${grid.width} x ${grid.height} px at 10 m: too large; draw a smaller area.`, { param: 'aoi' });
     const client = new HttpClient({ signal: ctx.signal });
-    const bbox = lonLatBbox(aoi);
-    const query = { collection: cat.collection, bbox, datetime: `${when.start}/${when.end}` };
-    const found = cat.kind === 'api' ? await searchApi(client, cat.where, query) : searchStatic(cat.where, query);
+    const { cat, when, aoi, grid, found, cloudy, kept, dropped, groups } = await plan(p, ctx, client);
     const searchRequests = client.stats.requests;
-    const cloudy = found.filter((it) => Number(it.properties['eo:cloud_cover'] ?? 0) > p.maxCloudCover);
-    const { kept, dropped } = dropDuplicates(found.filter((it) => !cloudy.includes(it)));
-    const groups = groupBySolarDay(kept);
-    if (groups.length === 0) {
-      throw new NodeError(
-        `No ${cat.collection || 'Sentinel-2'} item of ${cat.kind === 'api' ? cat.where : relative(ctx.dataRoot, cat.where)} covers the AOI between ${when.start.slice(0, 10)} and ${when.end.slice(0, 10)}` +
-          `${cloudy.length ? ` with eo:cloud_cover <= ${p.maxCloudCover} (${cloudy.length} cloudier items skipped)` : ''}. Check the AOI, the dates and the collection` +
-          ' (Earth Search\'s reprocessed collection has gaps in some years).',
-        { param: found.length ? 'maxCloudCover' : 'aoi' },
-      );
-    }
     const signer = cat.tokenEndpoint ? new HrefSigner(client, cat.tokenEndpoint) : null;
     const root = ctx.dataRoot.endsWith(sep) ? ctx.dataRoot : ctx.dataRoot + sep;
     const source = async (href: string, item: StacItem) => {
