@@ -16,6 +16,7 @@ import { repoRoot } from './helpers.ts';
 const REQUIRED_SAMPLES: Record<string, Record<string, unknown>> = {
   's2.load': { dir: 'demo', prefix: 'S2_SR_demo', year: 2019 },
   'vector.load': { path: 'demo/labels/2019' },
+  's2.loadStac': { aoi: 'aoi.geojson', year: 2019 },
 };
 
 for (const def of nodeCatalog) {
