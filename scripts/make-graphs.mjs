@@ -101,4 +101,33 @@ write('composites.json', {
     n.id === 'agg19' ? { ...n, params: { reducers: ['mean', 'std', 'median'], quantiles: [0.1, 0.9] } } : n),
   links: composites.links.filter((l) => ['load19', 'mask19', 'index19', 'agg19'].includes(l.from.node) && ['mask19', 'index19', 'agg19', 'export19'].includes(l.to.node)),
 });
+// Sentinel-2 from a public STAC catalogue: no GEE export, no file. The AOI is a 5 x 5 km area of the Suriname
+// gold belt; redraw it in the editor (Load Sentinel-2 (STAC) -> aoi -> Draw on map).
+const AOI = { type: 'Polygon', coordinates: [[[-55.1, 4.9], [-55.05, 4.9], [-55.05, 4.95], [-55.1, 4.95], [-55.1, 4.9]]] };
+const stacYear = (y, row) => {
+  const s = String(y).slice(2);
+  const Y = row * 300;
+  return {
+    nodes: [
+      { id: `load${s}`, type: 's2.loadStac', version: 1, label: `S2 ${y} (STAC)`, params: { catalog: 'earth-search-c1', aoi: AOI, year: y, cloudLayer: 'scl', maxCloudCover: 80 }, position: { x: 0, y: Y } },
+      { id: `mask${s}`, type: 's2.cloudMask', version: 1, label: `Cloud mask ${y} (SCL)`, params: { method: 'scl' }, position: { x: 300, y: Y } },
+      { id: `index${s}`, type: 's2.index', version: 1, label: `Indices ${y}`, params: { indices: ['NDVI', 'NDWI', 'BSI'] }, position: { x: 600, y: Y } },
+      { id: `agg${s}`, type: 's2.aggregate', version: 1, label: `Composite ${y}`, params: { reducers: ['mean', 'median'] }, position: { x: 900, y: Y } },
+      { id: `export${s}`, type: 'raster.export', version: 1, label: `Export ${y}`, params: { fileName: `composite_${y}.tif` }, position: { x: 1200, y: Y } },
+    ],
+    links: [['load', 'series', 'mask', 'series'], ['mask', 'series', 'index', 'series'], ['index', 'series', 'agg', 'series'], ['agg', 'composite', 'export', 'composite']]
+      .map(([a, o, b, i]) => ({ from: { node: `${a}${s}`, output: o }, to: { node: `${b}${s}`, input: i } })),
+  };
+};
+const st19 = stacYear(2019, 0);
+const st22 = stacYear(2022, 1);
+write('asgm-change-stac.json', {
+  schema: 'sentiflow/graph@1',
+  name: 'ASGM area from STAC, 2019 and 2022',
+  description:
+    'Sentinel-2 L2A from Earth Search (no Google Earth Engine account): draw the area on the map in the S2 nodes, run, and get cloud-masked (SCL) yearly composites of ' +
+    'bands and NDVI/NDWI/BSI for both years, harmonised like GEE S2_SR_HARMONIZED. Add Load polygons + the training and classification nodes of asgm-change.json to map the change.',
+  nodes: [...st19.nodes, ...st22.nodes],
+  links: [...st19.links, ...st22.links],
+});
 console.log('wrote graphs/*.json');

@@ -17,6 +17,7 @@ const REQUIRED_SAMPLES: Record<string, Record<string, unknown>> = {
   's2.load': { dir: 'demo', prefix: 'S2_SR_demo', year: 2019 },
   'vector.load': { path: 'demo/labels/2019' },
   'raster.loadClassMap': { path: 'demo/truth_2019.tif' },
+  's2.loadStac': { aoi: 'aoi.geojson', year: 2019 },
 };
 
 for (const def of nodeCatalog) {

@@ -1,6 +1,7 @@
 /** Every registered node type. The runner's catalogue, the editor's palette and the docs derive from this list. */
 import type { AnyNodeDefinition } from './define.ts';
 import { s2Load } from './nodes/s2Load.ts';
+import { s2LoadStac } from './nodes/s2LoadStac.ts';
 import { s2CloudMask } from './nodes/s2CloudMask.ts';
 import { s2Index } from './nodes/s2Index.ts';
 import { s2Aggregate } from './nodes/s2Aggregate.ts';
@@ -22,6 +23,7 @@ import { validationAreaEstimate } from './nodes/validationAreaEstimate.ts';
 
 export const nodeCatalog: AnyNodeDefinition[] = [
   s2Load,
+  s2LoadStac,
   s2CloudMask,
   s2Index,
   s2Aggregate,

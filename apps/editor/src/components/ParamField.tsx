@@ -4,6 +4,7 @@ import { checkValue, fieldsOf, type Field } from '../model/schema.ts';
 import { identifierError, type FieldContext } from '../model/expressions.ts';
 import { ExpressionField } from './ExpressionField.tsx';
 import { FilePicker } from './FilePicker.tsx';
+import { AoiField } from './AoiField.tsx';
 
 interface Props {
   field: Field;
@@ -202,7 +203,7 @@ export function ParamField({ field, value, problem, onChange, testPrefix = 'para
       control = <input data-testid={testId} value={typeof shown === 'string' ? shown : shown === undefined ? '' : String(shown)} onChange={(e) => onChange(e.target.value)} />;
       break;
     default:
-      control = <JsonInput value={shown} onChange={onChange} testId={testId} />;
+      control = field.name === 'aoi' ? <AoiField value={shown} onChange={onChange} testId={testId} nodeParams={context?.nodeParams} /> : <JsonInput value={shown} onChange={onChange} testId={testId} />;
   }
   return (
     <div className={`sf-field ${problem || local ? 'invalid' : ''}`} data-field={field.name}>

@@ -72,11 +72,14 @@ export interface FieldContext {
   expressionNames?: readonly string[];
   /** Text fields (by name) that must be identifiers, e.g. the `name` of an s2.index custom index. */
   identifierFields?: readonly string[];
+  /** The node's params (s2.loadStac: the AOI field's estimate searches with them). */
+  nodeParams?: Record<string, unknown>;
 }
 
 /** The field context of a node in a graph: for s2.index, the upstream s2.load bands and the index-name rule. */
 export function fieldContextFor(graph: Graph | null, nodeId: string, catalog: CatalogEntry[] = []): FieldContext | undefined {
   const node = graph?.nodes.find((n) => n.id === nodeId);
+  if (node?.type === 's2.loadStac') return { nodeParams: node.params };
   if (!graph || !node || node.type !== 's2.index') return undefined;
   return { expressionNames: upstreamBands(graph, nodeId, catalog), identifierFields: ['name'] };
 }

@@ -8,6 +8,7 @@ import type { ServerDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
 import { resolveInside } from './files.ts';
 import type { RunEntry, RunRegistry } from './runs.ts';
+import { stacRouter } from './stac.ts';
 
 const EXAMPLE_FILE = /^[A-Za-z0-9][A-Za-z0-9_.-]*\.json$/;
 
@@ -45,6 +46,8 @@ export function apiRouter({ registry, deps, dataRoot, graphsDir }: ApiOptions): 
   const router = Router();
   const v = version();
   let catalog: unknown = null;
+
+  router.use(stacRouter(dataRoot));
 
   router.get('/api/health', (_req, res) => {
     res.json({ ok: true, version: v });
