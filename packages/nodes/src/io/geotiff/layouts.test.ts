@@ -155,3 +155,20 @@ for (const codec of ['DEFLATE', 'LZW', 'ZSTD', 'NONE']) {
     }
   });
 }
+
+test('ZSTD without the system libzstd: a clear error naming the file and what to install', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sf-nozstd-'));
+  try {
+    const file = join(dir, 'zstd.tif');
+    execFileSync('gdal_translate', ['-q', ...co('COMPRESS=ZSTD'), join(data, UINT8), file]);
+    const script = `import { openRaster } from ${JSON.stringify(join(import.meta.dirname, 'read.ts'))};
+const f = await openRaster(${JSON.stringify(file)});
+await f.readWindow({ x: 0, y: 0, width: 8, height: 8 }).then(() => console.log('read'), (e) => console.log(e.message));`;
+    const res = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8', env: { ...process.env, SENTIFLOW_LIBZSTD: 'libzstd-not-installed.so.9' },
+    });
+    assert.match(res.stdout, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (tile 0,0|strip 0): .*libzstd could not be loaded.*apt-get install libzstd1`), res.stdout + res.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

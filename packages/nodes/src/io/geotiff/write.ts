@@ -231,6 +231,8 @@ export async function writeGeoTiff(path: string, options: WriteGeoTiffOptions): 
               const plane = spec.make(tilePixels);
               for (let p = 0, i = b; p < tilePixels; p++, i += bandCount) plane[p] = tile[i];
               pending.push({ index: b * tilesX * tilesY + chunk, data: deflateAsync(new Uint8Array(plane.buffer, plane.byteOffset, plane.byteLength), level) });
+              // Bounded per writer: koffi refuses more than a few dozen asynchronous calls at once per process.
+              while (pending.length >= IN_FLIGHT) await flush();
             }
           }
           while (pending.length >= IN_FLIGHT) await flush();
