@@ -215,7 +215,7 @@ async function describe(path: string, entry: Entry): Promise<RasterFile> {
     rasterReadStats.windows++;
     for (const a of arrays) rasterReadStats.bytes += a.byteLength;
   };
-  /** geotiff.js for the layouts the direct path does not cover (planar, big-endian, float predictor, LZW...). */
+  /** geotiff.js for what the direct path does not cover (JPEG and other codecs, odd bit depths, mixed sample types). */
   const readGeneric = async (win: Window) =>
     Array.from((await image.readRasters({ window: [win.x, win.y, win.x + win.width, win.y + win.height], interleave: false })) as unknown as TypedArray[]);
   const withFile = async <T>(read: () => T | Promise<T>): Promise<T> => {
