@@ -130,7 +130,7 @@ export async function readPathsOf(sources: RasterSource[]): Promise<Record<strin
 
 /**
  * Windows of about chunkSize² pixels aligned to the files' chunks, so that each chunk is decoded once: for tiled
- * files squares of a multiple of the tile edge, for striped files full-width bands of whole strips (a 256 px
+ * files squares of a multiple of the tile edge (unless chunkSize is smaller than a tile), for striped files full-width bands of whole strips (a 256 px
  * square over 1-row strips 3,300 px wide would inflate every strip 13 times). Files too coarse for that (one
  * strip of the whole image) get plain squares.
  */
@@ -145,7 +145,8 @@ export async function alignedWindows(grid: Pick<Grid, 'width' | 'height'>, chunk
     }
   }
   const target = chunkSize * chunkSize;
-  if (!striped) return chunkWindows(grid, unit > 1 ? Math.max(unit, Math.round(chunkSize / unit) * unit) : chunkSize);
+  // Smaller windows than a tile are the caller's choice (memory over decoding each tile several times).
+  if (!striped) return chunkWindows(grid, chunkSize >= unit ? Math.round(chunkSize / unit) * unit : chunkSize);
   const rows = Math.max(unit, Math.round(target / grid.width / unit) * unit);
   if (rows * grid.width > 16 * target) return chunkWindows(grid, chunkSize);
   const out: Window[] = [];
