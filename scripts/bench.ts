@@ -1,6 +1,9 @@
 // `npm run bench`: real-size AOI (3,300 x 2,200 px, 72 dates, two years), one run of graphs/asgm-change.json,
-// figures printed (never asserted). `-- --small` uses a 1,100 x 700 px, 24-date AOI; `-- --notebook` also times
-// scripts/notebook_reference.py (numpy + GDAL + xgboost) on the same files.
+// figures printed (never asserted). `-- --small` uses a 1,100 x 700 px, 24-date AOI; `-- --layout pixel|band|striped`
+// picks the GeoTIFF layout the demo generator writes (pixel-interleaved tiles by default; band = INTERLEAVE=BAND
+// tiles; striped = pixel-interleaved strips), each in its own bench-data/<layout>; `-- --notebook` also times
+// scripts/notebook_reference.py (numpy + GDAL + xgboost) and `-- --dask` scripts/dask_reference.py (dask + rasterio,
+// needs Debian python3-dask and python3-rasterio) on the same files.
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
@@ -17,7 +20,10 @@ import { DEFAULT_TASK_MODULE } from '../apps/runner/src/engine/run.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const small = process.argv.includes('--small');
 const size = small ? { width: 1100, height: 700, datesPerYear: 24 } : { width: 3300, height: 2200, datesPerYear: 72 };
-const dataRoot = join(root, small ? 'bench-data-small' : 'bench-data');
+const layoutArg = process.argv.indexOf('--layout');
+const layout = (layoutArg > 0 ? process.argv[layoutArg + 1] : 'pixel') as 'pixel' | 'band' | 'striped';
+if (!['pixel', 'band', 'striped'].includes(layout)) throw new Error(`--layout must be pixel, band or striped (got "${layout}")`);
+const dataRoot = join(root, small ? 'bench-data-small' : 'bench-data', layout);
 const demoDir = join(dataRoot, 'demo');
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
@@ -66,10 +72,10 @@ async function readFloor(files: string[], workers: number, decoder: 'libdeflate'
 }
 
 if (!existsSync(join(demoDir, 'truth.json'))) {
-  console.log(`generating the benchmark AOI in ${demoDir} (${size.width} x ${size.height} px, ${size.datesPerYear} dates x 2 years; once)…`);
+  console.log(`generating the benchmark AOI in ${demoDir} (${size.width} x ${size.height} px, ${size.datesPerYear} dates x 2 years, layout ${layout}; once)…`);
   const t0 = performance.now();
   const pool = createWorkerPool({ size: availableParallelism(), taskModule: DEFAULT_TASK_MODULE });
-  await generateDemoData({ outDir: demoDir, ...size, seed: 7, pool }).finally(() => pool.close());
+  await generateDemoData({ outDir: demoDir, ...size, seed: 7, pool, layout }).finally(() => pool.close());
   console.log(`  generated in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
 const inputs = readdirSync(demoDir).filter((f) => f.endsWith('.tif') && !f.startsWith('truth')).map((f) => join(demoDir, f));
@@ -103,7 +109,9 @@ for (const [id, node] of Object.entries(report.nodes)) {
   const perPx = ['s2.aggregate', 'model.classify'].includes(node.type) && secs > 0 ? `  ${(px / 1e6 / secs).toFixed(2)} Mpx/s` : '';
   console.log(`  ${id.padEnd(14)} ${node.type.padEnd(22)} ${node.status.padEnd(7)} ${secs.toFixed(2).padStart(8)} s${perPx}`);
 }
-console.log(`\nrun: ${run.seconds.toFixed(1)} s wall, peak RSS ${run.peakRssMb.toFixed(0)} MiB, status ${report.status}`);
+const readPaths = new Set(Object.values(report.nodes).flatMap((n) => Object.values(((n.summary ?? {}) as { readPaths?: Record<string, string> }).readPaths ?? {})));
+console.log(`\nlayout ${layout}; read paths taken: ${[...readPaths].join(', ')}`);
+console.log(`run: ${run.seconds.toFixed(1)} s wall, peak RSS ${run.peakRssMb.toFixed(0)} MiB, status ${report.status}`);
 console.log(`floor: ${floor.seconds.toFixed(1)} s (${floor.backend}) → run / floor = ${(run.seconds / floor.seconds).toFixed(2)}; against the node:zlib floor (${floorZlib.seconds.toFixed(1)} s): ${(run.seconds / floorZlib.seconds).toFixed(2)}`);
 
 const rerun = await timed(process.execPath, [
@@ -118,4 +126,12 @@ if (process.argv.includes('--notebook')) {
     join(root, 'scripts/notebook_reference.py'), '--dir', demoDir, '--labels', join(demoDir, 'labels'), '--out', join(out, 'notebook.json'),
   ]);
   console.log(`notebook: ${nb.seconds.toFixed(1)} s, peak RSS ${nb.peakRssMb.toFixed(0)} MiB → sentiflow is ${(nb.seconds / run.seconds).toFixed(2)}x faster`);
+}
+
+if (process.argv.includes('--dask')) {
+  console.log('\ndask + rasterio (scripts/dask_reference.py: tile-aligned 512 px windows, 2 processes)…');
+  const dk = await timed('/usr/bin/python3', [
+    join(root, 'scripts/dask_reference.py'), '--dir', demoDir, '--labels', join(demoDir, 'labels'), '--out', join(out, 'dask.json'), '--workers', String(workers),
+  ]);
+  console.log(`dask: ${dk.seconds.toFixed(1)} s, peak RSS ${dk.peakRssMb.toFixed(0)} MiB (main process) → sentiflow is ${(dk.seconds / run.seconds).toFixed(2)}x faster`);
 }

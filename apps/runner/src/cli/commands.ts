@@ -75,6 +75,11 @@ export async function nodesCommand(values: Values): Promise<number> {
 
 export async function demoDataCommand(values: Values): Promise<number> {
   const outDir = path.resolve((values.out as string | undefined) ?? 'demo');
+  const layout = values.layout as string | undefined;
+  if (layout !== undefined && !['pixel', 'band', 'striped'].includes(layout)) {
+    console.error(`--layout must be pixel, band or striped (got "${layout}")`);
+    return 2;
+  }
   const { generateDemoData } = await import('@sentiflow/nodes/demo/generate.ts');
   const { createWorkerPool } = await import('../pool/workerPool.ts');
   const { DEFAULT_TASK_MODULE } = await import('../engine/run.ts');
@@ -89,6 +94,7 @@ export async function demoDataCommand(values: Values): Promise<number> {
     ...(values.height !== undefined ? { height: intOption(values, 'height', 1) } : {}),
     ...(values.dates !== undefined ? { datesPerYear: intOption(values, 'dates', 1) } : {}),
     ...(values.seed !== undefined ? { seed: intOption(values, 'seed', 0) } : {}),
+    ...(layout !== undefined ? { layout: layout as 'pixel' | 'band' | 'striped' } : {}),
     onProgress: (done: number, total: number, what: string) => {
       const now = Date.now();
       if (now - last < 500 && done < total) return;

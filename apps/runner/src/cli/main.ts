@@ -17,7 +17,7 @@ Usage:
       --json             print events as NDJSON on stdout
   sentiflow validate <graph.json> [--data-root DIR]   list every problem of a graph
   sentiflow nodes [--json]                 list the node types
-  sentiflow demo-data [--out DIR] [--width N] [--height N] [--dates N] [--seed N]
+  sentiflow demo-data [--out DIR] [--width N] [--height N] [--dates N] [--seed N] [--layout pixel|band|striped]
                                            generate the synthetic demo AOI
   sentiflow serve [--port N] [--host H] [--data-root DIR] [--token T]
                                            start the editor server
@@ -37,7 +37,7 @@ const OPTIONS: Record<string, NonNullable<ParseArgsConfig['options']>> = {
   },
   validate: { 'data-root': { type: 'string' }, json: { type: 'boolean' } },
   nodes: { json: { type: 'boolean' } },
-  'demo-data': { out: { type: 'string' }, width: { type: 'string' }, height: { type: 'string' }, dates: { type: 'string' }, seed: { type: 'string' } },
+  'demo-data': { out: { type: 'string' }, width: { type: 'string' }, height: { type: 'string' }, dates: { type: 'string' }, seed: { type: 'string' }, layout: { type: 'string' } },
   serve: { port: { type: 'string' }, host: { type: 'string' }, 'data-root': { type: 'string' }, token: { type: 'string' } },
 };
 

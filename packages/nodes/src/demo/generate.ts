@@ -27,6 +27,8 @@ export interface DemoOptions {
   years?: number[];
   seed?: number;
   prefix?: string;
+  /** GeoTIFF layout of the band and cloud stacks (writeGeoTiff's `layout`): pixel (default), band or striped. */
+  layout?: 'pixel' | 'band' | 'striped';
   /** (done, total, what) */
   onProgress?: (done: number, total: number, what: string) => void;
 }
@@ -173,7 +175,7 @@ export async function generateDemoYear(options: DemoOptions, year: number, step:
   const plans = planDates(datesPerYear, seed * 10007 + year);
   const descriptions = dates.map((d) => d.description);
   const shared = new SharedTiles(BANDS.length + 1, (win) => sceneTile(land, grid, year, dates, plans, seed, win));
-  const common = { grid, bandCount: datesPerYear, descriptions, compressionLevel: 1 };
+  const common = { grid, bandCount: datesPerYear, descriptions, compressionLevel: 1, layout: options.layout ?? 'pixel' };
   const paths = [...BANDS.map((b) => join(outDir, `${prefix}_${year}_${b}.tif`)), join(outDir, `${prefix}_${year}_probability.tif`)];
   await Promise.all([
     ...BANDS.map((_, b) =>

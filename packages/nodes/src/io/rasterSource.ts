@@ -5,7 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Grid, Window } from '../grid.ts';
+import { chunkWindows, type Grid, type Window } from '../grid.ts';
 import type { RasterSource } from '../values.ts';
 import { arrayForType, dataTypeOfArray as dataTypeOf, deinterleave, openRaster, type RasterDataType, type TypedArray } from './geotiff/read.ts';
 
@@ -118,5 +118,38 @@ export async function readSourceWindowInterleaved(source: RasterSource, win: Win
       out.set(part.subarray(r * rowValues, (r + 1) * rowValues) as never, ((y0 - win.y + r) * win.width + (x0 - win.x)) * spp);
     }
   }));
+  return out;
+}
+
+/** How each file of these sources is read (RasterFile.readPath), by file name: for run summaries. */
+export async function readPathsOf(sources: RasterSource[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const s of sources) for (const t of s.tiles) out[basename(t.path)] = (await openRaster(t.path)).readPath;
+  return out;
+}
+
+/**
+ * Windows of about chunkSize² pixels aligned to the files' chunks, so that each chunk is decoded once: for tiled
+ * files squares of a multiple of the tile edge (unless chunkSize is smaller than a tile), for striped files full-width bands of whole strips (a 256 px
+ * square over 1-row strips 3,300 px wide would inflate every strip 13 times). Files too coarse for that (one
+ * strip of the whole image) get plain squares.
+ */
+export async function alignedWindows(grid: Pick<Grid, 'width' | 'height'>, chunkSize: number, sources: RasterSource[]): Promise<Window[]> {
+  let striped = false;
+  let unit = 1;
+  for (const s of sources) {
+    for (const t of s.tiles) {
+      const { block } = await openRaster(t.path);
+      striped ||= !block.tiled;
+      unit = Math.max(unit, block.height);
+    }
+  }
+  const target = chunkSize * chunkSize;
+  // Smaller windows than a tile are the caller's choice (memory over decoding each tile several times).
+  if (!striped) return chunkWindows(grid, chunkSize >= unit ? Math.round(chunkSize / unit) * unit : chunkSize);
+  const rows = Math.max(unit, Math.round(target / grid.width / unit) * unit);
+  if (rows * grid.width > 16 * target) return chunkWindows(grid, chunkSize);
+  const out: Window[] = [];
+  for (let y = 0; y < grid.height; y += rows) out.push({ x: 0, y, width: grid.width, height: Math.min(rows, grid.height - y) });
   return out;
 }

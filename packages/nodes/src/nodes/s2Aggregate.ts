@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { defineNode, NodeError, type ParamProblem } from '../define.ts';
 import { upstreamSeries } from './seriesUpstream.ts';
-import { chunkWindows, type Window } from '../grid.ts';
+import type { Window } from '../grid.ts';
+import { alignedWindows, readPathsOf } from '../io/rasterSource.ts';
 import { CompositeWriter } from '../raster/compositeStore.ts';
 import { compositeFeatureNames, planComposite, type AggregateSpec } from '../raster/evaluateComposite.ts';
 import { featureName, SIMPLE_REDUCERS, type Reducer } from '../kernels/temporalReduce.ts';
@@ -74,7 +75,8 @@ export const s2Aggregate = defineNode({
     }
     const features = compositeFeatureNames(series, spec);
     const nf = features.length;
-    const windows = chunkWindows(series.grid, p.chunkSize);
+    const sources = [...Object.values(series.bands), ...(series.cloud ? [series.cloud.source] : [])];
+    const windows = await alignedWindows(series.grid, p.chunkSize, sources);
     const writer = new CompositeWriter(join(ctx.workDir, 'composite.f32'), series.grid, features);
     const nanCount = new Float64Array(nf);
     let done = 0;
@@ -122,6 +124,7 @@ export const s2Aggregate = defineNode({
         mask: series.mask.method,
         chunks: windows.length,
         noDataFraction: nanFraction,
+        readPaths: await readPathsOf(sources),
       },
     };
   },

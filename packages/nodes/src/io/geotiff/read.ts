@@ -1,14 +1,16 @@
 /**
  * GeoTIFF reading on top of geotiff.js: grid (EPSG from GeoKeys, GDAL-order geotransform), NoData, band
- * descriptions (GDAL_METADATA), and windowed reads of all samples at once. Common layouts are read tile by tile
- * directly (see TileLayout), DEFLATE through libdeflate or node:zlib (deflate.ts).
+ * descriptions (GDAL_METADATA), and windowed reads of all samples at once. Every common layout is read chunk by
+ * chunk directly (chunks.ts, assemble.ts); geotiff.js serves the rare rest (JPEG, odd bit depths).
  */
 import { inflateSync } from 'node:zlib';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, statSync } from 'node:fs';
 import { fromFile, addDecoder, BaseDecoder } from 'geotiff';
 import type { GeoTIFF, GeoTIFFImage } from 'geotiff';
 import type { GeoTransform, Grid, Window } from '../../grid.ts';
 import { inflateInto } from './deflate.ts';
+import { chunkLayout, describeReadPath } from './chunks.ts';
+import { readBandsDirect, readInterleavedDirect } from './assemble.ts';
 
 export type TypedArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
 export type RasterDataType = 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'float32' | 'float64';
@@ -22,6 +24,10 @@ export interface RasterFile {
   grid: Grid;
   noData: number | null;
   descriptions: string[];
+  /** How the pixels are read: `direct/<codec>/<interleave>/<tiled|striped>[/predictor-N][/big-endian]`, or `geotiff.js (<why>)`. */
+  readPath: string;
+  /** Chunk (tile, or full-width strip) size: windows aligned to it decode each chunk once. */
+  block: { width: number; height: number; tiled: boolean };
   /** One array per raster band (sample), each win.width * win.height, row-major. */
   readWindow(win: Window): Promise<TypedArray[]>;
   /**
@@ -56,116 +62,6 @@ const CTOR = {
   uint8: Uint8Array, int8: Int8Array, uint16: Uint16Array, int16: Int16Array,
   uint32: Uint32Array, int32: Int32Array, float32: Float32Array, float64: Float64Array,
 } as const;
-
-/**
- * Direct tile access for the common layout (little-endian, pixel-interleaved or single-sample, one sample type,
- * DEFLATE or uncompressed, predictor 1 or 2): tile bytes are read with one pread and inflated straight into the
- * destination, which for a tile-aligned window is the returned array itself. geotiff.js's own path goes through
- * a block cache and a DataView per sample, ~10x slower on 72-sample tiles.
- */
-interface TileLayout {
-  tileWidth: number;
-  tileHeight: number;
-  tilesAcross: number;
-  samples: number;
-  bytesPerSample: number;
-  compressed: boolean;
-  predictor: 1 | 2;
-  offsets: number[];
-  byteCounts: number[];
-}
-
-async function tileLayout(image: GeoTIFFImage, dataType: RasterDataType): Promise<TileLayout | null> {
-  const fd = image.fileDirectory;
-  const compression = ((await fd.loadValue('Compression')) as number | undefined) ?? 1;
-  const predictor = ((await fd.loadValue('Predictor')) as number | undefined) ?? 1;
-  const spp = image.getSamplesPerPixel();
-  if (!image.littleEndian || (image.planarConfiguration !== 1 && spp > 1)) return null;
-  for (let s = 0; s < spp; s++) if (image.getBitsPerSample(s) !== image.getBitsPerSample(0) || (image.getSampleFormat(s) || 1) !== (image.getSampleFormat(0) || 1)) return null;
-  if (![1, 8, 32946].includes(compression) || (predictor !== 1 && predictor !== 2)) return null;
-  if (predictor === 2 && (dataType === 'float32' || dataType === 'float64')) return null;
-  const tiled = image.isTiled;
-  const offsets = Array.from((await fd.loadValue(tiled ? 'TileOffsets' : 'StripOffsets')) as ArrayLike<number | bigint>, Number);
-  const byteCounts = Array.from((await fd.loadValue(tiled ? 'TileByteCounts' : 'StripByteCounts')) as ArrayLike<number | bigint>, Number);
-  const tileWidth = image.getTileWidth();
-  return {
-    tileWidth,
-    tileHeight: image.getTileHeight(),
-    tilesAcross: Math.ceil(image.getWidth() / tileWidth),
-    samples: spp,
-    bytesPerSample: CTOR[dataType].BYTES_PER_ELEMENT,
-    compressed: compression !== 1,
-    predictor,
-    offsets,
-    byteCounts,
-  };
-}
-
-/** Compressed-bytes buffer shared by every read on this thread (reads are synchronous, so never concurrent). */
-let readBuffer = Buffer.alloc(0);
-
-/** Decodes tile (tx, ty) into `dst` (tileWidth * tileHeight * samples values); returns the rows decoded. */
-function decodeTile(fd: number, layout: TileLayout, tx: number, ty: number, dst: TypedArray, path: string): number {
-  const index = ty * layout.tilesAcross + tx;
-  const offset = layout.offsets[index];
-  const count = layout.byteCounts[index];
-  const rowValues = layout.tileWidth * layout.samples;
-  const bytes = new Uint8Array(dst.buffer, dst.byteOffset, dst.byteLength);
-  let decoded: number;
-  if (offset === undefined || count === undefined) throw new Error(`${path}: no tile ${tx},${ty} in the file's tile index (truncated or corrupt file)`);
-  if (count === 0) {
-    bytes.fill(0); // a sparse (never written) tile, which GDAL also reads as zeros
-    return layout.tileHeight;
-  }
-  if (readBuffer.byteLength < count) readBuffer = Buffer.allocUnsafe(Math.max(count, 2 * readBuffer.byteLength));
-  if (readSync(fd, readBuffer, 0, count, offset) !== count) throw new Error(`${path}: tile ${tx},${ty} is truncated`);
-  if (layout.compressed) {
-    try {
-      decoded = inflateInto(readBuffer.subarray(0, count), bytes);
-    } catch (e) {
-      throw new Error(`${path}: tile ${tx},${ty}: ${(e as Error).message}`);
-    }
-  } else {
-    decoded = Math.min(count, bytes.byteLength);
-    bytes.set(readBuffer.subarray(0, decoded));
-  }
-  const rows = Math.min(layout.tileHeight, Math.floor(decoded / (rowValues * layout.bytesPerSample)));
-  if (layout.predictor === 2) {
-    // Horizontal differencing per sample; integer typed arrays wrap exactly like the encoder's arithmetic.
-    const spp = layout.samples;
-    for (let r = 0; r < rows; r++) {
-      const end = (r + 1) * rowValues;
-      for (let i = r * rowValues + spp; i < end; i++) dst[i] += dst[i - spp];
-    }
-  }
-  return rows;
-}
-
-/** Decoded-tile scratch for windows that are not exactly one tile (reused: reads on a thread never overlap). */
-let scratchBlock: TypedArray | undefined;
-
-/** Window of every sample, pixel-major ([pixel][sample]), through the direct tile path. */
-function readInterleavedFast(fd: number, layout: TileLayout, dataType: RasterDataType, win: Window, path: string, into?: TypedArray): TypedArray {
-  const { tileWidth: tw, tileHeight: th, samples: spp } = layout;
-  const out = fits(into, dataType, win.width * win.height * spp) ? into : arrayForType(dataType, win.width * win.height * spp);
-  if (win.x % tw === 0 && win.y % th === 0 && win.width === tw && win.height === th) {
-    decodeTile(fd, layout, win.x / tw, win.y / th, out, path);
-    return out;
-  }
-  const block = fits(scratchBlock, dataType, tw * th * spp) ? scratchBlock : (scratchBlock = arrayForType(dataType, tw * th * spp));
-  for (let ty = Math.floor(win.y / th); ty * th < win.y + win.height; ty++) {
-    for (let tx = Math.floor(win.x / tw); tx * tw < win.x + win.width; tx++) {
-      decodeTile(fd, layout, tx, ty, block, path);
-      const x0 = Math.max(win.x, tx * tw), x1 = Math.min(win.x + win.width, (tx + 1) * tw);
-      const y0 = Math.max(win.y, ty * th), y1 = Math.min(win.y + win.height, (ty + 1) * th);
-      for (let y = y0; y < y1; y++) {
-        const src = ((y - ty * th) * tw + (x0 - tx * tw)) * spp;
-        out.set(block.subarray(src, src + (x1 - x0) * spp) as never, ((y - win.y) * win.width + (x0 - win.x)) * spp);
-      }
-    }
-  }
-  return out;
-}
 
 function fits(a: TypedArray | undefined, dataType: RasterDataType, length: number): a is TypedArray {
   return a !== undefined && a instanceof CTOR[dataType] && a.length === length;
@@ -269,7 +165,7 @@ interface Entry {
   stamp: string;
   busy: number;
   evicted: boolean;
-  /** Descriptor of the direct tile path (see tileLayout), when the file qualifies. */
+  /** Descriptor of the direct chunk path (chunks.ts), when the file qualifies. */
   fd?: number;
 }
 
@@ -303,7 +199,11 @@ async function describe(path: string, entry: Entry): Promise<RasterFile> {
   const noData = noDataText === '' ? null : /^[-+]?nan$/i.test(noDataText) ? NaN : Number(noDataText);
   const xml = fd.hasTag('GDAL_METADATA') ? String(await fd.loadValue('GDAL_METADATA')) : undefined;
   const descriptions = parseGdalDescriptions(xml, bandCount);
-  const layout = await tileLayout(image, dataType);
+  const described = await chunkLayout(image, path);
+  const layout = 'fallback' in described ? null : described;
+  const readPath = describeReadPath(described, Boolean((tiff as unknown as { bigTiff?: boolean }).bigTiff));
+  const block = { width: image.getTileWidth(), height: image.getTileHeight(), tiled: image.isTiled };
+  const make = (n: number) => arrayForType(dataType, n);
   // Opened on first use; a caller may hold this RasterFile after the LRU evicted (and closed) it: it reopens.
   const fileDescriptor = () => (entry.fd ??= openSync(path, 'r'));
   const check = (win: Window) => {
@@ -315,7 +215,7 @@ async function describe(path: string, entry: Entry): Promise<RasterFile> {
     rasterReadStats.windows++;
     for (const a of arrays) rasterReadStats.bytes += a.byteLength;
   };
-  /** geotiff.js for the layouts the direct path does not cover (planar, big-endian, float predictor, LZW...). */
+  /** geotiff.js for what the direct path does not cover (JPEG and other codecs, odd bit depths, mixed sample types). */
   const readGeneric = async (win: Window) =>
     Array.from((await image.readRasters({ window: [win.x, win.y, win.x + win.width, win.y + win.height], interleave: false })) as unknown as TypedArray[]);
   const withFile = async <T>(read: () => T | Promise<T>): Promise<T> => {
@@ -328,11 +228,14 @@ async function describe(path: string, entry: Entry): Promise<RasterFile> {
     }
   };
   return {
-    path, width, height, bandCount, dataType, grid, noData, descriptions,
+    path, width, height, bandCount, dataType, grid, noData, descriptions, readPath, block,
     async readWindow(win) {
       check(win);
+      const n = win.width * win.height;
       const out = await withFile(() =>
-        layout ? deinterleave(readInterleavedFast(fileDescriptor(), layout, dataType, win, path), bandCount, dataType) : readGeneric(win),
+        !layout ? readGeneric(win)
+        : layout.planar ? readBandsDirect(fileDescriptor(), layout, win, Array.from({ length: bandCount }, () => make(n)), make, path)
+        : deinterleave(readInterleavedDirect(fileDescriptor(), layout, win, make(n * bandCount), make, path), bandCount, dataType),
       );
       count(out);
       return out;
@@ -340,7 +243,9 @@ async function describe(path: string, entry: Entry): Promise<RasterFile> {
     async readWindowInterleaved(win, into) {
       check(win);
       const out = await withFile(async () =>
-        layout ? readInterleavedFast(fileDescriptor(), layout, dataType, win, path, into) : interleave(await readGeneric(win), dataType),
+        layout
+          ? readInterleavedDirect(fileDescriptor(), layout, win, fits(into, dataType, win.width * win.height * bandCount) ? into : make(win.width * win.height * bandCount), make, path)
+          : interleave(await readGeneric(win), dataType),
       );
       count([out]);
       return out;

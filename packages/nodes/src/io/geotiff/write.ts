@@ -1,6 +1,6 @@
 /**
- * Streaming GeoTIFF writer: classic little-endian TIFF, tiled, DEFLATE (node:zlib, no predictor),
- * pixel-interleaved (PlanarConfiguration 1), GeoKeys, ModelPixelScale + ModelTiepoint (ModelTransformation when
+ * Streaming GeoTIFF writer: classic little-endian TIFF, DEFLATE (no predictor), tiled and pixel-interleaved by
+ * default (or band-interleaved, or striped: `layout`), GeoKeys, ModelPixelScale + ModelTiepoint (ModelTransformation when
  * rotated), GDAL_NODATA and GDAL_METADATA band descriptions. Tiles are compressed and written one at a time;
  * the IFD goes at the end of the file. Written to `<path>.tmp-<pid>-<rand>` and renamed into place.
  *
@@ -24,6 +24,13 @@ export interface WriteGeoTiffOptions {
   noData?: number | null;
   descriptions?: string[];
   tileSize?: number;
+  /**
+   * 'pixel' (default): tiled, a pixel's bands contiguous; 'band': tiled, PlanarConfiguration 2 (each band its
+   * own tiles, GDAL's INTERLEAVE=BAND); 'striped': pixel-interleaved full-width strips of `rowsPerStrip` rows.
+   */
+  layout?: 'pixel' | 'band' | 'striped';
+  /** Strip height for layout 'striped'; default as libtiff's TIFFDefaultStripSize (~8 KB strips, at least 1 row). */
+  rowsPerStrip?: number;
   compressionLevel?: number;
   /** TIFF ColorMap (768 values, see categories.ts): single-band uint8 only; makes the photometric "palette". */
   colorMap?: number[];
@@ -152,9 +159,16 @@ export async function writeGeoTiff(path: string, options: WriteGeoTiffOptions): 
   if (options.colorMap && (bandCount !== 1 || dataType !== 'uint8' || options.colorMap.length !== 768)) throw new Error('writeGeoTiff: a colour map needs one uint8 band and 768 values');
   const spec = SPEC[dataType];
   const { width, height } = grid;
-  const tilesX = Math.ceil(width / tileSize);
-  const tilesY = Math.ceil(height / tileSize);
-  const total = tilesX * tilesY;
+  const layout = options.layout ?? 'pixel';
+  const striped = layout === 'striped';
+  const planes = layout === 'band' ? bandCount : 1;
+  const rowsPerStrip = Math.min(height, options.rowsPerStrip ?? Math.max(1, Math.floor(8192 / (width * bandCount * spec.bytes))));
+  // A chunk is a tile, or a strip of full width (libtiff writes the last strip with only its own rows).
+  const chunkW = striped ? width : tileSize;
+  const chunkH = striped ? rowsPerStrip : tileSize;
+  const tilesX = Math.ceil(width / chunkW);
+  const tilesY = Math.ceil(height / chunkH);
+  const total = tilesX * tilesY * planes;
   const noData = options.noData ?? null;
   const fill = noData === null ? 0 : noData;
 
@@ -168,28 +182,31 @@ export async function writeGeoTiff(path: string, options: WriteGeoTiffOptions): 
     header.writeUInt16LE(42, 2);
     writeSync(fd, header, 0, 8, 0);
     let pos = 8;
-    const offsets: number[] = [];
-    const counts: number[] = [];
-    const tilePixels = tileSize * tileSize;
-    const pending: Promise<Buffer>[] = [];
+    const offsets: number[] = new Array(total).fill(0);
+    const counts: number[] = new Array(total).fill(0);
+    let written = 0;
+    const pending: { index: number; data: Promise<Buffer> }[] = [];
     const flush = async () => {
-      const compressed = await pending.shift()!;
+      const { index, data } = pending.shift()!;
+      const compressed = await data;
       if (pos + compressed.length + 1 > LIMIT) {
         throw new Error(`writeGeoTiff: ${path} would exceed the 4 GiB limit of classic TIFF (${width}x${height}x${bandCount} ${dataType})`);
       }
       writeSync(fd, compressed, 0, compressed.length, pos);
-      offsets.push(pos);
-      counts.push(compressed.length);
+      offsets[index] = pos;
+      counts[index] = compressed.length;
       pos += compressed.length + (compressed.length % 2);
-      onProgress?.(offsets.length, total);
+      onProgress?.(++written, total);
     };
     try {
       for (let ty = 0; ty < tilesY; ty++) {
         for (let tx = 0; tx < tilesX; tx++) {
           if (signal?.aborted) throw abortError(signal);
-          const win: Window = { x: tx * tileSize, y: ty * tileSize, width: Math.min(tileSize, width - tx * tileSize), height: Math.min(tileSize, height - ty * tileSize) };
+          const win: Window = { x: tx * chunkW, y: ty * chunkH, width: Math.min(chunkW, width - tx * chunkW), height: Math.min(chunkH, height - ty * chunkH) };
+          const tileSize = chunkW; // the row pitch of the chunk buffer
+          const tilePixels = chunkW * (striped ? win.height : chunkH);
           const tile = spec.make(tilePixels * bandCount);
-          if ((win.width < tileSize || win.height < tileSize) && fill !== 0) tile.fill(fill);
+          if ((win.width < chunkW || win.height < chunkH) && fill !== 0) tile.fill(fill);
           if (options.readInterleaved) {
             const data = await options.readInterleaved(win);
             if (data.length !== win.width * win.height * bandCount) throw new Error(`writeGeoTiff: readInterleaved returned ${data.length} values, expected ${win.width * win.height * bandCount}`);
@@ -209,14 +226,25 @@ export async function writeGeoTiff(path: string, options: WriteGeoTiffOptions): 
             }
           }
           if (signal?.aborted) throw abortError(signal);
-          pending.push(deflateAsync(new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength), level));
-          if (pending.length >= IN_FLIGHT) await flush();
+          const chunk = ty * tilesX + tx;
+          if (planes === 1) {
+            pending.push({ index: chunk, data: deflateAsync(new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength), level) });
+          } else {
+            for (let b = 0; b < bandCount; b++) {
+              const plane = spec.make(tilePixels);
+              for (let p = 0, i = b; p < tilePixels; p++, i += bandCount) plane[p] = tile[i];
+              pending.push({ index: b * tilesX * tilesY + chunk, data: deflateAsync(new Uint8Array(plane.buffer, plane.byteOffset, plane.byteLength), level) });
+              // Bounded per writer: koffi refuses more than a few dozen asynchronous calls at once per process.
+              while (pending.length >= IN_FLIGHT) await flush();
+            }
+          }
+          while (pending.length >= IN_FLIGHT) await flush();
         }
       }
       while (pending.length > 0) await flush();
     } finally {
       // Let compressions still running settle before the file is closed and removed.
-      await Promise.allSettled(pending);
+      await Promise.allSettled(pending.map((p) => p.data));
     }
     const tags: Tag[] = [
       { code: 256, type: TYPE.LONG, values: [width] },
@@ -225,11 +253,19 @@ export async function writeGeoTiff(path: string, options: WriteGeoTiffOptions): 
       { code: 259, type: TYPE.SHORT, values: [8] },
       { code: 262, type: TYPE.SHORT, values: [options.colorMap ? 3 : 1] },
       { code: 277, type: TYPE.SHORT, values: [bandCount] },
-      { code: 284, type: TYPE.SHORT, values: [1] },
-      { code: 322, type: TYPE.LONG, values: [tileSize] },
-      { code: 323, type: TYPE.LONG, values: [tileSize] },
-      { code: 324, type: TYPE.LONG, values: offsets },
-      { code: 325, type: TYPE.LONG, values: counts },
+      { code: 284, type: TYPE.SHORT, values: [planes > 1 ? 2 : 1] },
+      ...(striped
+        ? [
+            { code: 273, type: TYPE.LONG, values: offsets },
+            { code: 278, type: TYPE.LONG, values: [rowsPerStrip] },
+            { code: 279, type: TYPE.LONG, values: counts },
+          ]
+        : [
+            { code: 322, type: TYPE.LONG, values: [tileSize] },
+            { code: 323, type: TYPE.LONG, values: [tileSize] },
+            { code: 324, type: TYPE.LONG, values: offsets },
+            { code: 325, type: TYPE.LONG, values: counts },
+          ]),
       { code: 339, type: TYPE.SHORT, values: new Array(bandCount).fill(spec.format) },
       ...geoTags(grid),
     ];
