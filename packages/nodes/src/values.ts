@@ -123,12 +123,7 @@ export interface Metrics {
   perClass: { className: string; precision: number; recall: number; f1: number; support: number }[];
 }
 
-/** Class code of pixels the classifier does not decide (exact/near ties, below minProbability). */
-export const UNCERTAIN_CODE = 254;
-/** Class code of pixels with no data (a missing feature). */
-export const NODATA_CODE = 255;
-/** Name of the uncertain category wherever areas or transitions are listed. */
-export const UNCERTAIN_NAME = 'uncertain';
+export { NODATA_CODE, UNCERTAIN_CODE, UNCERTAIN_NAME } from '@sentiflow/protocol/classCodes.ts';
 
 export interface ClassMap {
   kind: 'ClassMap';

@@ -2,6 +2,7 @@
 import type { Graph } from './graph.ts';
 import type { RunReport, RunStatus } from './events.ts';
 import type { NodeRunState } from './runFold.ts';
+import type { GraphChange, Headline } from './runFacts.ts';
 
 /** GET /api/examples */
 export interface ExampleInfo {
@@ -37,4 +38,29 @@ export interface RunInfo {
 /** Every failed request: the code is one of ERROR_CODES (kind "http"), the message a sentence for people. */
 export interface ErrorBody {
   error: { code: string; message: string };
+}
+
+/** PUT /api/runs/:id/notes: a run's name and annotation (stored in its output folder). */
+export interface RunNotes {
+  name: string;
+  note: string;
+}
+
+/** GET /api/history: one run, newest first. */
+export interface HistoryItem {
+  runId: string;
+  graphName: string;
+  status: string;
+  startedAt: string;
+  /** Milliseconds, null while running. */
+  duration: number | null;
+  name: string;
+  note: string;
+  headline: Headline;
+  /** Run of the same graph name just before this one, and what changed in the graph since. */
+  previousRunId: string | null;
+  changes: GraphChange[];
+  /** Suffixes of variant copies in the graph ("_v2" when node "agg19_v2" copies "agg19"). */
+  variants: string[];
+  outDir: string;
 }

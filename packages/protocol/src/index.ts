@@ -5,3 +5,6 @@ export * from './runFold.ts';
 export * from './catalog.ts';
 export * from './errors.ts';
 export * from './api.ts';
+export * from './classCodes.ts';
+export * from './palette.ts';
+export * from './runFacts.ts';

@@ -1,5 +1,5 @@
 /** The runner's experiment routes: history, run notes, outputs on disk, downloads, tables, report, class-map compare. */
-import type { HistoryItem, RunNotes } from '../../../runner/src/server/history.ts';
+import type { HistoryItem, RunNotes } from '@sentiflow/protocol';
 import { ApiError, describeFailure } from './client.ts';
 
 export type { HistoryItem, RunNotes };

@@ -4,7 +4,7 @@
  */
 import { useApp } from '../hooks.ts';
 import { classRows, moveClass, renameClass, type ClassListParams } from '../model/classList.ts';
-import { classColor } from '../../../../packages/nodes/src/palette.ts';
+import { classColor } from '@sentiflow/protocol';
 
 interface Props {
   nodeId: string;

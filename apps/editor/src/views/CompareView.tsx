@@ -4,7 +4,7 @@
  */
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import type { Change, Metrics } from '../../../../packages/nodes/src/values.ts';
-import { describeChange, diffGraphs, headlineOf, type GraphChange, type Headline } from '../../../runner/src/server/runFacts.ts';
+import { describeChange, diffGraphs, headlineOf, type GraphChange, type Headline } from '@sentiflow/protocol';
 import { compareMapUrl, experiments, tableUrl, type ClassCompare } from '../api/experiments.ts';
 import type { RunInfo, RunNodeState } from '../api/types.ts';
 import { runInfo } from '../controller.ts';

@@ -4,7 +4,7 @@
  * Tick two runs to compare them; open a run's results, report, or its output files.
  */
 import { useEffect, useState } from 'react';
-import { describeChange } from '../../../runner/src/server/runFacts.ts';
+import { describeChange } from '@sentiflow/protocol';
 import { experiments, reportUrl, type HistoryItem } from '../api/experiments.ts';
 import { showRunResults } from '../experiments/showRun.ts';
 import { useApp } from '../hooks.ts';

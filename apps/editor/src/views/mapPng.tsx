@@ -3,7 +3,9 @@
  * drawn on a canvas from the runner's preview (so it matches the map) and downloaded.
  */
 import { useState } from 'react';
-import type { Grid } from '../../../../packages/nodes/src/grid.ts';
+import type { Composite } from '../../../../packages/nodes/src/values.ts';
+
+type Grid = Composite['grid'];
 import { previewUrl } from '../api/client.ts';
 import { runInfo } from '../controller.ts';
 import { toast } from '../model/appState.ts';

@@ -12,7 +12,7 @@ import { writeFileAtomicSync } from '@sentiflow/nodes/io/atomicFile.ts';
 import type { Graph } from '../engine/types.ts';
 import { HttpError } from './errors.ts';
 import type { RunEntry, RunRegistry } from './runs.ts';
-import { diffGraphs, headlineOf, type GraphChange, type Headline } from './runFacts.ts';
+import { diffGraphs, headlineOf, type HistoryItem, type RunNotes } from '@sentiflow/protocol';
 
 export const GRAPH_FILE = 'graph.json';
 export const NOTES_FILE = 'notes.json';
@@ -21,7 +21,7 @@ export const notesSchema = z.object({
   name: z.string().trim().max(120, 'a run name has at most 120 characters').default(''),
   note: z.string().max(10_000, 'a note has at most 10,000 characters').default(''),
 }).strict();
-export type RunNotes = z.infer<typeof notesSchema>;
+export type { HistoryItem, RunNotes } from '@sentiflow/protocol';
 
 const historyQuery = z.object({ graph: z.string().max(500).optional() });
 
@@ -49,23 +49,6 @@ export function readNotes(outDir: string): RunNotes {
   }
 }
 
-export interface HistoryItem {
-  runId: string;
-  graphName: string;
-  status: string;
-  startedAt: string;
-  /** Milliseconds, null while running. */
-  duration: number | null;
-  name: string;
-  note: string;
-  headline: Headline;
-  /** Run of the same graph name just before this one, and what changed in the graph since. */
-  previousRunId: string | null;
-  changes: GraphChange[];
-  /** Suffixes of variant copies in the graph ("_v2" when node "agg19_v2" copies "agg19"). */
-  variants: string[];
-  outDir: string;
-}
 
 export function variantSuffixes(graph: Graph | null): string[] {
   if (!graph) return [];

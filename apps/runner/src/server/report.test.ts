@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { crossTab } from './compare.ts';
 import { compactNames } from './report.ts';
 import { reportHtml, scaleBar, type ReportData } from './reportHtml.ts';
-import { diffGraphs, headlineOf } from './runFacts.ts';
+import { diffGraphs, headlineOf } from '@sentiflow/protocol';
 
 const base = (over: Partial<ReportData> = {}): ReportData => ({
   title: 'Run <script>alert(1)</script>',

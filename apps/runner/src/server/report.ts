@@ -15,7 +15,7 @@ import { legendOf } from './previews.ts';
 import { TRANSITION_COLORS } from './palette.ts';
 import { esc, reportHtml, type ReportData, type ReportMap, type ReportTable } from './reportHtml.ts';
 import type { RunEntry, RunRegistry } from './runs.ts';
-import { headlineOf } from './runFacts.ts';
+import { headlineOf } from '@sentiflow/protocol';
 
 const idParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/);
 

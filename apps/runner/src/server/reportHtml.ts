@@ -2,7 +2,7 @@
  * The one-page run report as self-contained HTML (inline CSS, A4 print rules). Pure: the route gathers the
  * facts (reportData in report.ts), this only lays them out. Every text from a graph is escaped.
  */
-import { describeChange, type GraphChange, type GraphLike, type Headline } from './runFacts.ts';
+import { describeChange, type GraphChange, type GraphLike, type Headline } from '@sentiflow/protocol';
 
 export interface ReportMap {
   title: string;

@@ -1,6 +1,6 @@
 /** The AOI param: a polygon file in the data root (shapefile / GeoJSON, any CRS) or GeoJSON stored in the graph (lon/lat). */
 import { z } from 'zod';
-import { NodeError, type NodeContext } from '../../define.ts';
+import { NodeError } from '../../errors.ts';
 import { reprojectRings } from '../crs.ts';
 import { readVector } from '../vector.ts';
 import type { AoiGeometry } from './aoi.ts';
@@ -26,7 +26,7 @@ export function geojsonPolygons(g: Exclude<AoiParam, string>): number[][][][] {
   return g.coordinates as number[][][][];
 }
 
-export async function readAoi(aoi: AoiParam, ctx: Pick<NodeContext, 'resolvePath'>): Promise<AoiGeometry> {
+export async function readAoi(aoi: AoiParam, ctx: { resolvePath(relative: string, param: string): string }): Promise<AoiGeometry> {
   if (typeof aoi !== 'string') return { polygons: geojsonPolygons(aoi) };
   const file = ctx.resolvePath(aoi, 'aoi');
   const data = await readVector(file, { param: 'aoi', classField: undefined }).catch((e: Error) => {

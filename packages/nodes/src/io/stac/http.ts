@@ -3,7 +3,7 @@
  * 429 (honouring Retry-After), 5xx, dropped connections and timeouts, cancel through the run's AbortSignal, and
  * counters (requests, bytes, retries) for the node's summary. Errors say which host failed and what to do.
  */
-import { NodeError } from '../../define.ts';
+import { NodeError } from '../../errors.ts';
 
 export interface HttpStats {
   requests: number;

@@ -9,7 +9,7 @@
  */
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NodeError } from '../../define.ts';
+import { NodeError } from '../../errors.ts';
 import type { Grid, Window } from '../../grid.ts';
 import { writeGeoTiff } from '../geotiff/write.ts';
 import { openCog, type ByteSource, type Cog } from './cog.ts';

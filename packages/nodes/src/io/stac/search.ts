@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { NodeError } from '../../define.ts';
+import { NodeError } from '../../errors.ts';
 import type { HttpClient } from './http.ts';
 
 export interface StacAsset {
