@@ -24,8 +24,9 @@ elif m['method'] == 'scl':
     scl = read(cfg['cloud'])
     mask = np.isin(scl, m['classes']) | (scl == 0)
 elif m['method'] == 'reference':
+    # In DN (threshold 0.04 reflectance = 400 DN): a difference of exactly 400 DN is not "more than" 0.04.
     b = raw[m['referenceBand']]
-    refl = np.where(b == 0, np.nan, (b - off) * 1e-4)
+    refl = np.where(b == 0, np.nan, (b - off).astype(np.float64))
     srt = np.sort(refl, axis=0)  # NaN last
     nvalid = np.sum(~np.isnan(refl), axis=0)
     reference = np.full(refl.shape[1], np.nan)
@@ -34,7 +35,7 @@ elif m['method'] == 'reference':
             k = max(1, math.ceil(m['lowestFraction'] * nvalid[p] - 1e-9))
             reference[p] = srt[:k, p].mean()
     with np.errstate(invalid='ignore'):
-        mask = (refl - reference[None, :]) > m['threshold']
+        mask = (refl - reference[None, :]) > round(m['threshold'] * 1e4, 6)
 
 dn = {k: np.where((v == 0) | mask, np.nan, v - off) for k, v in raw.items()}
 variables = {}
