@@ -31,7 +31,7 @@ const BAD_TOKEN_WINDOW_MS = 60_000;
 /** Why a token is too weak to protect a server reachable from the network, or null. */
 export function weakTokenReason(token: string): string | null {
   if (token.length < MIN_TOKEN_LENGTH) {
-    return `the token is ${token.length} character${token.length === 1 ? "" : "s"} long; use at least ${MIN_TOKEN_LENGTH} random characters (e.g. the output of \`openssl rand -hex 16\`)`;
+    return `the token is ${token.length} character${token.length === 1 ? '' : 's'} long; use at least ${MIN_TOKEN_LENGTH} random characters (e.g. the output of \`openssl rand -hex 16\`)`;
   }
   return null;
 }
