@@ -15,7 +15,7 @@
  * process already runs as the user. In token mode a cookie-authenticated request needs an Origin equal to
  * its Host, since SameSite=Strict still sends the cookie from another port of the same host.
  *
- * Bad token guesses are rate-limited per client address.
+ * Wrong token guesses are rate-limited per client address (distinct wrong values per minute).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -31,7 +31,7 @@ const BAD_TOKEN_WINDOW_MS = 60_000;
 /** Why a token is too weak to protect a server reachable from the network, or null. */
 export function weakTokenReason(token: string): string | null {
   if (token.length < MIN_TOKEN_LENGTH) {
-    return `the token is ${token.length} characters long; use at least ${MIN_TOKEN_LENGTH} random characters (e.g. the output of \`openssl rand -hex 16\`)`;
+    return `the token is ${token.length} character${token.length === 1 ? '' : 's'} long; use at least ${MIN_TOKEN_LENGTH} random characters (e.g. the output of \`openssl rand -hex 16\`)`;
   }
   return null;
 }
@@ -106,8 +106,12 @@ function loopbackRefusal(req: IncomingMessage, stateChanging: boolean): string |
   return null;
 }
 
-/** Failed token attempts per client address (bounded: the oldest addresses are forgotten first). */
-const badTokens = new Map<string, { count: number; since: number }>();
+/**
+ * Distinct wrong tokens per client address in the current window (bounded: the oldest addresses are forgotten
+ * first). Distinct, so that a browser still holding the cookie of an earlier token, sending it with every
+ * asset, is not locked out; a guesser's values are all different.
+ */
+const badTokens = new Map<string, { seen: Set<string>; since: number }>();
 
 function clientKey(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? 'unknown';
@@ -115,17 +119,19 @@ function clientKey(req: IncomingMessage): string {
 
 function tooManyBadTokens(req: IncomingMessage, now = Date.now()): boolean {
   const b = badTokens.get(clientKey(req));
-  return b !== undefined && now - b.since < BAD_TOKEN_WINDOW_MS && b.count >= MAX_BAD_TOKENS;
+  return b !== undefined && now - b.since < BAD_TOKEN_WINDOW_MS && b.seen.size >= MAX_BAD_TOKENS;
 }
 
-function recordBadToken(req: IncomingMessage, now = Date.now()): void {
+function recordBadToken(req: IncomingMessage, values: (string | null)[], now = Date.now()): void {
   const key = clientKey(req);
-  const b = badTokens.get(key);
+  let b = badTokens.get(key);
   if (!b || now - b.since >= BAD_TOKEN_WINDOW_MS) {
     badTokens.delete(key);
-    badTokens.set(key, { count: 1, since: now });
+    b = { seen: new Set(), since: now };
+    badTokens.set(key, b);
     if (badTokens.size > 10_000) badTokens.delete(badTokens.keys().next().value!);
-  } else b.count++;
+  }
+  for (const v of values) if (v) b.seen.add(createHash('sha256').update(v).digest('hex'));
 }
 
 /** Forgets failed attempts (tests). */
@@ -148,7 +154,7 @@ export function checkAccess(req: IncomingMessage, token: string | undefined, upg
   const given = { bearer: bearerToken(req), query: queryToken(req), cookie: cookieToken(req) };
   const via = (['bearer', 'query', 'cookie'] as const).find((k) => tokenMatches(given[k], token));
   if (!via) {
-    if (given.bearer || given.query || given.cookie) recordBadToken(req);
+    if (given.bearer || given.query || given.cookie) recordBadToken(req, [given.bearer, given.query, given.cookie]);
     return { ok: false, status: 401, message: 'a valid token is required (Authorization: Bearer <token>, ?token=<token> or the sentiflow_token cookie)' };
   }
   if (stateChanging && via === 'cookie') {

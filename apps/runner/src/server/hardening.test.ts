@@ -113,6 +113,12 @@ describe('token mode', () => {
     await assert.rejects(openWs(wsUrl(base, `?token=${TOKEN}`)), /429/);
     resetTokenGuesses();
     assert.equal((await fetch(`${base}/api/health`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 200);
+    // A stale cookie of an earlier token, sent again and again, is one wrong value: no lock-out.
+    for (let i = 0; i < MAX_BAD_TOKENS + 5; i++) {
+      assert.equal((await fetch(`${base}/api/health`, { headers: { cookie: 'sentiflow_token=old-token-from-yesterday' } })).status, 401);
+    }
+    assert.equal((await fetch(`${base}/?token=${TOKEN}`, { redirect: 'manual' })).status, 303);
+    resetTokenGuesses();
   });
 });
 

@@ -11,6 +11,7 @@ import type { GeoTransform, Grid, Window } from '../../grid.ts';
 import { inflateInto } from './deflate.ts';
 import { chunkLayout, describeReadPath } from './chunks.ts';
 import { readBandsDirect, readInterleavedDirect } from './assemble.ts';
+import { assertBlocksInside, assertTiffHeaderInside } from './truncation.ts';
 
 export type TypedArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
 export type RasterDataType = 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'float32' | 'float64';
@@ -204,6 +205,7 @@ async function describe(path: string, entry: Entry): Promise<RasterFile> {
   const readPath = describeReadPath(described, Boolean((tiff as unknown as { bigTiff?: boolean }).bigTiff));
   const block = { width: image.getTileWidth(), height: image.getTileHeight(), tiled: image.isTiled };
   const make = (n: number) => arrayForType(dataType, n);
+  if (layout) assertBlocksInside(path, Number(entry.stamp.split(':')[0]), layout.offsets, layout.byteCounts);
   // Opened on first use; a caller may hold this RasterFile after the LRU evicted (and closed) it: it reopens.
   const fileDescriptor = () => (entry.fd ??= openSync(path, 'r'));
   const check = (win: Window) => {
@@ -280,6 +282,7 @@ export async function openRaster(path: string): Promise<RasterFile> {
     return hit.file;
   }
   if (hit) evict(path, hit);
+  assertTiffHeaderInside(path);
   const tiff = await fromFile(path);
   const entry: Entry = { tiff, stamp, busy: 0, evicted: false, file: undefined as unknown as Promise<RasterFile> };
   entry.file = describe(path, entry);
