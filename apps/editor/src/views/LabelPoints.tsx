@@ -64,7 +64,7 @@ function NdviChart({ series }: { series: NdviSeries[] }) {
         <g key={s.map}>
           <polyline fill="none" stroke={colors[k % 2]} strokeWidth={1.5}
             points={s.dates.map((d, i) => (s.ndvi[i] === null ? null : `${x(d)},${y(s.ndvi[i]!)}`)).filter(Boolean).join(' ')} />
-          <text x={W - 60} y={12 + 12 * k} fill={colors[k % 2]} fontSize={10}>{s.map}</text>
+          <text x={W - 90} y={12 + 12 * k} fill={colors[k % 2]} fontSize={10}>{s.map}</text>
         </g>
       ))}
     </svg>
