@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defineNode, NodeError } from '../define.ts';
 import type { CloudMaskSpec } from '../values.ts';
+import { upstreamSeries } from './seriesUpstream.ts';
 import {
   DEFAULT_LOWEST_FRACTION,
   DEFAULT_PROBABILITY_THRESHOLD,
@@ -53,6 +54,18 @@ export const s2CloudMask = defineNode({
   inputs: { series: { type: 'TimeSeries' } },
   outputs: { series: { type: 'TimeSeries' } },
   params,
+  check(p, ctx) {
+    const up = upstreamSeries(ctx);
+    if (!up.known) return [];
+    if ((p.method === 'probability' || p.method === 'scl') && up.cloudLayer !== p.method) {
+      const want = p.method === 'scl' ? '"scl"' : '"probability"';
+      return [{ param: 'method', message: `method "${p.method}" needs the loader's cloudLayer set to ${want} (it is "${up.cloudLayer}"): change the loader's cloudLayer, or use method ${p.method === 'scl' ? '"probability"' : '"scl"'} or "reference" (method)` }];
+    }
+    if (p.method === 'reference' && !up.bands.includes(p.referenceBand)) {
+      return [{ param: 'referenceBand', message: `method "reference" needs band ${p.referenceBand}, which the loader does not load (it loads ${up.bands.join(', ')}): add it to the loader's bands (referenceBand)` }];
+    }
+    return [];
+  },
   async run(_ctx, { series }, p) {
     let mask: CloudMaskSpec;
     if (p.method === 'probability' || p.method === 'scl') {
