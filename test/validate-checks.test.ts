@@ -93,3 +93,18 @@ test('the run says the same as validation for a year with no files (real fixture
   const res = await s2Load.run(ctx, {}, ok);
   assert.ok(res.outputs.series.dates.length > 0);
 });
+
+test('cloud mask method vs the loader cloud layer, reference band; exported feature names', () => {
+  const load = node('load', 's2.load', { dir: 'demo', prefix: 'S2_SR_demo', year: 2019, bands: ['B4', 'B8'] });
+  const lines = validate(
+    graph(
+      [load, node('m1', 's2.cloudMask', { method: 'scl' }), node('m2', 's2.cloudMask', { method: 'reference', referenceBand: 'B2' }), node('agg', 's2.aggregate', { reducers: ['mean', 'std'], quantiles: [0.1] }), node('ex', 'raster.export', { features: ['B4_mean', 'B8_q10', 'B2_mean', 'B4_mean'] })],
+      [link('load', 'series', 'm1', 'series'), link('load', 'series', 'm2', 'series'), link('m1', 'series', 'agg', 'series'), link('agg', 'composite', 'ex', 'composite')],
+    ),
+  ).join('\n');
+  assert.match(lines, /\(m1\): method "scl" needs the loader's cloudLayer set to "scl" \(it is "probability"\)/);
+  assert.match(lines, /\(m2\): method "reference" needs band B2, which the loader does not load/);
+  assert.match(lines, /\(ex\): feature "B2_mean" is not in the composite \(it has B4_mean, B4_std, B4_q10, B8_mean/);
+  assert.match(lines, /\(ex\): feature "B4_mean" is listed twice/);
+  assert.ok(!/B8_q10"/.test(lines), lines);
+});

@@ -55,18 +55,14 @@ test('rerun is fully cached; a changed reducer recomputes only aggregate and its
   });
 });
 
-test('an unknown band in a custom expression fails s2.index with the param and leaves no output file', { skip: noSharedData }, () => {
+test('an unknown band in a custom expression is refused before the run, naming the index, and writes nothing', { skip: noSharedData }, () => {
   const work = tempDir('expr');
   const out = join(work, 'out');
   const graph = compositeGraph({ custom: [{ name: 'RED_EDGE', expression: '(B8 - B5) / (B8 + B99)' }] });
   const res = sentiflow(['run', writeGraph(work, graph), '--data-root', sharedData, '--out', out, '--no-cache']);
   assert.equal(res.status, 1);
-  const report = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
-  assert.equal(report.nodes.index.status, 'failed');
-  assert.match(report.nodes.index.error.message, /B99/);
-  assert.equal(report.nodes.agg.status, 'skipped');
-  assert.equal(report.nodes.export.status, 'skipped');
-  assert.deepEqual(allFiles(out).map((f) => f.slice(out.length + 1)), ['run.json']);
+  assert.match(res.stderr, /custom index 1 "RED_EDGE": in the formula "\(B8 - B5\) \/ \(B8 \+ B99\)", unknown name 'B99'/);
+  assert.deepEqual(existsSync(out) ? allFiles(out) : [], []);
 });
 
 test('a missing band file and a file on another grid each fail s2.load naming the file', { skip: noSharedData }, () => {
@@ -78,16 +74,16 @@ test('a missing band file and a file on another grid each fail s2.load naming th
   for (const f of readdirSync(src).filter((f) => f.includes('_2018_') && f.endsWith('.tif') && !f.includes('_B12'))) copyFileSync(join(src, f), join(dir, f));
 
   let res = sentiflow(['run', writeGraph(work, compositeGraph({ dir: 'flanders' })), '--data-root', data, '--out', join(work, 'missing'), '--no-cache']);
+  // Caught by validation, before the run: the band has no file for that year.
   assert.equal(res.status, 1);
-  let report = JSON.parse(readFileSync(join(work, 'missing', 'run.json'), 'utf8'));
-  assert.equal(report.nodes.load.status, 'failed');
-  assert.match(report.nodes.load.error.message, /S2_SR_flanders31ues_2018_B12\.tif/);
+  assert.match(res.stderr, /band B12 is not in flanders\/ for S2_SR_flanders31ues 2018 .*remove it from bands/);
+  assert.ok(!existsSync(join(work, 'missing', 'run.json')));
 
   // B12 taken from the Slovenian L1C patch: another grid and CRS.
   copyFileSync(join(sharedData, 'eolearn-svn-l1c', 'S2_L1C_svn_2015_B12.tif'), join(dir, 'S2_SR_flanders31ues_2018_B12.tif'));
   res = sentiflow(['run', writeGraph(work, compositeGraph({ dir: 'flanders' })), '--data-root', data, '--out', join(work, 'grid'), '--no-cache']);
   assert.equal(res.status, 1);
-  report = JSON.parse(readFileSync(join(work, 'grid', 'run.json'), 'utf8'));
+  const report = JSON.parse(readFileSync(join(work, 'grid', 'run.json'), 'utf8'));
   assert.equal(report.nodes.load.status, 'failed');
   assert.match(report.nodes.load.error.message, /S2_SR_flanders31ues_2018_B12\.tif/);
   assert.ok(!existsSync(join(work, 'grid', 'export')), 'no export folder after a failed run');

@@ -18,10 +18,25 @@ export function overallProgress(run: RunState): { fraction: number; eta: number 
   return { fraction: done / nodes.length, eta };
 }
 
+/**
+ * ETA of the whole run: the time so far scaled by what is left (once 5 % is done), and never less than the
+ * longest ETA a running node reports.
+ */
+export function overallEta(fraction: number, elapsedS: number, nodeEta: number | null): number | null {
+  const extrapolated = fraction >= 0.05 && fraction < 1 ? (elapsedS * (1 - fraction)) / fraction : null;
+  if (extrapolated === null) return nodeEta;
+  return Math.max(extrapolated, nodeEta ?? 0);
+}
+
+const startedAt = new Map<string, number>();
+
 export function RunProgress() {
   const run = useApp((s) => s.run);
   if (!run || run.status !== 'running') return null;
-  const { fraction, eta } = overallProgress(run);
+  if (!startedAt.has(run.runId)) startedAt.set(run.runId, Date.now());
+  const progress = overallProgress(run);
+  const { fraction } = progress;
+  const eta = overallEta(fraction, (Date.now() - startedAt.get(run.runId)!) / 1000, progress.eta);
   const pct = Math.floor(100 * fraction);
   return (
     <span className="sf-run-progress" data-testid="run-progress" title="Whole run" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defineNode, NodeError } from '../define.ts';
 import type { CloudMaskSpec } from '../values.ts';
+import { upstreamSeries } from './seriesUpstream.ts';
 import {
   DEFAULT_LOWEST_FRACTION,
   DEFAULT_PROBABILITY_THRESHOLD,
@@ -71,6 +72,21 @@ export const s2CloudMask = defineNode({
   inputs: { series: { type: 'TimeSeries' } },
   outputs: { series: { type: 'TimeSeries' } },
   params,
+  check(p, ctx) {
+    const up = upstreamSeries(ctx);
+    if (!up.known) return [];
+    if ((p.method === 'probability' || p.method === 'scl') && up.cloudLayer !== p.method) {
+      const want = p.method === 'scl' ? '"scl"' : '"probability"';
+      return [{ param: 'method', message: `method "${p.method}" needs the loader's cloudLayer set to ${want} (it is "${up.cloudLayer}"): change the loader's cloudLayer, or use method ${p.method === 'scl' ? '"probability"' : '"scl"'} or "reference" (method)` }];
+    }
+    if (p.method === 'reference') {
+      const preset = p.referencePreset ? REFERENCE_PRESETS[p.referencePreset] : undefined;
+      const missing = (p.referenceBands ?? (preset ? [...preset.bands] : ['B2'])).filter((b) => !up.bands.includes(b));
+      const param = p.referenceBands || !p.referencePreset ? 'referenceBands' : 'referencePreset';
+      if (missing.length) return [{ param, message: `method "reference" needs ${missing.join(', ')}, which the loader does not load (it loads ${up.bands.join(', ')}): add ${missing.length > 1 ? 'them' : 'it'} to the loader's bands (${param})` }];
+    }
+    return [];
+  },
   async run(_ctx, { series }, p) {
     let mask: CloudMaskSpec;
     if (p.method === 'probability' || p.method === 'scl') {

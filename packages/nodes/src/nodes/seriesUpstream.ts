@@ -12,6 +12,8 @@ export interface UpstreamSeries {
   variables: string[];
   /** False when no s2.load is upstream (e.g. a STAC loader): then band checks are skipped. */
   known: boolean;
+  /** The loader's cloud layer ("probability", "scl", "none"), when known. */
+  cloudLayer?: string;
 }
 
 function strings(v: unknown): string[] {
@@ -19,7 +21,9 @@ function strings(v: unknown): string[] {
 }
 
 export function upstreamSeries(ctx: CheckContext): UpstreamSeries {
-  const load = ctx.upstream.find((u) => u.type === 's2.load');
+  // The nearest loader decides; another kind of loader (e.g. STAC) is not known here: band checks are skipped.
+  const nearest = ctx.upstream.find((u) => u.type.startsWith('s2.load'));
+  const load = nearest?.type === 's2.load' ? nearest : undefined;
   const bands = load ? [...new Set(Array.isArray(load.params.bands) ? strings(load.params.bands) : [...L2A_BANDS])] : [...S2_BANDS];
   const indices: string[] = [];
   // Upstream index nodes add their names in link order; nearest-first means reversed order of addition.
@@ -29,5 +33,6 @@ export function upstreamSeries(ctx: CheckContext): UpstreamSeries {
     const custom = Array.isArray(u.params.custom) ? (u.params.custom as { name?: unknown }[]).map((c) => c?.name).filter((n): n is string => typeof n === 'string') : [];
     for (const n of [...presets, ...custom]) if (!indices.includes(n)) indices.push(n);
   }
-  return { bands, variables: [...bands, ...indices], known: load !== undefined };
+  const cloudLayer = load ? (typeof load.params.cloudLayer === 'string' ? load.params.cloudLayer : 'probability') : undefined;
+  return { bands, variables: [...bands, ...indices], known: load !== undefined, ...(cloudLayer ? { cloudLayer } : {}) };
 }
