@@ -26,7 +26,37 @@ const YEAR = 2019;
 const BANDS = { B4: 'red', B8: 'nir' } as const;
 const mb = (b: number) => (b / 2 ** 20).toFixed(0);
 
-if (!existsSync(join(demoDir, `S2_SR_demo_${YEAR}_B8.tif`))) {
+// --tiled-fixture: instead of the demo generator (slow on a busy machine), tile the real Flanders B4/B8 patches
+// (72 dates of 2018-2019) to the real size, written straight as per-date COGs by GDAL.
+const tiledFixture = process.argv.includes('--tiled-fixture');
+if (tiledFixture && !existsSync(join(cogDir, 'items.json'))) {
+  const py = `import sys, os, json, numpy as np
+from osgeo import gdal, osr
+gdal.UseExceptions()
+src, out, W, H = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+srs = osr.SpatialReference(); srs.ImportFromEPSG(${DEMO_EPSG})
+stacks = {b: np.concatenate([gdal.Open(f'{src}/S2_SR_flanders31ues_{y}_{b}.tif').ReadAsArray() for y in (2018, 2019)]) for b in ('B4', 'B8')}
+items = []
+for i in range(72):
+    iid = f'S2A_T21NYF_2019{1 + i // 6:02d}{1 + (i % 6) * 5:02d}T140000_L2A'
+    assets = {}
+    for b, key in (('B4', 'red'), ('B8', 'nir')):
+        a = np.tile(stacks[b][i], (H // 64 + 1, W // 64 + 1))[:H, :W]
+        mem = gdal.GetDriverByName('MEM').Create('', W, H, 1, gdal.GDT_UInt16)
+        mem.SetGeoTransform((700000, 10, 0, 560000, 0, -10)); mem.SetProjection(srs.ExportToWkt())
+        mem.GetRasterBand(1).WriteArray(a)
+        os.makedirs(f'{out}/cogs/{iid}', exist_ok=True)
+        gdal.Translate(f'{out}/cogs/{iid}/{key}.tif', mem, format='COG', creationOptions=['COMPRESS=DEFLATE', 'PREDICTOR=2', 'OVERVIEWS=NONE'])
+        assets[key] = {'href': f'cogs/{iid}/{key}.tif'}
+    t = iid.split('_')[2]
+    items.append({'type': 'Feature', 'id': iid, 'collection': 'bench', 'bbox': [-180, -90, 180, 90], 'properties': {'datetime': f'{t[:4]}-{t[4:6]}-{t[6:8]}T14:00:00Z', 's2:processing_baseline': '02.12'}, 'assets': assets})
+json.dump({'items': items, 'collections': [{'id': 'bench'}]}, open(f'{out}/items.json', 'w'))
+`;
+  mkdirSync(cogDir, { recursive: true });
+  const r = spawnSync('/usr/bin/python3', ['-c', py, join(root, '..', 'shared', 'data', 'worldcereal-flanders-31ues'), cogDir, String(size.width), String(size.height)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`COG generation failed: ${r.stderr}`);
+}
+if (!tiledFixture && !existsSync(join(demoDir, `S2_SR_demo_${YEAR}_B8.tif`))) {
   console.log(`generating one demo year in ${demoDir} (${size.width} x ${size.height} px, ${size.datesPerYear} dates; once)…`);
   const t0 = performance.now();
   await generateDemoData({ outDir: demoDir, ...size, years: [YEAR], seed: 7, prefix: 'S2_SR_demo' });
@@ -34,9 +64,9 @@ if (!existsSync(join(demoDir, `S2_SR_demo_${YEAR}_B8.tif`))) {
 }
 
 const stack = (b: string) => join(demoDir, `S2_SR_demo_${YEAR}_${b}.tif`);
-const info = await openRaster(stack('B4'));
-const dates = info.descriptions.map((d) => d.slice(0, 15));
-const grid = info.grid;
+const info = tiledFixture ? null : await openRaster(stack('B4'));
+const dates = info ? info.descriptions.map((d) => d.slice(0, 15)) : Array.from({ length: 72 }, (_, i) => String(i));
+const grid = info?.grid ?? { width: size.width, height: size.height, geoTransform: [700000, 10, 0, 560000, 0, -10], crs: { epsg: DEMO_EPSG } };
 if (!existsSync(join(cogDir, 'items.json'))) {
   console.log(`splitting B4 and B8 into ${dates.length} COGs each (gdal_translate -of COG -b N)…`);
   const toLonLat = proj4(`+proj=utm +zone=${DEMO_EPSG - 32600} +datum=WGS84 +units=m +no_defs`, '+proj=longlat +datum=WGS84 +no_defs');

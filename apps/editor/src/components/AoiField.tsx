@@ -4,7 +4,7 @@
  * GeoJSON, or a polygon file in the data root. Stored in the graph as GeoJSON (lon/lat). Shows the area in km²
  * and, on demand, what the catalogue has for it (POST api/stac/estimate: items, dates, tiles, download).
  */
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 type Geometry = { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
 
@@ -17,7 +17,7 @@ interface Props {
 }
 
 const BASEMAP_KEY = 'sentiflow.basemapUrl';
-const W = 340, H = 240, TILE = 256;
+const W = 300, H = 220, TILE = 256;
 
 function polygonsOf(v: unknown): number[][][][] {
   const g = v as { type?: string; coordinates?: unknown; geometry?: unknown; features?: unknown[] } | null;
@@ -68,6 +68,18 @@ function DrawMap({ polygons, onDone }: { polygons: number[][][][]; onDone(ring: 
   const [points, setPoints] = useState<number[][]>([]);
   const [basemap, setBasemap] = useState(() => localStorage.getItem(BASEMAP_KEY) ?? 'https://tile.openstreetmap.org/{z}/{x}/{y}.png');
   const drag = useRef<{ x: number; y: number; moved: boolean } | null>(null);
+  const canvas = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // a native, non-passive listener: the wheel zooms the map instead of scrolling the inspector
+    const el = canvas.current;
+    if (!el) return;
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      setView((v) => ({ ...v, z: Math.max(2, Math.min(17, v.z + (e.deltaY < 0 ? 1 : -1))) }));
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => el.removeEventListener('wheel', onWheel);
+  }, []);
   const [cx, cy] = project(view.lon, view.lat, view.z);
   const left = cx - W / 2, top = cy - H / 2;
   const toScreen = (p: number[]) => {
@@ -100,6 +112,7 @@ function DrawMap({ polygons, onDone }: { polygons: number[][][][]; onDone(ring: 
     <div className="sf-aoi-map">
       <div
         className="sf-aoi-canvas"
+        ref={canvas}
         data-testid="aoi-map"
         style={{ width: W, height: H, position: 'relative', overflow: 'hidden', background: '#dfe6e9', cursor: 'crosshair', userSelect: 'none' }}
         onMouseDown={(e) => (drag.current = { x: e.clientX, y: e.clientY, moved: false })}
@@ -118,7 +131,6 @@ function DrawMap({ polygons, onDone }: { polygons: number[][][][]; onDone(ring: 
           if (drag.current && !drag.current.moved) setPoints([...points, eventLonLat(e)]);
           drag.current = null;
         }}
-        onWheel={(e) => setView({ ...view, z: Math.max(2, Math.min(17, view.z + (e.deltaY < 0 ? 1 : -1))) })}
       >
         {tiles.map((t) => (
           <img key={`${t.x},${t.y}`} src={t.url} alt="" draggable={false} style={{ position: 'absolute', left: t.x, top: t.y, width: TILE, height: TILE }} onError={(e) => (e.currentTarget.style.visibility = 'hidden')} />

@@ -15,7 +15,10 @@ export function stacRouter(dataRoot: string): Router {
   router.post('/api/stac/estimate', async (req, res) => {
     const { params } = body.parse(req.body);
     const controller = new AbortController();
-    req.on('close', () => controller.abort());
+    // the client went away before the answer (req's own 'close' fires as soon as the body is read)
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
     try {
       const estimate = await estimateStac(params, { dataRoot, signal: controller.signal, resolvePath: (rel, param) => resolveDataPath(dataRoot, rel, param) });
       res.json(estimate);
