@@ -107,7 +107,7 @@ test('context-menu search text is a literal, not a pattern', () => {
 
 test('overall progress and ETA of a run', async () => {
   const { overallProgress, overallEta } = await import('../components/RunProgress.tsx');
-  const run = { runId: 'r', status: 'running' as const, lastSeq: 3, nodes: { a: { status: 'done' as const }, b: { status: 'running' as const, progress: { done: 1, total: 4, unit: 'chunks', eta: 9 } }, c: { status: 'queued' as const }, d: { status: 'cached' as const } } };
+  const run = { runId: 'r', graphName: 'g', status: 'running' as const, lastSeq: 3, nodes: { a: { status: 'done' as const }, b: { status: 'running' as const, progress: { done: 1, total: 4, unit: 'chunks', eta: 9 } }, c: { status: 'queued' as const }, d: { status: 'cached' as const } } };
   const p = overallProgress(run);
   assert.equal(p.fraction, (1 + 0.25 + 0 + 1) / 4);
   assert.equal(p.eta, 9);

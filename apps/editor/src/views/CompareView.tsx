@@ -173,7 +173,7 @@ function ClassMapsCompare({ a, b }: { a: Loaded; b: Loaded }) {
     setStats(null);
     setError(null);
     if (q) experiments.compareClasses(q).then(setStats, (e: Error) => setError(e.message));
-  }, [q?.a, q?.nodeA, q?.b, q?.nodeB]);
+  }, [q?.a, q?.nodeA, q?.b, q?.nodeB]); // eslint-disable-line react-hooks/exhaustive-deps -- keyed by the compared runs and nodes, not the objects rebuilt each render
   const layers: MapLayerOption[] = useMemo(() => {
     if (!q) return [];
     const grid = (ofKind<{ grid: { width: number; height: number } }>(a.nodes[base], 'ClassMap'))?.grid;
@@ -181,7 +181,7 @@ function ClassMapsCompare({ a, b }: { a: Loaded; b: Loaded }) {
       { key: `A:${q.a}:${q.nodeA}`, runId: q.a, nodeId: q.nodeA, layer: 'classes', label: `A — ${a.label(base)}`, width: grid?.width, height: grid?.height, legend: true },
       { key: `B:${q.b}:${q.nodeB}`, runId: q.b, nodeId: q.nodeB, layer: 'classes', label: `B — ${b.label(base)}`, width: grid?.width, height: grid?.height, legend: true },
     ];
-  }, [q?.a, q?.nodeA, q?.b, q?.nodeB]);
+  }, [q?.a, q?.nodeA, q?.b, q?.nodeB]); // eslint-disable-line react-hooks/exhaustive-deps -- keyed by the compared runs and nodes, not the objects rebuilt each render
   if (!q) return <div className="sf-empty">The two runs have no class map in common.</div>;
   return (
     <div className="sf-compare-maps">
@@ -229,7 +229,7 @@ export function CompareView({ a, b, onClose }: { a: CompareSide; b: CompareSide;
   const [tall, setTall] = useState(true);
   useEffect(() => {
     Promise.all([runInfo(a.runId), runInfo(b.runId)]).then(([x, y]) => setLoaded([load(a, x), load(b, y)]), (e: Error) => setError(e.message));
-  }, [a.runId, a.suffix, b.runId, b.suffix]);
+  }, [a.runId, a.suffix, b.runId, b.suffix]); // eslint-disable-line react-hooks/exhaustive-deps -- keyed by the two runs, not the side objects
   if (error) return <div className="sf-empty">Cannot load the runs: {error}</div>;
   if (!loaded) return <div className="sf-empty">Loading the two runs…</div>;
   const [A, B] = loaded;

@@ -101,7 +101,7 @@ export function LabelPoints({ runId, nodeId, title }: { runId: string; nodeId: s
     fetch(`${base(runId, nodeId)}/${encodeURIComponent(point.id)}/ndvi`).then((r) => (r.ok ? r.json() : [])).then((s) => live && setNdvi(s as NdviSeries[])).catch(() => live && setNdvi([]));
     setField(info ? Math.max(0, info.fields.findIndex((f) => !point.reference[f])) : 0);
     return () => { live = false; };
-  }, [runId, nodeId, point?.id]);
+  }, [runId, nodeId, point?.id]); // eslint-disable-line react-hooks/exhaustive-deps -- reload only when the point changes, not on every saved label
 
   const label = useCallback((cls: string) => {
     if (!info || !point) return;

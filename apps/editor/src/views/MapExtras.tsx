@@ -41,7 +41,7 @@ export function usePixel(runId: string | undefined, nodeId: string | undefined, 
       clearTimeout(timer.current);
       ctl.abort();
     };
-  }, [runId, nodeId, pixel?.[0], pixel?.[1]]);
+  }, [runId, nodeId, pixel?.[0], pixel?.[1]]); // eslint-disable-line react-hooks/exhaustive-deps -- keyed by the pixel's coordinates, not the array
   return pixel ? answer : null;
 }
 

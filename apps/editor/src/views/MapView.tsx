@@ -60,7 +60,7 @@ function RasterDeck(props: {
       background && background.key !== option.key
         ? new BitmapLayer({ id: `bg-${background.key}`, image: previewUrl(background.runId, background.nodeId, background.layer), bounds: [0, size.height, size.width, 0], textureParameters: { minFilter: 'nearest', magFilter: 'nearest' } })
         : null,
-    [background?.key, option.key, size.width, size.height],
+    [background?.key, option.key, size.width, size.height], // eslint-disable-line react-hooks/exhaustive-deps -- keyed by the layer keys
   );
   const layer = useMemo(
     () =>

@@ -85,15 +85,13 @@ test('matches gdal_rasterize and LULC.tif on the L1C fixture', { skip: needs(sha
   assert.deepEqual(polygonBounds(shapes, { width: w, height: h, geoTransform: gt }), { x: 0, y: 0, width: w, height: h });
 });
 
-test('large polygon is fast', () => {
+// Speed is measured by `npm run bench`, never asserted here (the machine is shared and noisy).
+test('large polygon (2,000 vertices over 3,000 x 3,000 px) covers its area', () => {
   const n = 2000;
   const ring: number[][] = [];
   for (let i = 0; i < n; i++) ring.push([1500 + 1400 * Math.cos((2 * Math.PI * i) / n), 1500 + 1400 * Math.sin((2 * Math.PI * i) / n)]);
-  const t0 = performance.now();
   const r = rasterizePolygons([[[ring]]], { geoTransform: [0, 1, 0, 3000, 0, -1] }, { x: 0, y: 0, width: 3000, height: 3000 });
-  const ms = performance.now() - t0;
   let inside = 0;
   for (const v of r) if (v === 0) inside++;
   assert.ok(Math.abs(inside - Math.PI * 1400 * 1400) / (Math.PI * 1400 * 1400) < 0.001);
-  assert.ok(ms < 1000, `took ${ms} ms`);
 });
