@@ -67,10 +67,10 @@ function areaEstimatesOf(nodeId: string, state: NodeStateLike): AreaEstimateFact
     for (const row of rows) {
       if (!row || typeof row !== 'object') continue;
       const r = row as Record<string, unknown>;
-      const area = num(r.areaKm2) ?? num(r.adjustedAreaKm2) ?? num(r.estimatedAreaKm2);
+      const area = num(r.estimateKm2) ?? num(r.areaKm2) ?? num(r.adjustedAreaKm2) ?? num(r.estimatedAreaKm2);
       if (area === null) continue;
       const ci = num(r.ci95Km2) ?? num(r.ciKm2) ?? num(r.marginKm2) ?? num(r.halfWidthKm2);
-      const className = typeof r.className === 'string' ? r.className : typeof r.class === 'string' ? r.class : null;
+      const className = typeof r.name === 'string' ? r.name : typeof r.className === 'string' ? r.className : typeof r.class === 'string' ? r.class : null;
       out.push({ nodeId, className, areaKm2: area, ciKm2: ci });
     }
     if (out.length) break;
@@ -101,7 +101,9 @@ export function headlineOf(nodes: Record<string, NodeStateLike>, order: string[]
       h.transitionKm2 = i >= 0 && j >= 0 ? num(km2?.[i]?.[j]) : null;
       h.changePercent = num((change.changePercent as Record<string, unknown>)?.[focus.to]);
     }
-    if (/areaEstimate/i.test(id) || outputsOfKind(state, 'AreaEstimate').length || state.summary?.kind === 'AreaEstimate') {
+    // validation.areaEstimate reports `areas: [{name, mapKm2, estimateKm2, ci95Km2, …}]` with `overallAccuracy` beside it.
+    const isAreaReport = Array.isArray(state.summary?.areas) && state.summary?.overallAccuracy !== undefined;
+    if (isAreaReport || /areaEstimate/i.test(id) || outputsOfKind(state, 'AreaEstimate').length || state.summary?.kind === 'AreaEstimate') {
       h.areaEstimates.push(...areaEstimatesOf(id, state));
     }
   }

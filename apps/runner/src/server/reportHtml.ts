@@ -120,7 +120,9 @@ function mapsHtml(maps: ReportMap[]): string {
 }
 
 function headlineHtml(h: Headline): string {
-  const est = h.areaEstimates.find((e) => e.className === h.to) ?? h.areaEstimates[0];
+  const same = (a: string | null, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
+  // The transition of interest ("forest→asgm"), else its target class, else the first estimate.
+  const est = h.areaEstimates.find((e) => same(e.className, `${h.from}→${h.to}`)) ?? h.areaEstimates.find((e) => same(e.className, String(h.to))) ?? h.areaEstimates[0];
   const cards: string[] = [];
   if (h.transitionKm2 !== null) cards.push(`<div class="card"><b>${fmtKm2(h.transitionKm2)} km²</b><span>${esc(h.from)} → ${esc(h.to)} (map count)</span></div>`);
   if (est) cards.push(`<div class="card"><b>${fmtKm2(est.areaKm2)}${est.ciKm2 !== null ? ` ± ${fmtKm2(est.ciKm2)}` : ''} km²</b><span>error-adjusted area${est.className ? ` of ${esc(est.className)}` : ''} (95 % CI)</span></div>`);
