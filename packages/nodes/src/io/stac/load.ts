@@ -87,19 +87,24 @@ export async function loadStack(o: LoadOptions): Promise<LoadResult> {
             param: l.param,
           });
         }
-        let cog: Cog;
+        const src = await o.source(asset.href, item);
         try {
-          cog = await openCog(await o.source(asset.href, item));
-        } catch (e) {
-          if (e instanceof NodeError || o.signal.aborted) throw e;
-          throw new NodeError(`Cannot read ${l.file} of item ${item.id}: ${(e as Error).message}`, { param: 'catalog' });
+          let cog: Cog;
+          try {
+            cog = await openCog(src);
+          } catch (e) {
+            if (e instanceof NodeError || o.signal.aborted) throw e;
+            throw new NodeError(`Cannot read ${l.file} of item ${item.id}: ${(e as Error).message}`, { param: 'catalog' });
+          }
+          const key = `${cog.width}x${cog.height}:${cog.geoTransform.join(',')}:${cog.epsg}`;
+          if (!resamplings.has(key)) resamplings.set(key, resampling(grid, cog));
+          const res = resamplings.get(key)!;
+          const data = res ? await cog.readWindow(res.window) : null;
+          tileBytes += cog.bytesRead;
+          return { layer: l, data, res };
+        } finally {
+          await src.close?.();
         }
-        const key = `${cog.width}x${cog.height}:${cog.geoTransform.join(',')}:${cog.epsg}`;
-        if (!resamplings.has(key)) resamplings.set(key, resampling(grid, cog));
-        const res = resamplings.get(key)!;
-        const data = res ? await cog.readWindow(res.window) : null;
-        tileBytes += cog.bytesRead;
-        return { layer: l, data, res };
       };
       const got = await Promise.all(layers.map(read));
       const blue = got.find((g) => g.layer.asset === 'B2');
