@@ -39,7 +39,8 @@ test('every validation problem code and run-time code is in the catalogue', () =
   assert.ok(problems.length >= 10, `found ${problems.length} problem() calls`);
   for (const { where, m } of problems)
     assert.equal(ERROR_CODES[m[1] as keyof typeof ERROR_CODES]?.kind, 'validation', `${where}: problem code "${m[1]}"`);
-  const runtime = uses(/\bcode: '([\w-]+)'/g);
+  // zod's own issue codes (ctx.addIssue({ code: 'custom' })) are not ours.
+  const runtime = uses(/(?<!addIssue\(\{ )\bcode: '([\w-]+)'/g);
   assert.ok(runtime.length >= 10, `found ${runtime.length} codes`);
   for (const { where, m } of runtime) assert.ok(isErrorCode(m[1]), `${where}: code "${m[1]}" is not in ERROR_CODES`);
 });

@@ -60,6 +60,13 @@ export const ERROR_CODES = {
   classes: r('the classes differ', 'the two maps have different classes; use the same classes in the same order'),
   'worker-crashed': r('a worker thread crashed', 'a worker thread crashed while running chunk task "{task}"'),
   ENOENT: r('a file is missing', 'the file {file} does not exist'),
+  'cache-entry-invalid': r('a cached result was damaged', 'the cached result of {nodeId} was cut or edited; it is computed again'),
+  'stac-http': r('the catalogue did not answer', 'the STAC catalogue or a COG server answered {status}: {detail}'),
+  'stac-no-range': r('the server cannot send parts of files', '{url} does not support HTTP range requests; use a catalogue whose assets can be read in parts'),
+  'empty-map': r('nothing to sample', 'the map has no classified pixel to sample'),
+  'map-changed': r('the map changed', 'the class map changed while it was sampled; run again'),
+  'point-outside-map': r('a point lies outside the map', 'point {point} lies outside the map'),
+  'headers-too-large': r('the request head was too large', 'request headers are larger than {limit}'),
 
   // HTTP: the server's JSON answers `{ error: { code, message } }`.
   'not-found': h(404, 'not found', '"{path}" does not exist'),
@@ -78,6 +85,20 @@ export const ERROR_CODES = {
   unauthorized: h(401, 'not signed in', 'sign in first'),
   forbidden: h(403, 'not allowed', '{detail}'),
   internal: h(500, 'the runner failed', 'the runner failed: {detail}'),
+  'no-class-map': h(400, 'no class map to compare', 'run {runId} has no class map at node {nodeId}'),
+  'grid-mismatch': h(400, 'the maps are on different grids', 'the two class maps are on different grids; compare maps of the same area'),
+  'no-table': h(400, 'no such table', 'this node has no table "{table}"'),
+  'no-points': h(404, 'no sample points', 'node {nodeId} of run {runId} has no sample points'),
+  'unknown-point': h(404, 'no such point', 'the sample has no point "{point}"'),
+  'bad-field': h(400, 'no such label field', '"{field}" is not a reference field of these points'),
+  'bad-class': h(400, 'not a class of the map', '"{label}" is not a class of the map; use one of {classes}'),
+  'no-imagery': h(404, 'no imagery for the chips', 'the run has no natural-colour composite to show around the points'),
+  outside: h(400, 'outside the map', 'pixel {x}, {y} is outside the map'),
+  'previews-busy': h(503, 'too many previews at once', 'the runner is drawing many maps; try again in a moment'),
+  'preview-failed': h(500, 'the map could not be drawn', 'the map could not be drawn: {detail}'),
+  'no-graph': h(409, 'the run has no saved graph', 'run {runId} has no saved graph.json (it ran before graphs were saved)'),
+  'too-many-runs': h(429, 'too many runs at once', 'at most {limit} runs at once; wait for one to finish or cancel one'),
+  'stac-estimate': h(400, 'the download could not be estimated', 'the search for the download estimate failed: {detail}'),
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -24,7 +24,7 @@ test('a failed run: cached, done with duration, failed with details, the rest sk
   assert.equal(s.status, 'failed');
   assert.equal(s.duration, 500);
   assert.equal(s.lastSeq, 9);
-  assert.deepEqual(s.nodes, {
+  assert.deepEqual({ ...s.nodes }, {
     a: { status: 'cached', summary: { n: 1 } },
     b: { status: 'done', duration: 120, summary: { km2: 2 } },
     c: { status: 'failed', error: { message: 'Missing file x.tif', details: { param: 'dir', code: 'ENOENT' } } },
@@ -42,7 +42,7 @@ test('cancel marks what had not finished as cancelled', () => {
     ]),
   );
   assert.equal(s.status, 'cancelled');
-  assert.deepEqual(s.nodes, { a: { status: 'cancelled' }, b: { status: 'cancelled' } });
+  assert.deepEqual({ ...s.nodes }, { a: { status: 'cancelled' }, b: { status: 'cancelled' } });
 });
 
 test('replays and other runs are ignored; the input state is never changed', () => {
@@ -53,9 +53,16 @@ test('replays and other runs are ignored; the input state is never changed', () 
   const s0 = initialRunState('r', ['a']);
   const s1 = applyEvent(s0, events[0]);
   const s2 = applyEvent(s1, events[1]);
-  assert.deepEqual(s0.nodes, { a: { status: 'queued' } });
+  assert.deepEqual({ ...s0.nodes }, { a: { status: 'queued' } });
   assert.equal(s1.nodes.a.status, 'queued');
   assert.equal(applyEvent(s2, events[0]), s2, 'replayed event');
   assert.equal(applyEvent(s2, { ...events[1], runId: 'other', seq: 3 }), s2, 'event of another run');
   assert.equal(s2.nodes.a.status, 'running');
+});
+
+test('node ids such as __proto__ stay ordinary keys (prototype-less node table)', () => {
+  const s = foldEvents('r', [{ runId: 'r', seq: 1, time: '', type: 'node.started', nodeId: '__proto__' }], ['__proto__']);
+  assert.equal(Object.getPrototypeOf(s.nodes), null);
+  assert.equal(s.nodes['__proto__'].status, 'running');
+  assert.equal(({} as Record<string, unknown>).status, undefined);
 });

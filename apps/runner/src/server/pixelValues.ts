@@ -48,7 +48,7 @@ export function pixelRouter(registry: RunRegistry, deps: ServerDeps): Router {
     const entry = registry.get(req.params.id);
     if (!entry) throw new HttpError(404, 'unknown-run', `unknown run "${req.params.id}"`);
     const node = entry.nodes[req.params.nodeId];
-    if (!node?.outputs) throw new HttpError(404, 'not-ready', `node "${req.params.nodeId}" has no results in this run`);
+    if (!node?.outputs) throw new HttpError(409, 'not-ready', `node "${req.params.nodeId}" has no results in this run`);
     const outputs = Object.values(node.outputs) as { kind?: string; grid?: Grid }[];
     const withGrid = outputs.find((o) => o?.grid)?.grid ?? findGrid(entry.nodes);
     if (!withGrid) throw new HttpError(400, 'no-map', 'this node has no map output');

@@ -46,7 +46,7 @@ export const demoLabelFromTruth = defineNode({
     const rows: PointRow[] = [];
     for (const r of records) {
       const px = pixelOf(points.grid, r.x!, r.y!);
-      if (!px) throw new NodeError(`Point ${r.id} lies outside the map.`, { code: 'points' });
+      if (!px) throw new NodeError(`Point ${r.id} lies outside the map.`, { code: 'point-outside-map' });
       const fields: Record<string, string> = {};
       mapCols.forEach((c) => { fields[c] = r.props[c] ?? ''; });
       for (let k = 0; k < nMaps; k++) {

@@ -108,7 +108,7 @@ export async function drawSample(ctx: NodeContext, maps: ClassMap[], mapNames: s
     ctx.progress(++done, total, 'tiles');
   }
   const N = strataPixels.reduce((s, v) => s + v, 0);
-  if (N === 0) throw new NodeError('The map has no classified pixel to sample.', { code: 'empty' });
+  if (N === 0) throw new NodeError('The map has no classified pixel to sample.', { code: 'empty-map' });
 
   const uncertainStratum = design === 'map' ? n : n * n;
   // Change transitions, uncertain and buffer pixels are the hard ones: lower expected user's accuracy.
@@ -135,7 +135,7 @@ export async function drawSample(ctx: NodeContext, maps: ClassMap[], mapNames: s
     });
     ctx.progress(++done, total, 'tiles');
   }
-  if (!picker.complete()) throw new NodeError('The class map changed while it was sampled; run again.', { code: 'changed' });
+  if (!picker.complete()) throw new NodeError('The class map changed while it was sampled; run again.', { code: 'map-changed' });
   // Labelled in random order, not stratum by stratum, so a person does not learn what the map says.
   const order = shuffle(Int32Array.from(rows.keys()), mulberry32(p.seed ^ 0x5bd1e995));
   const ordered = Array.from(order, (k, i) => ({ ...rows[k], id: String(i + 1) }));
