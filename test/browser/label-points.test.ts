@@ -178,6 +178,7 @@ test('label points with the keyboard; close the page midway, reopen, nothing los
   const ch = await ctx.newPage();
   ch.on('pageerror', (e) => errors.push(e.message));
   await openAndRun(ch, server.url, 'label-change.json');
+  await ch.waitForFunction(() => document.querySelectorAll('[data-testid=label-points] img').length === 2, undefined, { timeout: 15_000 }).catch(() => undefined);
   assert.equal(await ch.locator('[data-testid=label-points] img').count(), 2, 'a chip per year');
   const first = (await ch.getByTestId('label-point-id').textContent())!;
   await ch.keyboard.press('2');

@@ -3,7 +3,7 @@
 // leaves nothing behind, Planetary Computer-style signing, and a static catalogue.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import proj4 from 'proj4';
 import { nodeCatalog } from '@sentiflow/nodes/catalog.ts';
@@ -28,8 +28,9 @@ before(async () => {
   server = await startStacServer({ root: cat.root });
   servers.push(server);
   dataRoot = tempDir('stac-root');
-  symlinkSync(join(sharedData, FIXTURE), join(dataRoot, FIXTURE));
-  symlinkSync(cat.root, join(dataRoot, 'stac'));
+  // Copies, not links: graph paths are confined to the data root on their real path.
+  cpSync(join(sharedData, FIXTURE), join(dataRoot, FIXTURE), { recursive: true });
+  cpSync(cat.root, join(dataRoot, 'stac'), { recursive: true });
 });
 after(async () => {
   for (const s of servers) await s.close();

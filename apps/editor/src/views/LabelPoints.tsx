@@ -3,7 +3,7 @@
  * its NDVI time series; keys 1…n pick a class, ← → move. Every label is saved to the labels file in the data
  * root as soon as it is given, so closing the page loses nothing and reopening resumes at the first gap.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 
 interface LabelPoint {
   id: string;
@@ -71,6 +71,42 @@ function NdviChart({ series }: { series: NdviSeries[] }) {
   );
 }
 
+type PendingLabels = Record<string, Record<string, string>>;
+const pendingKey = (runId: string, nodeId: string) => `sentiflow.pendingLabels:${runId}:${nodeId}`;
+
+function readPending(runId: string, nodeId: string): PendingLabels {
+  try {
+    return (JSON.parse(localStorage.getItem(pendingKey(runId, nodeId)) ?? '{}') as PendingLabels) ?? {};
+  } catch {
+    return {};
+  }
+}
+
+function writePending(runId: string, nodeId: string, pending: PendingLabels): void {
+  try {
+    if (Object.keys(pending).length) localStorage.setItem(pendingKey(runId, nodeId), JSON.stringify(pending));
+    else localStorage.removeItem(pendingKey(runId, nodeId));
+  } catch {
+    /* storage full or disabled: the request itself still goes out */
+  }
+}
+
+/** PUTs one point's label(s); once the server has them they leave the pending log (unless relabelled meanwhile). */
+async function sendLabel(runId: string, nodeId: string, pointId: string, reference: Record<string, string>): Promise<void> {
+  const r = await fetch(`${base(runId, nodeId)}/${encodeURIComponent(pointId)}`, {
+    // keepalive: a label given just before the page is closed still reaches the server.
+    method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reference }), keepalive: true,
+  });
+  if (!r.ok) throw new Error((await r.json().catch(() => ({}))).error?.message ?? r.statusText);
+  const pending = readPending(runId, nodeId);
+  const mine = pending[pointId];
+  if (mine) {
+    for (const [k, v] of Object.entries(reference)) if (mine[k] === v) delete mine[k];
+    if (!Object.keys(mine).length) delete pending[pointId];
+    writePending(runId, nodeId, pending);
+  }
+}
+
 export function LabelPoints({ runId, nodeId, title }: { runId: string; nodeId: string; title: string }) {
   const [info, setInfo] = useState<LabelsInfo | null>(null);
   const [index, setIndex] = useState(0);
@@ -78,7 +114,6 @@ export function LabelPoints({ runId, nodeId, title }: { runId: string; nodeId: s
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(0);
   const [ndvi, setNdvi] = useState<NdviSeries[]>([]);
-  const queue = useRef<Promise<unknown>>(Promise.resolve());
 
   useEffect(() => {
     let live = true;
@@ -87,6 +122,9 @@ export function LabelPoints({ runId, nodeId, title }: { runId: string; nodeId: s
       return r.json() as Promise<LabelsInfo>;
     }).then((d) => {
       if (!live) return;
+      const pending = readPending(runId, nodeId);
+      for (const p of d.points) if (pending[p.id]) p.reference = { ...p.reference, ...pending[p.id] };
+      for (const [id, reference] of Object.entries(pending)) void sendLabel(runId, nodeId, id, reference).catch(() => undefined);
       setInfo(d);
       const first = d.points.findIndex((p) => !done(p, d.fields));
       setIndex(first < 0 ? 0 : first);
@@ -110,13 +148,16 @@ export function LabelPoints({ runId, nodeId, title }: { runId: string; nodeId: s
     const updated = { ...point, reference: { ...point.reference, ...reference } };
     setInfo({ ...info, points: info.points.map((p, i) => (i === index ? updated : p)) });
     setSaving((n) => n + 1);
-    // Saved in the order given; the server writes the file atomically after each one.
-    queue.current = queue.current.then(() => fetch(`${base(runId, nodeId)}/${encodeURIComponent(point.id)}`, {
-      // keepalive: a label given just before the page is closed still reaches the server.
-      method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reference }), keepalive: true,
-    }).then(async (r) => { if (!r.ok) throw new Error((await r.json().catch(() => ({}))).error ?? r.statusText); setError(null); })
+    // Each label is sent at once (not queued behind the previous answer), so the last key press before the page
+    // closes is already on its way; it is also kept in localStorage until the server has it, and a label the
+    // server never got is sent again when the points are opened next (a crash or a killed browser loses nothing).
+    const pending = readPending(runId, nodeId);
+    pending[point.id] = { ...pending[point.id], ...reference };
+    writePending(runId, nodeId, pending);
+    void sendLabel(runId, nodeId, point.id, reference)
+      .then(() => setError(null))
       .catch((e: Error) => setError(`Label of point ${point.id} not saved: ${e.message}`))
-      .finally(() => setSaving((n) => n - 1)));
+      .finally(() => setSaving((n) => n - 1));
     if (field + 1 < info.fields.length && !updated.reference[info.fields[field + 1]]) setField(field + 1);
     else if (index + 1 < info.points.length) setIndex(index + 1);
   }, [info, point, field, index, runId, nodeId]);

@@ -83,7 +83,7 @@ export const s2CloudMask = defineNode({
       const preset = p.referencePreset ? REFERENCE_PRESETS[p.referencePreset] : undefined;
       const missing = (p.referenceBands ?? (preset ? [...preset.bands] : ['B2'])).filter((b) => !up.bands.includes(b));
       const param = p.referenceBands || !p.referencePreset ? 'referenceBands' : 'referencePreset';
-      if (missing.length) return [{ param, message: `method "reference" needs ${missing.join(', ')}, which the loader does not load (it loads ${up.bands.join(', ')}): add ${missing.length > 1 ? 'them' : 'it'} to the loader's bands (${param})` }];
+      if (missing.length) return [{ param, message: `method "reference" needs band${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which the loader does not load (it loads ${up.bands.join(', ')}): add ${missing.length > 1 ? 'them' : 'it'} to the loader's bands (${param})` }];
     }
     return [];
   },
