@@ -74,6 +74,8 @@ const changeGraph = {
 };
 
 async function openAndRun(page: Page, url: string, example = 'label-test.json'): Promise<void> {
+  // Opening an example over the autosaved graph of an earlier page asks first: yes, replace it.
+  page.on('dialog', (d) => void d.accept());
   await page.goto(url);
   await page.getByTestId('examples-button').click();
   await page.getByTestId(`example-${example}`).click();

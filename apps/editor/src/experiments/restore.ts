@@ -15,11 +15,12 @@ async function restore(): Promise<void> {
   if (!latest) return;
   const info = await runInfo(latest.runId);
   if (!info.graph) return;
-  const now = nodeKeys(graph);
-  const then = nodeKeys(info.graph);
   const s = appStore.get();
-  // The person started working meanwhile (a run, or results of their own): leave them alone.
-  if (s.run || Object.keys(s.results).length) return;
+  // The person started working meanwhile (a run, results of their own, another graph opened): leave them alone.
+  const current = currentGraph();
+  if (s.run || Object.keys(s.results).length || !current || current.name !== graph.name) return;
+  const now = nodeKeys(current);
+  const then = nodeKeys(info.graph);
   const results = Object.fromEntries(
     Object.entries(info.nodes ?? {})
       .filter(([id, st]) => (st.status === 'done' || st.status === 'cached') && now[id] !== undefined && now[id] === then[id])
