@@ -6,8 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,29 +14,10 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { generateDemoData } from '../../packages/nodes/src/demo/generate.ts';
 import { startServer } from '../../apps/runner/src/server/index.ts';
 import { file, needs } from '../needs.ts';
+import { ARGS, CHROMIUM, buildEditorIfMissing } from './harness.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const editorDir = join(repoRoot, 'apps/editor');
 const shots = join(repoRoot, process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : 'test-output/screenshots');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds apps/editor/dist when it is missing or older than the editor's sources. */
-function buildEditorIfMissing(): void {
-  const index = join(editorDir, 'dist/index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(editorDir, 'src'))) return;
-  const res = spawnSync('npx', ['vite', 'build'], { cwd: editorDir, encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`vite build failed:\n${res.stdout}\n${res.stderr}`);
-}
 
 async function dragSocket(page: Page, from: string, to: string): Promise<void> {
   const a = await page.getByTestId(from).boundingBox();

@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,34 +17,16 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { generateDemoData } from '../../packages/nodes/src/demo/generate.ts';
 import { startServer } from '../../apps/runner/src/server/index.ts';
 import type { HistoryItem } from '../../apps/runner/src/server/history.ts';
+import { ARGS, CHROMIUM, buildEditorIfMissing } from './harness.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const editorDir = join(repoRoot, 'apps/editor');
 const shots = join(repoRoot, 'test-output/experiments');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const which = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 const missing = [CHROMIUM].filter((p) => !existsSync(p)).concat(['gdalinfo', 'pdftoppm', 'pdfinfo'].filter((t) => !which(t)));
 const reason = missing.length ? `missing ${missing.join(', ')} (Debian: chromium gdal-bin poppler-utils)` : false;
 // In CI a missing tool fails the test instead of skipping it.
 const skip = reason && (process.env.CI ? false : reason);
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function buildEditorIfMissing(): void {
-  const index = join(editorDir, 'dist/index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(editorDir, 'src'))) return;
-  const res = spawnSync('npx', ['vite', 'build'], { cwd: editorDir, encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`vite build failed:\n${res.stdout}\n${res.stderr}`);
-}
 
 /** Clicks what starts a run and waits for that run (not an earlier one) to end. */
 async function runAndWait(page: Page, start: () => Promise<void>): Promise<string> {

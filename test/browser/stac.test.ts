@@ -6,39 +6,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import proj4 from 'proj4';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { startServer } from '../../apps/runner/src/server/index.ts';
 import { buildCatalogue, noCatalogue } from '../stac/catalogue.ts';
 import { startStacServer } from '../stac/server.ts';
+import { ARGS, CHROMIUM, buildEditorIfMissing } from './harness.ts';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const editorDir = join(repoRoot, 'apps/editor');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const why = (!existsSync(CHROMIUM) && `${CHROMIUM} is missing: browser test skipped`) || noCatalogue;
 const skip = why && (process.env.CI ? false : why);
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function buildEditorIfMissing(): void {
-  const index = join(editorDir, 'dist/index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(editorDir, 'src'))) return;
-  const res = spawnSync('npx', ['vite', 'build'], { cwd: editorDir, encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`vite build failed:\n${res.stdout}\n${res.stderr}`);
-}
 
 test('editor: draw an AOI for s2.loadStac, see km² and the items, run the STAC example', { skip, timeout: 600_000 }, async (t) => {
   buildEditorIfMissing();

@@ -6,38 +6,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { generateDemoData } from '../../packages/nodes/src/demo/generate.ts';
 import { startServer } from '../../apps/runner/src/server/index.ts';
+import { ARGS, CHROMIUM, buildEditorIfMissing } from './harness.ts';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const editorDir = join(repoRoot, 'apps/editor');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const TOKEN = 'token-mode-test-0123456789abcdef';
 const missing = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: browser test skipped`;
 const skip = missing && (process.env.CI ? false : missing);
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function buildEditorIfMissing(): void {
-  const index = join(editorDir, 'dist/index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(editorDir, 'src'))) return;
-  const res = spawnSync('npx', ['vite', 'build'], { cwd: editorDir, encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`vite build failed:\n${res.stdout}\n${res.stderr}`);
-}
 
 test('token mode: the editor opened with ?token= runs a graph and sees it finish', { skip, timeout: 300_000 }, async (t) => {
   buildEditorIfMissing();
