@@ -9,15 +9,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { generateDemoData } from '../../packages/nodes/src/demo/generate.ts';
 import { startServer } from '../../apps/runner/src/server/index.ts';
 import { file, needs } from '../needs.ts';
-import { ARGS, CHROMIUM, buildEditorIfMissing } from './harness.ts';
+import { ARGS, CHROMIUM, buildEditorIfMissing, shots } from './harness.ts';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const shots = join(repoRoot, process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : 'test-output/screenshots');
 
 async function dragSocket(page: Page, from: string, to: string): Promise<void> {
   const a = await page.getByTestId(from).boundingBox();

@@ -8,13 +8,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { generateDemoData } from '../../packages/nodes/src/demo/generate.ts';
 import { startServer } from '../../apps/runner/src/server/index.ts';
-import { ARGS, CHROMIUM, buildEditorIfMissing } from './harness.ts';
+import { ARGS, CHROMIUM, buildEditorIfMissing, shots } from './harness.ts';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const missing = !existsSync(CHROMIUM) && `${CHROMIUM} is missing: browser test skipped`;
 const skip = missing && (process.env.CI ? false : missing);
 
@@ -115,8 +113,8 @@ test('label points with the keyboard; close the page midway, reopen, nothing los
     return Boolean(img && img.complete && img.naturalWidth > 0);
   }, undefined, { timeout: 20_000 });
   await page.getByTestId('label-ndvi').locator('polyline').first().waitFor();
-  mkdirSync(join(repoRoot, 'docs/screenshots'), { recursive: true });
-  await page.getByTestId('label-points').screenshot({ path: join(repoRoot, 'docs/screenshots/label-points.png') });
+  mkdirSync(shots, { recursive: true });
+  await page.getByTestId('label-points').screenshot({ path: join(shots, 'label-points.png') });
 
   // Keys 1..3 = water, forest, asgm; each label moves to the next point. Arrows move back and forth.
   const classes = ['water', 'forest', 'asgm'];
