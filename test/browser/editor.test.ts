@@ -6,15 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { generateDemoData } from '../../packages/nodes/src/demo/generate.ts';
-import { startServer } from '../../apps/runner/src/server/index.ts';
+import type { Page } from 'playwright-core';
 import { file, needs } from '../needs.ts';
-import { ARGS, CHROMIUM, buildEditorIfMissing, shots } from './harness.ts';
-
+import { CHROMIUM, openEditor, shots } from './harness.ts';
 
 async function dragSocket(page: Page, from: string, to: string): Promise<void> {
   const a = await page.getByTestId(from).boundingBox();
@@ -47,27 +43,9 @@ async function waitRunEnd(page: Page, previousRunId: string | null): Promise<str
 }
 
 test('editor: open example, run with live progress, results, refused link, stale + cache, save/reload', { skip: needs(file(CHROMIUM, 'chromium')), timeout: 600_000 }, async (t) => {
-  buildEditorIfMissing();
-  const dataRoot = mkdtempSync(join(tmpdir(), 'sentiflow-editor-e2e-'));
-  await generateDemoData({ outDir: join(dataRoot, 'demo'), width: 200, height: 150, datesPerYear: 8 } as Parameters<typeof generateDemoData>[0]);
-  const server = await startServer({ port: 0, dataRoot, log: () => {} });
-  const profile = mkdtempSync(join(tmpdir(), 'sentiflow-chromium-'));
-  let ctx: BrowserContext | null = null;
-  t.after(async () => {
-    await ctx?.close();
-    await server.close();
-    rmSync(profile, { recursive: true, force: true });
-    rmSync(dataRoot, { recursive: true, force: true });
-  });
-  mkdirSync(shots, { recursive: true });
-  ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
-  const page = ctx.pages()[0] ?? (await ctx.newPage());
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server.url);
+  const { page, profile, errors } = await openEditor(t, { name: 'editor-e2e', viewport: { width: 1600, height: 1000 } });
 
   // Palette from the catalogue, grouped by category, searchable.
-  await page.getByTestId('palette-item-s2.load').waitFor();
   assert.ok(await page.getByTestId('palette-group-Model').isVisible());
   await page.getByTestId('palette-search').fill('xgboost');
   assert.equal(await page.getByTestId('palette-item-s2.load').count(), 0);
@@ -169,9 +147,13 @@ test('editor: open example, run with live progress, results, refused link, stale
   assert.ok(await page.evaluate(() => (window as unknown as { sawProgress: boolean }).sawProgress), 'a progress bar was shown');
   for (const id of ['load19', 'xgb19', 'classify22', 'change']) assert.equal(await page.getByTestId(`node-${id}`).getAttribute('data-status'), 'done', id);
 
-  // Results: map (deck.gl canvas + legend), metrics, change table, tree, separability.
+  // Results: the panel opens on the headline (change figures); map (deck.gl canvas + legend), metrics, tree, separability.
   await page.getByTestId('results-panel').waitFor();
+  await page.getByTestId('change-headline').waitFor();
+  assert.match((await page.getByTestId('results-tab-change').getAttribute('class')) ?? '', /active/);
+  await page.getByTestId('results-tab-map').click();
   await page.getByTestId('map-deck-a').locator('canvas').waitFor();
+  assert.equal(await page.getByTestId('map-basemap').count(), 0, 'no basemap control unless the server has one configured');
   await page.getByTestId('map-legend').waitFor();
   await page.waitForTimeout(1500);
   await page.screenshot({ path: join(shots, 'map.png') });
