@@ -80,6 +80,12 @@ async function showClassMap(page: Page): Promise<void> {
   await page.getByTestId('results-panel').waitFor();
   await page.getByTestId('map-deck-a').locator('canvas').waitFor();
   await page.getByTestId('map-legend').waitFor();
+  // At 1366 × 768 the map controls (with the basemap's) wrap instead of running off the panel.
+  const overflow = await page.evaluate(() => {
+    const c = document.querySelector('.sf-map-controls') as HTMLElement;
+    return { controls: c.scrollWidth - c.clientWidth, page: document.documentElement.scrollWidth - window.innerWidth };
+  });
+  assert.deepEqual(overflow, { controls: 0, page: 0 });
 }
 
 /** The map's read-out with the cursor at (x, y): pixel and UTM coordinates, or null off the raster. */

@@ -117,6 +117,7 @@ test('workbench: two-year graph in < 25 actions, nothing lost, keyboard path, 13
   await page.getByTestId('results-panel').waitFor();
   await page.getByTestId('change-headline-km2').waitFor();
   assert.match((await page.getByTestId('results-tab-change').getAttribute('class')) ?? '', /active/, 'the Change tab (headline) is open');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=toast]'), undefined, { timeout: 15_000 });
   await checkLayout(page, ['change-headline', 'change-headline-km2', 'change-headline-percent', 'results-close', 'run-button', 'results-tab-experiments']);
   await page.screenshot({ path: join(shots, 'layout-1366-headline.png') });
 
