@@ -95,20 +95,23 @@ export function useBasemapTiles(grid: MapGrid | undefined, viewState: Orthograph
   return { tiles, z: found?.z ?? null, failed };
 }
 
-/** The control beside "natural-colour background": a checkbox when tiles come, a note when they cannot. */
+/** The control beside "natural-colour background": a checkbox when the tiles can be fetched. */
 export function BasemapControl({ status, on, onChange }: { status: BasemapStatus | null; on: boolean; onChange(on: boolean): void }) {
-  if (!status?.enabled) return null;
-  if (status.reachable === false) {
-    return (
-      <span className="sf-basemap-off" data-testid="map-basemap-off" title={status.reason}>
-        Basemap off: {status.reason ?? `the tiles from ${status.host} cannot be fetched`}
-      </span>
-    );
-  }
+  if (!status?.enabled || status.reachable === false) return null;
   return (
     <label title={`XYZ tiles from ${status.host}, drawn under the layer`}>
       <input type="checkbox" data-testid="map-basemap" checked={on} onChange={(e) => onChange(e.target.checked)} /> basemap
     </label>
+  );
+}
+
+/** In the map's corner, where the basemap's credit would be: that it is off, and why. */
+export function BasemapOff({ status }: { status: BasemapStatus | null }) {
+  if (!status?.enabled || status.reachable !== false) return null;
+  return (
+    <div className="sf-basemap-off" data-testid="map-basemap-off" role="status">
+      Basemap off: {status.reason ?? `the tiles from ${status.host} cannot be fetched`}
+    </div>
   );
 }
 

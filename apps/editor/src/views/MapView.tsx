@@ -11,7 +11,7 @@ import { api, previewUrl } from '../api/client.ts';
 import type { MapLayerOption, UnavailableLayer } from '../model/results.ts';
 import { Readout, ScaleBar, Unavailable, usePixel } from './MapExtras.tsx';
 import { MapPngButton } from './mapPng.tsx';
-import { BasemapControl, BasemapCredit, useBasemapStatus, useBasemapTiles, type DrawnTile } from './Basemap.tsx';
+import { BasemapControl, BasemapCredit, BasemapOff, useBasemapStatus, useBasemapTiles, type DrawnTile } from './Basemap.tsx';
 
 type Mode = 'single' | 'side' | 'swipe';
 const VIEW = new OrthographicView({ id: 'map', flipY: true });
@@ -208,6 +208,7 @@ export function MapView({ layers, unavailable = [], initialMode }: { layers: Map
             )}
             <Readout answer={answer} pixel={pixel} />
             <ScaleBar pixelSize={a.pixelSize} zoom={(viewState as { zoom?: number }).zoom ?? 0} />
+            <BasemapOff status={basemapStatus} />
             {basemapOn && basemapStatus && basemap.z !== null && basemap.tiles.length > 0 && <BasemapCredit status={basemapStatus} z={basemap.z} />}
             {mode === 'swipe' && (
               <>
