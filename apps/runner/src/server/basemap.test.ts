@@ -5,8 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { checkBasemapTemplate, tileUrl } from './basemap.ts';
 import { startTestServer } from './testHelpers.ts';
 
@@ -95,4 +97,11 @@ test('templates are checked when the server starts', async () => {
   assert.throws(() => checkBasemapTemplate('not a url {z}{x}{y}'), /is not a URL/);
   await assert.rejects(startTestServer({ basemap: { url: 'https://x.org/{x}/{y}' } }), /has no \{z\}/);
   assert.equal(tileUrl('https://{s}.t.org/{z}/{x}/{-y}.png', 2, 1, 0), 'https://b.t.org/2/1/3.png');
+});
+
+test('sentiflow serve --basemap with a bad template is a usage error that shows an example', () => {
+  const bin = fileURLToPath(new URL('../../bin/sentiflow.mjs', import.meta.url));
+  const r = spawnSync(process.execPath, [bin, 'serve', '--port', '0', '--basemap', 'https://tiles.example.org/{z}/{x}.png'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /^sentiflow serve: the basemap URL "https:\/\/tiles\.example\.org\/\{z\}\/\{x\}\.png" has no \{y\}: e\.g\. --basemap "https:\/\/tile\.openstreetmap\.org\/\{z\}\/\{x\}\/\{y\}\.png"/);
 });
