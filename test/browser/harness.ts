@@ -64,23 +64,42 @@ export interface OpenedEditor {
   errors: string[];
 }
 
-/** Data root, demo AOI, server and Chromium for one test; everything is closed and removed after it. */
-export async function openEditor(t: TestContext, options: EditorOptions = {}): Promise<OpenedEditor> {
+export interface EditorServer {
+  server: RunningServer;
+  dataRoot: string;
+  /** Stops the server and removes the data root. */
+  close(): Promise<void>;
+}
+
+/** A data root (with the demo AOI) and the real server on it; for tests that share one server (`before`/`after`). */
+export async function startEditorServer(options: Pick<EditorOptions, 'demo' | 'prepare' | 'server' | 'name'> = {}): Promise<EditorServer> {
   buildEditorIfMissing();
   const dataRoot = mkdtempSync(join(tmpdir(), `sentiflow-${options.name ?? 'browser'}-`));
-  const profile = mkdtempSync(join(tmpdir(), 'sentiflow-chromium-'));
   let server: RunningServer | null = null;
+  const close = async () => {
+    await server?.close();
+    rmSync(dataRoot, { recursive: true, force: true });
+  };
+  try {
+    if (options.demo !== false) await generateDemoData({ width: 200, height: 150, datesPerYear: 8, ...options.demo, outDir: join(dataRoot, 'demo') });
+    await options.prepare?.(dataRoot);
+    const extra = typeof options.server === 'function' ? options.server(dataRoot) : (options.server ?? {});
+    server = await startServer({ port: 0, dataRoot, log: () => {}, ...extra });
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { server, dataRoot, close };
+}
+
+/** A fresh Chromium profile on `url` (the editor, unless `goto` is false), closed and removed after the test. */
+export async function openBrowser(t: TestContext, url: string, options: Pick<EditorOptions, 'viewport' | 'goto'> = {}): Promise<Omit<OpenedEditor, 'server' | 'dataRoot'>> {
+  const profile = mkdtempSync(join(tmpdir(), 'sentiflow-chromium-'));
   let ctx: BrowserContext | null = null;
   t.after(async () => {
     await ctx?.close();
-    await server?.close();
     rmSync(profile, { recursive: true, force: true });
-    rmSync(dataRoot, { recursive: true, force: true });
   });
-  if (options.demo !== false) await generateDemoData({ width: 200, height: 150, datesPerYear: 8, ...options.demo, outDir: join(dataRoot, 'demo') });
-  await options.prepare?.(dataRoot);
-  const extra = typeof options.server === 'function' ? options.server(dataRoot) : (options.server ?? {});
-  server = await startServer({ port: 0, dataRoot, log: () => {}, ...extra });
   mkdirSync(shots, { recursive: true });
   ctx = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -93,10 +112,25 @@ export async function openEditor(t: TestContext, options: EditorOptions = {}): P
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   if (options.goto !== false) {
-    await page.goto(server.url);
+    await page.goto(url);
     await page.getByTestId('palette-item-s2.load').waitFor();
   }
-  return { page, ctx, server, dataRoot, profile, errors };
+  return { page, ctx, profile, errors };
+}
+
+/** Data root, demo AOI, server and Chromium for one test; everything is closed and removed after it. */
+export async function openEditor(t: TestContext, options: EditorOptions = {}): Promise<OpenedEditor> {
+  const { server, dataRoot, close } = await startEditorServer(options);
+  let browser: Awaited<ReturnType<typeof openBrowser>>;
+  try {
+    browser = await openBrowser(t, server.url, options);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  // After-hooks run in the order they were added: the browser closes first, then the server.
+  t.after(close);
+  return { server, dataRoot, ...browser };
 }
 
 /** Clicks what starts a run and waits for that run (not an earlier one) to end; returns its status and id. */
