@@ -1,13 +1,13 @@
 /**
  * No import circle in the sources (type-only imports included: a circle of types is still a knot between
  * layers, e.g. the old tasks.ts ↔ ml/*Task.ts). Reads every non-test .ts file of the packages and the runner,
- * follows its static relative and `@sentiflow/<package>/...` imports, and reports each strongly connected
- * group of files (Tarjan) with the circle's files named.
+ * follows its static relative and `@sentiflow/<package>/...` imports, and reports each circle with its files named.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
+import { findCycles } from '../apps/runner/src/engine/validate.ts';
 import { repoRoot } from './needs.ts';
 
 const ROOTS = ['packages/protocol/src', 'packages/nodes/src', 'apps/runner/src'];
@@ -44,38 +44,10 @@ function importGraph(): Map<string, string[]> {
   return graph;
 }
 
-/** Strongly connected components with more than one file (or a file importing itself). */
+/** Circles of the import graph, by the engine's own cycle finder for graphs (Tarjan, explicit stack). */
 function circles(graph: Map<string, string[]>): string[][] {
-  let next = 0;
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const onStack = new Set<string>();
-  const found: string[][] = [];
-  const visit = (v: string): void => {
-    index.set(v, next);
-    low.set(v, next++);
-    stack.push(v);
-    onStack.add(v);
-    for (const w of graph.get(v) ?? []) {
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-    }
-    if (low.get(v) === index.get(v)) {
-      const group: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        group.push(w);
-      } while (w !== v);
-      if (group.length > 1 || (graph.get(v) ?? []).includes(v)) found.push(group);
-    }
-  };
-  for (const v of graph.keys()) if (!index.has(v)) visit(v);
-  return found;
+  const links = [...graph].flatMap(([from, deps]) => deps.map((to) => ({ from: { node: from, output: '' }, to: { node: to, input: '' } })));
+  return findCycles([...graph.keys()], links);
 }
 
 test('the import graph of the packages and the runner has no circle', () => {
@@ -86,15 +58,4 @@ test('the import graph of the packages and the runner has no circle', () => {
   assert.ok(tasks.includes('packages/nodes/src/ml/classifyTask.ts'), tasks.join(', '));
   const found = circles(graph).map((g) => g.map((f) => relative(repoRoot, f)).sort().join(' ↔ '));
   assert.deepEqual(found, []);
-});
-
-test('the circle finder finds a circle', () => {
-  const g = new Map([
-    ['a', ['b']],
-    ['b', ['c']],
-    ['c', ['a', 'd']],
-    ['d', []],
-    ['e', ['e']],
-  ]);
-  assert.deepEqual(circles(g).map((c) => c.sort().join(',')).sort(), ['a,b,c', 'e']);
 });
