@@ -56,6 +56,11 @@ test('the import graph of the packages and the runner has no circle', () => {
   // The reader finds what it must: the registry imports the task modules.
   const tasks = graph.get(join(repoRoot, 'packages/nodes/src/tasks.ts'))!.map((f) => relative(repoRoot, f));
   assert.ok(tasks.includes('packages/nodes/src/ml/classifyTask.ts'), tasks.join(', '));
-  const found = circles(graph).map((g) => g.map((f) => relative(repoRoot, f)).sort().join(' ↔ '));
+  const found = circles(graph).map((g) =>
+    g
+      .map((f) => relative(repoRoot, f))
+      .sort()
+      .join(' ↔ '),
+  );
   assert.deepEqual(found, []);
 });

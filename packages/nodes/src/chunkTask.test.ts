@@ -20,7 +20,10 @@ test('the package registry resolves every task handle by its name', () => {
 });
 
 test('a registry refuses two tasks of one name and names the known ones for an unknown handle', async () => {
-  assert.throws(() => taskRegistry([square, defineTask<{ x: number }, number>('square', async () => ({ result: 0 }))]), /two chunk tasks are named "square"/);
+  assert.throws(
+    () => taskRegistry([square, defineTask<{ x: number }, number>('square', async () => ({ result: 0 }))]),
+    /two chunk tasks are named "square"/,
+  );
   const pool = inlinePool(taskRegistry([square]), 3);
   assert.equal(pool.size, 3);
   assert.equal(await pool.run(square, { x: 7 }), 49);

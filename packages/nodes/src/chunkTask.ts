@@ -21,7 +21,10 @@ export interface ChunkTask<Payload, Result> {
   run(payload: Payload): Promise<TaskResult<Result>>;
 }
 
-export function defineTask<Payload, Result>(name: string, run: (payload: Payload) => Promise<TaskResult<Result>>): ChunkTask<Payload, Result> {
+export function defineTask<Payload, Result>(
+  name: string,
+  run: (payload: Payload) => Promise<TaskResult<Result>>,
+): ChunkTask<Payload, Result> {
   return Object.freeze({ name, run });
 }
 

@@ -94,7 +94,10 @@ test('an abort after the last item still fails the fan-out; an already aborted s
     /stop/,
   );
   let called = 0;
-  await assert.rejects(fanOut([0], { concurrency: 1, signal: ac.signal }, async () => void called++), /stop/);
+  await assert.rejects(
+    fanOut([0], { concurrency: 1, signal: ac.signal }, async () => void called++),
+    /stop/,
+  );
   assert.equal(called, 0);
 });
 

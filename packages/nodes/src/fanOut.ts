@@ -34,7 +34,11 @@ function named(err: unknown, where: string): unknown {
   return new Error(`${String(err)} (${where})`);
 }
 
-export async function fanOut<T>(items: readonly T[], options: FanOutOptions<T>, work: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function fanOut<T>(
+  items: readonly T[],
+  options: FanOutOptions<T>,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   const { signal } = options;
   const lanes = Math.min(items.length, Math.max(1, Math.floor(options.concurrency)));
   let next = 0;

@@ -20,7 +20,10 @@ const root = mkdtempSync(join(tmpdir(), 'classify-fanout-'));
 const grid: Grid = { width: 200, height: 100, geoTransform: [500000, 10, 0, 600000, 0, -10], crs: { epsg: 32621 } };
 const composite = (() => {
   const w = new CompositeWriter(join(root, 'comp.f32'), grid, ['x']);
-  w.writeWindow({ x: 0, y: 0, width: grid.width, height: grid.height }, Float32Array.from({ length: grid.width * grid.height }, (_, i) => i % 2));
+  w.writeWindow(
+    { x: 0, y: 0, width: grid.width, height: grid.height },
+    Float32Array.from({ length: grid.width * grid.height }, (_, i) => i % 2),
+  );
   return w.commit();
 })();
 const model: Model = (() => {
@@ -51,7 +54,15 @@ function failingPool(fail: (win: { x: number; y: number }) => boolean, events: s
 }
 
 function ctx(pool: ChunkPool, signal = new AbortController().signal): NodeContext {
-  return { nodeId: 'c', dataRoot: root, workDir: mkdtempSync(join(root, 'w-')), signal, pool, progress() {}, resolvePath: (p) => join(root, p) };
+  return {
+    nodeId: 'c',
+    dataRoot: root,
+    workDir: mkdtempSync(join(root, 'w-')),
+    signal,
+    pool,
+    progress() {},
+    resolvePath: (p) => join(root, p),
+  };
 }
 
 test('a failed chunk is named, stops the fan-out after the chunks in flight, and leaves no file', async () => {
