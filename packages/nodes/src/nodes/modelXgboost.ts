@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { z } from 'zod';
 import { defineNode } from '../define.ts';
-import type { TrainXgboostPayload, TrainXgboostResult } from '../ml/trainTask.ts';
+import { trainXgboost, type TrainXgboostPayload, type TrainXgboostResult } from '../ml/trainTask.ts';
 import { round } from '../ml/nodeHelpers.ts';
 
 const params = z.object({
@@ -44,7 +44,7 @@ export const modelXgboost = defineNode({
     const payload: TrainXgboostPayload = { samplesFile: inputs.train.file, params: p, modelPath: file };
     let r: TrainXgboostResult;
     try {
-      r = await ctx.pool.run<TrainXgboostResult>('trainXgboost', payload, ctx.signal);
+      r = await ctx.pool.run(trainXgboost, payload, ctx.signal);
     } catch (e) {
       // A cancelled task's worker is terminated; never leave a model behind (the engine also drops the work dir).
       await rm(file, { force: true }).catch(() => undefined);

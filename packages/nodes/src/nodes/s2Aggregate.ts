@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { defineNode, NodeError, type ParamProblem } from '../define.ts';
 import { upstreamSeries } from './seriesUpstream.ts';
-import type { Window } from '../grid.ts';
+import { forEachWindow } from '../fanOut.ts';
 import { alignedWindows, readPathsOf } from '../io/rasterSource.ts';
+import { aggregateWindow } from '../raster/aggregateTask.ts';
 import { CompositeWriter } from '../raster/compositeStore.ts';
 import { compositeFeatureNames, planComposite, type AggregateSpec } from '../raster/evaluateComposite.ts';
 import { featureName, SIMPLE_REDUCERS, type Reducer } from '../kernels/temporalReduce.ts';
@@ -82,35 +83,16 @@ export const s2Aggregate = defineNode({
     let done = 0;
     ctx.progress(0, windows.length, 'chunks');
 
-    const runOne = async (win: Window) => {
-      const block = await ctx.pool.run<Float32Array>('aggregateWindow', { series, spec, window: win }, ctx.signal);
-      writer.writeWindow(win, block);
-      for (let i = 0; i < block.length; i++) if (block[i] !== block[i]) nanCount[i % nf]++;
-      ctx.progress(++done, windows.length, 'chunks');
-    };
-
-    const maxInFlight = Math.max(1, 2 * ctx.pool.size);
-    let next = 0;
-    let failure: unknown;
-    const lane = async () => {
-      while (failure === undefined && next < windows.length) {
-        if (ctx.signal.aborted) {
-          failure ??= ctx.signal.reason ?? new Error('cancelled');
-          break;
-        }
-        const win = windows[next++];
-        try {
-          await runOne(win);
-        } catch (e) {
-          failure ??= e;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(maxInFlight, windows.length) }, lane));
-    if (failure === undefined && ctx.signal.aborted) failure = ctx.signal.reason ?? new Error('cancelled');
-    if (failure !== undefined) {
+    try {
+      await forEachWindow(windows, { concurrency: 2 * ctx.pool.size, signal: ctx.signal }, async (win) => {
+        const block = await ctx.pool.run(aggregateWindow, { series, spec, window: win }, ctx.signal);
+        writer.writeWindow(win, block);
+        for (let i = 0; i < block.length; i++) if (block[i] !== block[i]) nanCount[i % nf]++;
+        ctx.progress(++done, windows.length, 'chunks');
+      });
+    } catch (e) {
       writer.abort();
-      throw failure;
+      throw e;
     }
     const composite = writer.commit();
     const nPix = series.grid.width * series.grid.height;

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { NodeError, type NodeContext } from '../define.ts';
+import { NodeError } from '../errors.ts';
 import { chunkWindows, sameGrid, type Grid } from '../grid.ts';
 import { openRaster, type RasterFile } from '../io/geotiff/read.ts';
 import { writeFileAtomicSync } from '../io/atomicFile.ts';
@@ -68,7 +68,14 @@ export function codeName(code: number, classes: string[]): string {
   return s < 0 ? '' : s === classes.length ? UNCERTAIN_NAME : classes[s];
 }
 
-export async function drawSample(ctx: NodeContext, maps: ClassMap[], mapNames: string[], p: SampleParams): Promise<{ points: Points; summary: Record<string, unknown>; files: string[] }> {
+/** What drawing a sample uses of a node's context (a NodeContext fits; this layer does not import define.ts). */
+export interface SampleContext {
+  workDir: string;
+  signal: AbortSignal;
+  progress(done: number, total: number, unit: string): void;
+}
+
+export async function drawSample(ctx: SampleContext, maps: ClassMap[], mapNames: string[], p: SampleParams): Promise<{ points: Points; summary: Record<string, unknown>; files: string[] }> {
   const design = maps.length === 1 ? 'map' : 'change';
   const grid: Grid = maps[0].grid;
   const classes = maps[0].classes;

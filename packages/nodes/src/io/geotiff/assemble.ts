@@ -6,7 +6,7 @@
  */
 import type { Window } from '../../grid.ts';
 import { decodeChunk, type ChunkLayout } from './chunks.ts';
-import type { TypedArray } from './read.ts';
+import type { TypedArray } from './typedArray.ts';
 
 type Make = (n: number) => TypedArray;
 

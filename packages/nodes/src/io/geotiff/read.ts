@@ -12,8 +12,9 @@ import { inflateInto } from './deflate.ts';
 import { chunkLayout, describeReadPath } from './chunks.ts';
 import { readBandsDirect, readInterleavedDirect, readPlanarDirect } from './assemble.ts';
 import { assertBlocksInside, assertTiffHeaderInside } from './truncation.ts';
+import type { TypedArray } from './typedArray.ts';
 
-export type TypedArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
+export type { TypedArray };
 export type RasterDataType = 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'float32' | 'float64';
 
 export interface RasterFile {
