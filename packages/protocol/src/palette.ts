@@ -18,7 +18,7 @@ export const EXTRA_CLASS_COLORS = ['#fdae61', '#abdda4', '#984ea3', '#ffff33', '
 export const UNCERTAIN_COLOR = '#9e9e9e';
 
 export const TRANSITION_COLORS = {
-  /** the change of interest (Change.focus, default forest → asgm) */
+  /** the change of interest (the Change value's focus, from change.diff's focus param) */
   focus: '#d7191c',
   otherChange: '#fd8d3c',
   /** from or to uncertain */
