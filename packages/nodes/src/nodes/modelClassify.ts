@@ -37,14 +37,16 @@ const params = z.object({
     .min(0)
     .max(0.5)
     .default(DEFAULT_TIE_TOLERANCE)
-    .describe('Probability difference between the two best classes at or below which a pixel is a tie (0 = exact ties only).'),
+    .describe('Probability difference between the two best classes at or below which a pixel is a tie (0 = exact ties only).')
+    .meta({ unit: 'probability', showWhen: { ties: ['uncertain'] } }),
   minProbability: z
     .number()
     .min(0)
     .max(1)
     .optional()
-    .describe('If set, pixels whose highest class probability is below it are uncertain too (also with ties "first").'),
-  chunkSize: z.number().int().min(64).max(4096).default(500).describe('Chunk edge in pixels (chunks of chunkSize × chunkSize are classified in parallel; memory grows with its square).'),
+    .describe('If set, pixels whose highest class probability is below it are uncertain too (also with ties "first").')
+    .meta({ unit: 'probability' }),
+  chunkSize: z.number().int().min(64).max(4096).default(500).describe('Chunk edge in pixels (chunks of chunkSize × chunkSize are classified in parallel; memory grows with its square).').meta({ unit: 'px' }),
 });
 
 /**
@@ -92,7 +94,7 @@ export const modelClassify = defineNode({
     composite: { type: 'Composite', label: 'Composite' },
     model: { type: 'Model', label: 'Model' },
   },
-  outputs: { classMap: { type: 'ClassMap', label: 'Class map' } },
+  outputs: { classMap: { type: 'ClassMap', label: 'Class map', preview: [{ kind: 'classes' }, { kind: 'probability' }] } },
   params,
   async run(ctx, inputs, p) {
     const { composite, model } = inputs;

@@ -33,8 +33,9 @@ const params = z.object({
         } else if (first === undefined) seen.set(name, i);
       });
     })
-    .describe('Extra quantiles in (0, 1), linear interpolation (numpy default); 0.1 gives feature <VAR>_q10.'),
-  chunkSize: z.number().int().min(64).max(2048).default(256).describe('Window size in pixels processed per task (256 = one GeoTIFF tile). Memory per worker grows with chunkSize² × dates × bands: 256 px, 72 dates, 10 bands ≈ 100 MB; 512 px ≈ 400 MB.'),
+    .describe('Extra quantiles in (0, 1), linear interpolation (numpy default); 0.1 gives feature <VAR>_q10.')
+    .meta({ unit: 'fraction' }),
+  chunkSize: z.number().int().min(64).max(2048).default(256).describe('Window size in pixels processed per task (256 = one GeoTIFF tile). Memory per worker grows with chunkSize² × dates × bands: 256 px, 72 dates, 10 bands ≈ 100 MB; 512 px ≈ 400 MB.').meta({ unit: 'px' }),
 });
 
 export const s2Aggregate = defineNode({
@@ -45,7 +46,16 @@ export const s2Aggregate = defineNode({
   description:
     'Reduces each pixel\'s time series to features <VAR>_<STAT> (e.g. B2_mean, NDVI_std). Bands are in DN (reflectance x 10000), indices as computed. A pixel with no valid observation gives no data (count 0).',
   inputs: { series: { type: 'TimeSeries' } },
-  outputs: { composite: { type: 'Composite' } },
+  outputs: {
+    composite: {
+      type: 'Composite',
+      // Natural colour from red, green, blue; NDVI (near infrared, red) over the dates for labelling points.
+      preview: [
+        { kind: 'rgb', label: 'natural colour', bands: ['B4', 'B3', 'B2'] },
+        { kind: 'pointSeries', label: 'NDVI', normalizedDifference: ['B8', 'B4'] },
+      ],
+    },
+  },
   params,
   check(p, ctx) {
     const up = upstreamSeries(ctx);
