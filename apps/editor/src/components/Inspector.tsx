@@ -1,6 +1,6 @@
 /** Right panel: the selected node's label, description, parameters (from its JSON Schema) and problems. */
 import { useApp } from '../hooks.ts';
-import { fieldsOf } from '../model/schema.ts';
+import { fieldsOf, isShown } from '../model/schema.ts';
 import { currentGraph, getEditor, setParams, startRun } from '../controller.ts';
 import { fieldContextFor } from '../model/expressions.ts';
 import { appStore } from '../model/appState.ts';
@@ -60,10 +60,10 @@ export function Inspector() {
       <RunErrorBox id={id} />
       {node.nodeType === 's2.load' && <FolderHints id={id} params={node.params} />}
       <div className="sf-fields">
-        {node.nodeType === 'vector.load' && (
+        {fields.some((f) => f.widget === 'classList') && (
           <ClassListField nodeId={id} params={node.params as ClassListParams} onParams={(p) => setParams(id, { ...node.params, classes: p.classes, names: p.names })} />
         )}
-        {fields.filter((f) => !(node.nodeType === 'vector.load' && (f.name === 'classes' || f.name === 'names'))).map((f) => (
+        {fields.filter((f) => f.widget !== 'classList' && isShown(f, node.params, fields)).map((f) => (
           <ParamField
             key={`${id}:${f.name}`}
             field={f}

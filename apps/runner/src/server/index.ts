@@ -110,7 +110,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const previews = createPreviewRenderer();
   app.use(previewsRouter(registry, deps, previews));
   app.use(pixelRouter(registry, deps));
-  app.use(labelsRouter(registry, dataRoot));
+  app.use(labelsRouter(registry, dataRoot, deps.catalog));
   app.use(historyRouter(registry), downloadsRouter(registry), compareRouter(registry, deps), reportRouter(registry, dataRoot));
   app.use(basemapRouter(options.basemap));
   app.all('/api/{*rest}', (req) => {
