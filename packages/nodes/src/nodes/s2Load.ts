@@ -55,7 +55,7 @@ function resolveDir(ctx: { resolvePath(relative: string, param: string): string 
   const dir = ctx.resolvePath(p.dir, 'dir');
   // The same checks as validation, so the run and `validate` say the same thing.
   const first = s2LoadProblems(dir, p)[0];
-  if (first) throw new NodeError(first.message, { param: first.param, file: dir });
+  if (first) throw new NodeError(first.message, { param: first.param, file: first.file ?? dir });
   return dir;
 }
 

@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ParamProblem } from '../define.ts';
 import { scanExportFolder, type ExportPrefix } from '../io/exportScan.ts';
+import { s2LoadHeaderProblems } from './s2LoadHeaders.ts';
 
 export interface LoadParamsLike {
   dir: string;
@@ -61,5 +62,7 @@ export function s2LoadProblems(abs: string, p: LoadParamsLike): ParamProblem[] {
       message: `no ${CLOUD_WORDS[p.cloudLayer]} file for ${p.prefix} ${p.year} in ${where}: set cloudLayer to ${[...others, '"none"'].join(' or ')}`,
     });
   }
+  // The files found by name: readable GeoTIFFs on one grid with the same dates (headers only).
+  if (problems.length === 0) problems.push(...s2LoadHeaderProblems(abs, p));
   return problems;
 }

@@ -178,6 +178,17 @@ export const s2LoadStac = defineNode({
   inputs: {},
   outputs: { series: { type: 'TimeSeries', label: 'Time series' } },
   params,
+  check(p, ctx) {
+    // What needs no network: the catalogue's kind (and a static one's file) and the dates.
+    try {
+      resolveCatalog(p, ctx);
+      interval(p);
+      return [];
+    } catch (e) {
+      if (!(e instanceof NodeError)) throw e;
+      return [{ message: e.message, ...(e.details.param ? { param: e.details.param } : {}) }];
+    }
+  },
   async fingerprint(p, ctx) {
     const parts = [`stac-v1`];
     if (typeof p.aoi === 'string') parts.push(`aoi:${localFile(ctx.resolvePath(p.aoi, 'aoi'))}`);
