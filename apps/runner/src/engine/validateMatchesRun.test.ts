@@ -118,13 +118,13 @@ const cases: Case[] = [
   { name: 'a band that was not exported', graph: () => compositeGraph('fl', { load: { bands: ['B2', 'B4', 'B8', 'B1'] } }), node: 'load', param: 'bands', message: /band B1 is not in fl\/ .*remove it from bands/, same: true },
   { name: 'a cloud layer that was not exported', graph: () => compositeGraph('fl', { load: { cloudLayer: 'probability' }, mask: { method: 'probability' } }), node: 'load', param: 'cloudLayer', message: /no cloud probability .* set cloudLayer to "scl" or "none"/, same: true },
   // s2.load: headers of the files
-  { name: 'a band with fewer dates (gdal_translate -b)', setup: () => (yearFolder('fewer'), translate('fewer', 'B3', bandsArgs(1, 23))), graph: () => compositeGraph('fewer'), node: 'load', param: 'bands', message: /^fewer\/S2_SR_flanders31ues_2018_B3\.tif has 23 raster bands \(dates\) but fewer\/S2_SR_flanders31ues_2018_B2\.tif has 24; export every band of 2018 from the same image collection \(bands: B3\)$/, same: true },
-  { name: 'a band over a smaller window (-srcwin)', setup: () => (yearFolder('srcwin'), translate('srcwin', 'B4', ['-srcwin', '0', '0', '60', '60'])), graph: () => compositeGraph('srcwin'), node: 'load', param: 'bands', message: /srcwin\/S2_SR_flanders31ues_2018_B4\.tif is on a different grid than srcwin\/S2_SR_flanders31ues_2018_B2\.tif: 60x60 px.* vs 64x64 px.*; export every band of 2018 with the same region, scale and CRS/, same: true },
-  { name: 'a band shifted by one pixel (-a_ullr)', setup: () => (yearFolder('shifted'), translate('shifted', 'B5', ['-a_ullr', '574690', '5622440', '575330', '5621800'])), graph: () => compositeGraph('shifted'), node: 'load', param: 'bands', message: /B5\.tif is on a different grid than .*B2\.tif: 64x64 px, geotransform \[574690, /, same: true },
-  { name: 'a band with its dates in another order', setup: () => (yearFolder('order'), translate('order', 'B6', ['-b', '2', '-b', '1', ...bandsArgs(3, 24)])), graph: () => compositeGraph('order'), node: 'load', param: 'bands', message: /raster band 1 of order\/S2_SR_flanders31ues_2018_B6\.tif is acquired at .* but band 1 of order\/S2_SR_flanders31ues_2018_B2\.tif at .*same dates in the same order/, same: true },
-  { name: 'a band that is not uint16', setup: () => (yearFolder('float'), translate('float', 'B7', ['-ot', 'Float32'])), graph: () => compositeGraph('float'), node: 'load', param: 'bands', message: /B7\.tif is float32; Sentinel-2 bands must be uint16/, same: true },
+  { name: 'a band with fewer dates (gdal_translate -b)', setup: () => { yearFolder('fewer'); translate('fewer', 'B3', bandsArgs(1, 23)); }, graph: () => compositeGraph('fewer'), node: 'load', param: 'bands', message: /^fewer\/S2_SR_flanders31ues_2018_B3\.tif has 23 raster bands \(dates\) but fewer\/S2_SR_flanders31ues_2018_B2\.tif has 24; export every band of 2018 from the same image collection \(bands: B3\)$/, same: true },
+  { name: 'a band over a smaller window (-srcwin)', setup: () => { yearFolder('srcwin'); translate('srcwin', 'B4', ['-srcwin', '0', '0', '60', '60']); }, graph: () => compositeGraph('srcwin'), node: 'load', param: 'bands', message: /srcwin\/S2_SR_flanders31ues_2018_B4\.tif is on a different grid than srcwin\/S2_SR_flanders31ues_2018_B2\.tif: 60x60 px.* vs 64x64 px.*; export every band of 2018 with the same region, scale and CRS/, same: true },
+  { name: 'a band shifted by one pixel (-a_ullr)', setup: () => { yearFolder('shifted'); translate('shifted', 'B5', ['-a_ullr', '574690', '5622440', '575330', '5621800']); }, graph: () => compositeGraph('shifted'), node: 'load', param: 'bands', message: /B5\.tif is on a different grid than .*B2\.tif: 64x64 px, geotransform \[574690, /, same: true },
+  { name: 'a band with its dates in another order', setup: () => { yearFolder('order'); translate('order', 'B6', ['-b', '2', '-b', '1', ...bandsArgs(3, 24)]); }, graph: () => compositeGraph('order'), node: 'load', param: 'bands', message: /raster band 1 of order\/S2_SR_flanders31ues_2018_B6\.tif is acquired at .* but band 1 of order\/S2_SR_flanders31ues_2018_B2\.tif at .*same dates in the same order/, same: true },
+  { name: 'a band that is not uint16', setup: () => { yearFolder('float'); translate('float', 'B7', ['-ot', 'Float32']); }, graph: () => compositeGraph('float'), node: 'load', param: 'bands', message: /B7\.tif is float32; Sentinel-2 bands must be uint16/, same: true },
   { name: 'a truncated band file', setup: () => { yearFolder('cut'); const f = file('cut', 'B8'); truncateSync(f, Math.floor(readFileSync(f).length * 0.6)); }, graph: () => compositeGraph('cut'), node: 'load', param: 'bands', message: /^cut\/S2_SR_flanders31ues_2018_B8\.tif cannot be read: the file is truncated .*; copy or export it again \(bands: B8\)$/, same: true },
-  { name: 'an empty band file', setup: () => (yearFolder('empty'), writeFileSync(file('empty', 'B8A'), '')), graph: () => compositeGraph('empty'), node: 'load', param: 'bands', message: /B8A\.tif cannot be read: the file is truncated \(0 bytes/, same: true },
+  { name: 'an empty band file', setup: () => { yearFolder('empty'); writeFileSync(file('empty', 'B8A'), ''); }, graph: () => compositeGraph('empty'), node: 'load', param: 'bands', message: /B8A\.tif cannot be read: the file is truncated \(0 bytes/, same: true },
   { name: 'a header overwritten (not a TIFF any more)', setup: () => { yearFolder('magic'); const f = file('magic', 'B11'); const b = readFileSync(f); b.write('JUNK', 0, 'latin1'); writeFileSync(f, b); }, graph: () => compositeGraph('magic'), node: 'load', param: 'bands', message: /B11\.tif cannot be read: not a GeoTIFF .*export it again as GeoTIFF or remove it/, same: true },
   {
     name: 'a corrupt image directory (entry count overwritten)',
@@ -137,7 +137,7 @@ const cases: Case[] = [
     },
     graph: () => compositeGraph('ifd'), node: 'load', param: 'bands', message: /B12\.tif cannot be read: corrupt TIFF header .*export or copy the file again/, same: true,
   },
-  { name: 'a text file named like a band', setup: () => (yearFolder('text'), writeFileSync(file('text', 'B2'), 'this is not an image, it is a note about B2\n'.repeat(4))), graph: () => compositeGraph('text'), node: 'load', param: 'bands', message: /B2\.tif cannot be read: not a GeoTIFF/, same: true },
+  { name: 'a text file named like a band', setup: () => { yearFolder('text'); writeFileSync(file('text', 'B2'), 'this is not an image, it is a note about B2\n'.repeat(4)); }, graph: () => compositeGraph('text'), node: 'load', param: 'bands', message: /B2\.tif cannot be read: not a GeoTIFF/, same: true },
   {
     name: 'band descriptions that are not acquisition times',
     setup: () => {
@@ -146,8 +146,8 @@ const cases: Case[] = [
     },
     graph: () => compositeGraph('descr'), node: 'load', param: 'bands', message: /raster band 1 of descr\/S2_SR_flanders31ues_2018_B3\.tif has description "cloudy scene", which does not start with an acquisition time/, same: true,
   },
-  { name: 'the cloud layer on another grid', setup: () => (yearFolder('sclgrid'), translate('sclgrid', 'SCL', ['-srcwin', '0', '0', '32', '32'])), graph: () => compositeGraph('sclgrid'), node: 'load', param: 'cloudLayer', message: /sclgrid\/S2_SR_flanders31ues_2018_SCL\.tif is on a different grid .*\(cloudLayer\)$/, same: true },
-  { name: 'the cloud layer with fewer dates', setup: () => (yearFolder('scldates'), translate('scldates', 'SCL', bandsArgs(1, 20))), graph: () => compositeGraph('scldates'), node: 'load', param: 'cloudLayer', message: /SCL\.tif has 20 raster bands \(dates\) but .*B2\.tif has 24/, same: true },
+  { name: 'the cloud layer on another grid', setup: () => { yearFolder('sclgrid'); translate('sclgrid', 'SCL', ['-srcwin', '0', '0', '32', '32']); }, graph: () => compositeGraph('sclgrid'), node: 'load', param: 'cloudLayer', message: /sclgrid\/S2_SR_flanders31ues_2018_SCL\.tif is on a different grid .*\(cloudLayer\)$/, same: true },
+  { name: 'the cloud layer with fewer dates', setup: () => { yearFolder('scldates'); translate('scldates', 'SCL', bandsArgs(1, 20)); }, graph: () => compositeGraph('scldates'), node: 'load', param: 'cloudLayer', message: /SCL\.tif has 20 raster bands \(dates\) but .*B2\.tif has 24/, same: true },
   // series nodes
   { name: 'a custom index formula that does not parse', graph: () => compositeGraph('fl', { index: { custom: [{ name: 'Q', expression: '(B8 -' }] } }), node: 'index', param: 'custom.0.expression', message: /custom index 1 "Q": in the formula "\(B8 -", unexpected end/ },
   { name: 'a custom index using a band not loaded', graph: () => compositeGraph('fl', { index: { custom: [{ name: 'RE', expression: '(B8 - B99) / (B8 + B99)' }] } }), node: 'index', param: 'custom.0.expression', message: /unknown name 'B99'/ },
@@ -190,6 +190,7 @@ const cases: Case[] = [
     graph: () => twoYearGraph({ dir19: 'crop19' }), node: 'change', message: /^The two maps are on different grids: before 64x64 px.*; after 48x48 px.*\. Classify both years on the same grid\.$/, same: true,
   },
   { name: 'change between years whose polygon loaders list the classes differently', graph: () => twoYearGraph({ labels19: { classes: ['winter_wheat', 'maize', 'barley', 'winter_barley', 'potatoes', 'sugar_beet', 'permanent_grass_crops'] } }), node: 'change', message: /^The two maps have different classes: before \[barley, maize, .*\], after \[winter_wheat, maize, .*\]\. Use the same classes in the same order\.$/, same: true },
+  { name: 'a change of interest naming a class the maps lack', graph: () => { const g = twoYearGraph(); (g.nodes as { id: string; params: object }[]).find((n) => n.id === 'change')!.params = { focus: { from: 'forest', to: 'maize' } }; return g; }, node: 'change', param: 'focus', message: /^focus: forest is not a class of the maps \(classes: barley, .*\)\. Name two of them\.$/, same: true },
   { name: 'a classifier applied to a composite without its features', graph: () => twoYearGraph({ agg18: { reducers: ['median'] }, model18From: 'model19' }), node: 'classify18', message: /^The model was trained on features that the composite lacks: B2_mean, .*\. The composite has: B2_median/, same: true },
   {
     name: 'polygons of another AOI (outside the raster)',
@@ -257,6 +258,7 @@ describe('validate catches what the run rejects (real fixtures)', { skip }, () =
       if (c.param) assert.equal(hit.param, c.param, hit.message);
       assert.match(hit.message, TODO, 'the message says what to do');
       assert.ok(!hit.message.includes(root), `no absolute server path in "${hit.message}"`);
+      if (process.env.SENTIFLOW_SHOW_PROBLEMS) console.log(`${c.name}\n  ${c.node}${hit.param ? ` (${hit.param})` : ''}: ${hit.message}`);
 
       // `sentiflow run` refuses it and writes nothing.
       const graphFile = join(root, `${c.name.replace(/\W+/g, '-')}.json`);

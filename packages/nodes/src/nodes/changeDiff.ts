@@ -12,7 +12,7 @@ import { writeGeoTiff } from '../io/geotiff/write.ts';
 import { countTransitions, marginals, MAX_TRANSITION_CLASSES, percentChange, toLabelIndices, toMatrix, TRANSITION_NODATA } from '../kernels/transitionMatrix.ts';
 import { transitionStyle, writeCategoriesSidecar } from '../io/geotiff/categories.ts';
 import { labelIndex } from '../palette.ts';
-import { changeDiffProblems, differentClassesMessage, differentGridsMessage } from './joinChecks.ts';
+import { changeDiffProblems, differentClassesMessage, differentGridsMessage, mapClasses } from './joinChecks.ts';
 
 const TILE = 256;
 
@@ -68,7 +68,19 @@ export const changeDiff = defineNode({
   inputs: { before: { type: 'ClassMap', label: 'Before' }, after: { type: 'ClassMap', label: 'After' } },
   outputs: { change: { type: 'Change', label: 'Change' } },
   params,
-  check: (_p, ctx) => changeDiffProblems(ctx),
+  check(p, ctx) {
+    const problems = changeDiffProblems(ctx);
+    const classes = mapClasses(ctx, 'before');
+    if (classes && p.focus) {
+      try {
+        resolveFocus(classes, p.focus);
+      } catch (e) {
+        if (!(e instanceof NodeError)) throw e;
+        problems.push({ message: e.message, param: 'focus' });
+      }
+    }
+    return problems;
+  },
   async run(ctx, { before, after }, p) {
     if (!sameGrid(before.grid, after.grid)) {
       throw new NodeError(differentGridsMessage(before.grid, after.grid), { code: 'grid' });

@@ -23,6 +23,11 @@ export function differentClassesMessage(before: string[], after: string[]): stri
   return `The two maps have different classes: before [${before.join(', ')}], after [${after.join(', ')}]. Use the same classes in the same order.`;
 }
 
+/** The classes of the class map reaching `input` (from the polygons its model was trained on), when known. */
+export function mapClasses(ctx: CheckContext, input: string): string[] | undefined {
+  return modelTraining(ctx, upstreamVia(ctx, input)).classes;
+}
+
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((c, i) => c === b[i]);
 
 export function changeDiffProblems(ctx: CheckContext): ParamProblem[] {

@@ -84,7 +84,7 @@ export function gridOf(ctx: CheckContext, nodes: UpstreamNode[]): Grid | undefin
 /** Classes, CRS and polygons of a vector.load, when they pass its own checks. */
 export function loaderPolygons(ctx: CheckContext, node: UpstreamNode | undefined): { classes: string[]; crs: Crs; features: PolygonFeature[]; source: string } | undefined {
   if (node?.type !== 'vector.load') return undefined;
-  const p = node.params as ClassParamsLike & { classField?: string };
+  const p = node.params as unknown as ClassParamsLike & { classField?: string };
   if (typeof p.path !== 'string') return undefined;
   try {
     const abs = ctx.resolvePath(p.path, 'path');
