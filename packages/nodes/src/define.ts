@@ -83,6 +83,8 @@ export interface CheckContext extends Pick<NodeContext, 'dataRoot' | 'resolvePat
   upstream: UpstreamNode[];
   /** This node's connected inputs: input name -> id of the upstream node feeding it (see upstreamVia in nodes/upstreamGraph.ts). */
   inputs?: Record<string, string>;
+  /** Answers kept for one validation (see nodes/checkMemo.ts); absent in hand-made contexts. */
+  memo?: Map<string, unknown>;
 }
 
 export interface UpstreamNode {

@@ -42,6 +42,7 @@ export function checkProblems(
   dataRoot: string,
 ): Problem[] {
   const out: Problem[] = [];
+  const memo = new Map<string, unknown>();
   const blocked = new Set(earlier.filter((p) => p.nodeId && (p.code === 'param-invalid' || p.code === 'path-outside-root' || p.code === 'file-missing' || p.code === 'unknown-version')).map((p) => p.nodeId!));
   for (const [id, def] of defs) {
     if (!def.check || blocked.has(id)) continue;
@@ -54,7 +55,7 @@ export function checkProblems(
       return { id: n.id, type: n.type, params: (r?.success ? r.data : n.params) as Record<string, unknown>, inputs: inputsOf(n.id) };
     });
     try {
-      for (const p of def.check(parsed.data, { dataRoot, resolvePath: (rel, param) => resolveDataPath(dataRoot, rel, param), upstream, inputs: inputsOf(id) })) {
+      for (const p of def.check(parsed.data, { dataRoot, resolvePath: (rel, param) => resolveDataPath(dataRoot, rel, param), upstream, inputs: inputsOf(id), memo })) {
         out.push({ code: 'param-check', message: p.message, nodeId: id, ...(p.param ? { param: p.param } : {}) });
       }
     } catch (e) {

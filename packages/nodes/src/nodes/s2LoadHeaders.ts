@@ -3,6 +3,7 @@
  * and the cloud layer of a year must be readable GeoTIFFs on one grid with the same dates, so that a cut copy,
  * a band exported over another region or with fewer dates is reported before the run, naming the file.
  */
+import { readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ParamProblem } from '../define.ts';
 import { sameGrid, type Grid } from '../grid.ts';
@@ -70,6 +71,14 @@ function describeLayer(files: string[], shown: (abs: string) => string): LayerIn
   return { file: files[0], grid: { ...origin.grid, width, height }, bandCount: first.h.bandCount, dataType: first.h.dataType, descriptions: origin.descriptions };
 }
 
+/** Acquisition times of a header's descriptions, parsed once per (cached) header: the editor validates on every edit. */
+const parsed = new WeakMap<string[], (string | null)[]>();
+function timesOf(descriptions: string[]): (string | null)[] {
+  let t = parsed.get(descriptions);
+  if (!t) parsed.set(descriptions, (t = descriptions.map(parseAcquisitionTime)));
+  return t;
+}
+
 /**
  * Problems of the year's files (abs = the resolved folder, already known to hold every file by name); [] when
  * the run will load them. One problem per layer at most; the first one is what the run throws.
@@ -81,8 +90,9 @@ export function s2LoadHeaderProblems(abs: string, p: HeaderParamsLike): ParamPro
   if (p.cloudLayer !== 'none') layers.push({ layer: CLOUD_FILE[p.cloudLayer], param: 'cloudLayer' });
   const problems: ParamProblem[] = [];
   let ref: { info: LayerInfo; dates: string[] } | undefined;
+  const names = readdirSync(abs);
   for (const { layer, param } of layers) {
-    const files = findBandFiles(abs, p.prefix, p.year, layer);
+    const files = findBandFiles(abs, p.prefix, p.year, layer, names);
     if (files.length === 0) {
       // The folder scan matched the name case-insensitively; the loader needs the exact case.
       problems.push({ param, message: `no file named ${p.prefix}_${p.year}_${layer}.tif in ${rel}/ (names are case-sensitive): rename the file to that name (${param})` });
@@ -93,8 +103,9 @@ export function s2LoadHeaderProblems(abs: string, p: HeaderParamsLike): ParamPro
       if (layer !== 'SCL' && layer !== 'probability' && info.dataType !== 'uint16') {
         throw new LayerProblem(`${shown(info.file)} is ${info.dataType}; Sentinel-2 bands must be uint16 DN (reflectance x 10000): export the band unscaled`, info.file);
       }
+      const times = timesOf(info.descriptions);
       const dates = info.descriptions.map((d, i) => {
-        const t = parseAcquisitionTime(d);
+        const t = times[i];
         if (!t) throw new LayerProblem(`raster band ${i + 1} of ${shown(info.file)} has description "${d}", which does not start with an acquisition time YYYYMMDDTHHMMSS: export with ImageCollection.toBands() so that each band is named by its image`, info.file);
         return t;
       });

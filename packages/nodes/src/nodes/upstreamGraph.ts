@@ -8,12 +8,13 @@ import type { CheckContext, UpstreamNode } from '../define.ts';
 import type { Crs, Grid } from '../grid.ts';
 import { readTiffHeader } from '../io/geotiff/header.ts';
 import { findBandFiles } from '../io/rasterSource.ts';
-import { readVectorSync } from '../io/vectorScan.ts';
 import { featureName, type Reducer } from '../kernels/temporalReduce.ts';
 import type { PolygonFeature } from '../values.ts';
 import { L2A_BANDS } from './s2Load.ts';
-import { s2LoadProblems } from './s2LoadCheck.ts';
+import { s2LoadProblemsOnce } from './s2LoadCheck.ts';
+import { remember } from './checkMemo.ts';
 import { upstreamSeries } from './seriesUpstream.ts';
+import { readVectorSync } from '../io/vectorScan.ts';
 import { resolveClasses, type ClassParamsLike } from './vectorClasses.ts';
 
 /** Nodes upstream of `start` (inclusive), nearest first, following the `inputs` of ctx.upstream. */
@@ -50,12 +51,16 @@ export function contextAt(ctx: CheckContext, node: UpstreamNode): CheckContext {
 /** The grid of an s2.load's files, when its params and files pass its own checks. */
 export function loaderGrid(ctx: CheckContext, load: UpstreamNode): Grid | undefined {
   if (load.type !== 's2.load') return undefined;
+  return remember(ctx, `grid:${JSON.stringify(load.params)}`, () => gridOfLoader(ctx, load));
+}
+
+function gridOfLoader(ctx: CheckContext, load: UpstreamNode): Grid | undefined {
   const p = load.params as { dir?: unknown; prefix?: unknown; year?: unknown; bands?: unknown; cloudLayer?: unknown };
   if (typeof p.dir !== 'string' || typeof p.prefix !== 'string' || typeof p.year !== 'number') return undefined;
   try {
     const dir = ctx.resolvePath(p.dir, 'dir');
     const params = { dir: p.dir, prefix: p.prefix, year: p.year, bands: Array.isArray(p.bands) ? (p.bands as string[]) : [...L2A_BANDS], cloudLayer: (p.cloudLayer ?? 'probability') as 'probability' | 'scl' | 'none' };
-    if (s2LoadProblems(dir, params).length) return undefined;
+    if (s2LoadProblemsOnce(ctx, dir, params).length) return undefined;
     const files = findBandFiles(dir, params.prefix, params.year, params.bands[0]);
     const origin = files.find((f) => !/-\d{10}-\d{10}\.tif$/i.test(f) || /-0000000000-0000000000\.tif$/i.test(f)) ?? files[0];
     const h = readTiffHeader(origin);
@@ -81,15 +86,21 @@ export function gridOf(ctx: CheckContext, nodes: UpstreamNode[]): Grid | undefin
   return load ? loaderGrid(ctx, load) : undefined;
 }
 
+/** vector.load's polygons read and labelled, once per validation for the same file and params (also its own check). */
+export function polygonsOnce(ctx: CheckContext, abs: string, p: ClassParamsLike & { classField?: string }) {
+  return remember(ctx, `vector.load:${JSON.stringify([abs, p.classField, p.classes, p.names])}`, () => {
+    const data = readVectorSync(abs, { classField: p.classField, param: 'path', shown: p.path });
+    return { data, ...resolveClasses(data, p, abs) };
+  });
+}
+
 /** Classes, CRS and polygons of a vector.load, when they pass its own checks. */
 export function loaderPolygons(ctx: CheckContext, node: UpstreamNode | undefined): { classes: string[]; crs: Crs; features: PolygonFeature[]; source: string } | undefined {
   if (node?.type !== 'vector.load') return undefined;
   const p = node.params as unknown as ClassParamsLike & { classField?: string };
   if (typeof p.path !== 'string') return undefined;
   try {
-    const abs = ctx.resolvePath(p.path, 'path');
-    const data = readVectorSync(abs, { classField: p.classField, param: 'path', shown: p.path });
-    const { classes } = resolveClasses(data, p, abs);
+    const { data, classes } = polygonsOnce(ctx, ctx.resolvePath(p.path, 'path'), p);
     return { classes, crs: data.crs, features: data.features, source: p.path };
   } catch {
     return undefined;

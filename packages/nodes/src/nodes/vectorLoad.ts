@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { defineNode, NodeError, type ParamProblem } from '../define.ts';
 import { crsLabel } from '../io/crs.ts';
 import { readVector, vectorFiles } from '../io/vector.ts';
-import { readVectorSync } from '../io/vectorScan.ts';
 import { resolveClasses } from './vectorClasses.ts';
+import { polygonsOnce } from './upstreamGraph.ts';
 
 const params = z.object({
   path: z
@@ -73,7 +73,7 @@ export const vectorLoad = defineNode({
     if (problems.length) return problems;
     // The polygons themselves (cheap: labels, geometry types, CRS), with the run's own checks and words.
     try {
-      resolveClasses(readVectorSync(abs, { classField: p.classField, param: 'path', shown: p.path }), p, abs);
+      polygonsOnce(ctx, abs, p);
     } catch (e) {
       if (!(e instanceof NodeError)) throw e;
       return [{ message: e.message, ...(e.details.param ? { param: e.details.param } : {}) }];

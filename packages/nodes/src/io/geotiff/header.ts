@@ -4,7 +4,7 @@
  * fraction of a millisecond per file. The grid follows read.ts's rules (GDAL-order geotransform, PixelIsPoint
  * shifted to the corner, EPSG from GeoKeys, else an ESRI PE string citation), so both describe a file alike.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { GeoTransform, Grid } from '../../grid.ts';
 import { parseGdalDescriptions, type RasterDataType } from './read.ts';
 import { assertBlocksInside, assertTiffHeaderInside } from './truncation.ts';
@@ -190,14 +190,8 @@ const cache = new Map<string, { stamp: string; header: TiffHeader }>();
  * on every edit). Throws an Error naming the file when it is not a readable (Geo)TIFF, truncated or corrupt.
  */
 export function readTiffHeader(path: string): TiffHeader {
-  const fd = openSync(path, 'r');
-  let stamp: string;
-  try {
-    const st = fstatSync(fd);
-    stamp = `${st.size}:${st.mtimeMs}`;
-  } finally {
-    closeSync(fd);
-  }
+  const st = statSync(path);
+  const stamp = `${st.size}:${st.mtimeMs}`;
   const hit = cache.get(path);
   if (hit && hit.stamp === stamp) return hit.header;
   const header = readHeader(path);
