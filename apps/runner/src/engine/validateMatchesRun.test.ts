@@ -17,6 +17,8 @@ import { generateDemoData } from '@sentiflow/nodes/demo/generate.ts';
 import { xgboostVersion } from '@sentiflow/nodes/ml/xgboost.ts';
 import { command, debianPython, needs, python, repoRoot, sharedData, sharedDataDir, works } from '../../../../test/needs.ts';
 import { runCommand } from '../cli/runCommand.ts';
+import { startServer } from '../server/index.ts';
+import { postJson } from '../server/testHelpers.ts';
 import { createRun } from './run.ts';
 import type { Graph, Problem } from './types.ts';
 import { validateGraph } from './validate.ts';
@@ -241,13 +243,15 @@ async function engineRun(g: object, name: string) {
   return { report: await run.done, outDir };
 }
 
-describe('validate catches what the run rejects (real fixtures)', { skip }, () => {
-  before(() => {
-    cpSync(join(sharedDataDir, 'worldcereal-flanders-31ues'), join(root, 'fl'), { recursive: true });
-    cpSync(join(sharedDataDir, 'worldcereal-flanders-31ues', 'labels'), join(root, 'flabels'), { recursive: true });
-    for (const c of cases) c.setup?.();
-  });
+// The broken data roots, made once for every suite below (none when the fixtures or GDAL are missing).
+before(() => {
+  if (skip) return;
+  cpSync(join(sharedDataDir, 'worldcereal-flanders-31ues'), join(root, 'fl'), { recursive: true });
+  cpSync(join(sharedDataDir, 'worldcereal-flanders-31ues', 'labels'), join(root, 'flabels'), { recursive: true });
+  for (const c of cases) c.setup?.();
+});
 
+describe('validate catches what the run rejects (real fixtures)', { skip }, () => {
   for (const c of cases) {
     test(c.name, async () => {
       const g = c.graph();
@@ -275,6 +279,22 @@ describe('validate catches what the run rejects (real fixtures)', { skip }, () =
       assert.deepEqual(allFiles(join(outDir, c.node)), [], 'the failing node published nothing');
     });
   }
+});
+
+describe('the editor gets the same problems (POST /api/validate, what it marks on the node and in the inspector)', { skip }, () => {
+  test('header, polygon and join problems reach the editor with node and param', async () => {
+    const server = await startServer({ port: 0, dataRoot: root, workers: 1, log: () => undefined });
+    try {
+      for (const name of ['a band with fewer dates (gdal_translate -b)', 'a listed class with no polygon', 'change between two years on different grids']) {
+        const c = cases.find((k) => k.name === name)!;
+        const { problems } = (await (await postJson(`${server.url}/api/validate`, { graph: c.graph() })).json()) as { problems: Problem[] };
+        assert.deepEqual(problems, validateGraph(c.graph(), nodeCatalog, { dataRoot: root }).problems, name);
+        assert.ok(problems.some((p) => p.nodeId === c.node && c.message.test(p.message) && (!c.param || p.param === c.param) && p.nodeLabel), name);
+      }
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 const problemsOf = (g: object): Problem[] => validateGraph(g, nodeCatalog, { dataRoot: root }).problems;
