@@ -3,7 +3,8 @@
  * (a) the real fixtures (flanders 2018/2019, 24 and 48 dates, 64 x 64 px) and (b) a full-size AOI stack made with
  * gdal_create: 3300 x 2200 px, 72 dates a year, ten bands + cloud probability, tiled DEFLATE, pixel- or
  * band-interleaved (band-interleaved has 72 x the tile offsets). "cold" = headers not yet read in this process
- * (every file's mtime bumped), "warm" = unchanged files (the editor validates on every edit).
+ * (every file's mtime bumped), "warm" = unchanged files (the editor validates on every edit); "without node
+ * checks" = the same validation with every node's check() removed (schema, links, paths only).
  *
  *   node --import tsx scripts/measure-validate.ts [--keep <dir>]
  */
@@ -73,7 +74,13 @@ function time(label: string, g: unknown, dir: string): void {
     for (const f of files) readTiffHeader(join(root, dir, f));
     return performance.now() - t0;
   }));
-  console.log(`${label.padEnd(58)} validate cold ${cold.toFixed(1).padStart(6)} ms, warm ${warm.toFixed(1).padStart(6)} ms; reading the ${files.length} headers ${headers.toFixed(1)} ms`);
+  const bare = nodeCatalog.map((d) => ({ ...d, check: undefined })) as typeof nodeCatalog;
+  const base = median(Array.from({ length: 7 }, () => {
+    const t0 = performance.now();
+    validateGraph(g, bare, { dataRoot: root });
+    return performance.now() - t0;
+  }));
+  console.log(`${label.padEnd(58)} without node checks ${base.toFixed(1)} ms; validate cold ${cold.toFixed(1).padStart(6)} ms, warm ${warm.toFixed(1).padStart(6)} ms; reading the ${files.length} headers ${headers.toFixed(1)} ms`);
 }
 
 cpSync(join(shared, 'worldcereal-flanders-31ues'), join(root, 'fl'), { recursive: true });
