@@ -226,6 +226,9 @@ const cases: Case[] = [
     },
     graph: () => twoYearGraph({ labels18: { path: 'flabels/maize.geojson' }, model: 'model.xgboost' }), node: 'model18', message: /^XGBoost needs at least 2 classes; the samples have 1 \(maize\)/,
   },
+  // STAC: what needs no network
+  { name: 'a STAC search with both a year and dates', graph: () => graph([node('stac', 's2.loadStac', { catalog: 'earth-search', aoi: { type: 'Polygon', coordinates: [[[4.5, 50.8], [4.51, 50.8], [4.51, 50.81], [4.5, 50.8]]] }, year: 2019, start: '2019-03-01', end: '2019-02-01' })]), node: 'stac', param: 'year', message: /^Give either year or start and end, not both\.$/, same: true },
+  { name: 'a STAC search that ends before it starts', graph: () => graph([node('stac', 's2.loadStac', { catalog: 'earth-search', aoi: { type: 'Polygon', coordinates: [[[4.5, 50.8], [4.51, 50.8], [4.51, 50.81], [4.5, 50.8]]] }, start: '2019-03-01', end: '2019-02-01' })]), node: 'stac', param: 'end', message: /^end \(2019-02-01\) is before start \(2019-03-01\): fix the dates\.$/, same: true },
   // class maps made elsewhere
   { name: 'a class map with three bands', setup: () => gdal('gdal_translate', ['-b', '1', '-b', '2', '-b', '3', join(sharedDataDir, 'worldcereal-flanders-31ues', `${FL}_2018_SCL.tif`), join(root, 'three.tif')]), graph: () => graph([node('map', 'raster.loadClassMap', { path: 'three.tif', classes: ['a', 'b'] })]), node: 'map', param: 'path', message: /^three\.tif has 3 bands; a class map has one band of class codes: choose the class file/, same: true },
   { name: 'a probability file loaded as a class map', setup: () => gdal('gdal_translate', ['-b', '1', '-ot', 'Float32', join(sharedDataDir, 'worldcereal-flanders-31ues', `${FL}_2018_SCL.tif`), join(root, 'prob.tif')]), graph: () => graph([node('map', 'raster.loadClassMap', { path: 'prob.tif', classes: ['a', 'b'] })]), node: 'map', param: 'path', message: /holds float32 values; a class map holds integer class codes/, same: true },
