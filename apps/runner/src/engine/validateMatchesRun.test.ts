@@ -154,7 +154,7 @@ const cases: Case[] = [
   { name: 'a custom index formula that does not parse', graph: () => compositeGraph('fl', { index: { custom: [{ name: 'Q', expression: '(B8 -' }] } }), node: 'index', param: 'custom.0.expression', message: /custom index 1 "Q": in the formula "\(B8 -", unexpected end/, same: true },
   { name: 'a custom index using a band not loaded', graph: () => compositeGraph('fl', { index: { custom: [{ name: 'RE', expression: '(B8 - B99) / (B8 + B99)' }] } }), node: 'index', param: 'custom.0.expression', message: /unknown name 'B99'/, same: true },
   { name: 'a custom index name that is not a name', graph: () => compositeGraph('fl', { index: { custom: [{ name: '2x', expression: 'B8 * 2' }] } }), node: 'index', param: 'custom.0.name', message: /the name must start with a letter/, same: true },
-  { name: 'an aggregate of a variable the series lacks', graph: () => compositeGraph('fl', { agg: { variables: ['NDVI', 'SAVI'] } }), node: 'agg', param: 'variables.1', message: /variable "SAVI" is not in the series/ },
+  { name: 'an aggregate of a variable the series lacks', graph: () => compositeGraph('fl', { agg: { variables: ['NDVI', 'SAVI'] } }), node: 'agg', param: 'variables.1', message: /variable "SAVI" is not in the series/, same: true },
   { name: 'an export of a feature the composite lacks', graph: () => compositeGraph('fl', { exportP: { features: ['NDVI_median'] } }), node: 'export', param: 'features.0', message: /feature "NDVI_median" is not in the composite \(it has B2_mean/, same: true },
   { name: 'a cloud mask method the loader has no layer for', graph: () => compositeGraph('fl', { mask: { method: 'probability' } }), node: 'mask', param: 'method', message: /needs the loader's cloudLayer/ },
   // vector.load

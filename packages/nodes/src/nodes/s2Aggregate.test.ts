@@ -98,7 +98,7 @@ test('s2.aggregate: chunked composite equals one-window evaluation; progress; er
     const all = await s2Aggregate.run(ctx(work), { series: s }, s2Aggregate.params.parse({}));
     assert.deepEqual(all.outputs.composite.features, s.variables.map((v) => `${v}_mean`));
 
-    await rejectsWith(s2Aggregate.run(ctx(work), { series: s }, s2Aggregate.params.parse({ variables: ['NDVI', 'EVI'] })), 'variables.1', /Unknown variable "EVI"; the series has: B2, B3, B4, B8, B11, NDVI, NDWI, BSI/);
+    await rejectsWith(s2Aggregate.run(ctx(work), { series: s }, s2Aggregate.params.parse({ variables: ['NDVI', 'EVI'] })), 'variables.1', /variable "EVI" is not in the series \(it has B2, B3, B4, B8, B11, NDVI, NDWI, BSI\): choose one of those or remove it/);
     await rejectsWith(s2Aggregate.run(ctx(work), { series: s }, s2Aggregate.params.parse({ reducers: [] })), 'reducers', /at least one/);
     assert.throws(() => s2Aggregate.params.parse({ quantiles: [1.5] }));
     assert.throws(() => s2Aggregate.params.parse({ chunkSize: 10 }));
