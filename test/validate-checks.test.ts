@@ -1,12 +1,13 @@
 // Validation catches what a run would reject (issue 13 item 5): node checks against the data, humanised
 // schema messages, and the same words from the run itself on a real fixture.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { nodeCatalog } from '../packages/nodes/src/catalog.ts';
 import { s2Load } from '../packages/nodes/src/nodes/s2Load.ts';
 import { scanExportNames } from '../packages/nodes/src/io/exportScan.ts';
+import { writeGeoTiff } from '../packages/nodes/src/io/geotiff/write.ts';
 import { validateGraph } from '../apps/runner/src/engine/validate.ts';
 import { formatProblem } from '../apps/runner/src/engine/problems.ts';
 import { noSharedData, sharedData, tempDir } from './helpers.ts';
@@ -14,7 +15,14 @@ import { noSharedData, sharedData, tempDir } from './helpers.ts';
 const BANDS = ['B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8', 'B8A', 'B11', 'B12'];
 const root = tempDir('checks');
 mkdirSync(join(root, 'demo', 'labels'), { recursive: true });
-for (const y of [2019, 2022]) for (const b of [...BANDS, 'probability']) writeFileSync(join(root, 'demo', `S2_SR_demo_${y}_${b}.tif`), '');
+// Real (tiny) GeoTIFFs: validation reads every file's header.
+const tiny = join(root, 'tiny.tif');
+await writeGeoTiff(tiny, {
+  grid: { width: 16, height: 16, geoTransform: [700000, 10, 0, 560000, 0, -10], crs: { epsg: 32621 } },
+  bandCount: 1, dataType: 'uint16', noData: 0, descriptions: ['20190105T141049_20190105T141044_T21NYF'],
+  readWindow: async (win) => [new Uint16Array(win.width * win.height)],
+});
+for (const y of [2019, 2022]) for (const b of [...BANDS, 'probability']) copyFileSync(tiny, join(root, 'demo', `S2_SR_demo_${y}_${b}.tif`));
 writeFileSync(join(root, 'demo', 'labels', '2019_forest.shp'), '');
 writeFileSync(join(root, 'demo', 'labels', '2019_forest.dbf'), '');
 

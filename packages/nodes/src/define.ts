@@ -82,13 +82,27 @@ export interface NodeDefinition<
  * (nearest first, breadth-first along links), e.g. to know which bands a spectral index can use.
  */
 export interface CheckContext extends Pick<NodeContext, 'dataRoot' | 'resolvePath'> {
-  upstream: { id: string; type: string; params: Record<string, unknown> }[];
+  upstream: UpstreamNode[];
+  /** This node's connected inputs: input name -> id of the upstream node feeding it (see upstreamVia in nodes/upstreamGraph.ts). */
+  inputs?: Record<string, string>;
+  /** Answers kept for one validation (see nodes/checkMemo.ts); absent in hand-made contexts. */
+  memo?: Map<string, unknown>;
+}
+
+export interface UpstreamNode {
+  id: string;
+  type: string;
+  params: Record<string, unknown>;
+  /** Its connected inputs: input name -> id of the node feeding it (each is in `upstream` too). */
+  inputs?: Record<string, string>;
 }
 
 /** A problem found by `check`, in a person's words, naming the param (dotted path) it concerns. */
 export interface ParamProblem {
   message: string;
   param?: string;
+  /** The file concerned (absolute): the run puts it in its error's details; validation shows only the message. */
+  file?: string;
 }
 
 export function defineNode<P extends z.ZodObject, I extends Record<string, SocketSpec>, O extends Record<string, SocketSpec>>(

@@ -42,18 +42,20 @@ export function checkProblems(
   dataRoot: string,
 ): Problem[] {
   const out: Problem[] = [];
+  const memo = new Map<string, unknown>();
   const blocked = new Set(earlier.filter((p) => p.nodeId && (p.code === 'param-invalid' || p.code === 'path-outside-root' || p.code === 'file-missing' || p.code === 'unknown-version')).map((p) => p.nodeId!));
   for (const [id, def] of defs) {
     if (!def.check || blocked.has(id)) continue;
     const parsed = def.params.safeParse(nodes.get(id)!.params);
     if (!parsed.success) continue;
+    const inputsOf = (nodeId: string) => Object.fromEntries(links.filter((l) => l.to.node === nodeId).map((l) => [l.to.input, l.from.node]));
     const upstream = upstreamOf(id, nodes, links).map((n) => {
       const d = defs.get(n.id);
       const r = d?.params.safeParse(n.params);
-      return { id: n.id, type: n.type, params: (r?.success ? r.data : n.params) as Record<string, unknown> };
+      return { id: n.id, type: n.type, params: (r?.success ? r.data : n.params) as Record<string, unknown>, inputs: inputsOf(n.id) };
     });
     try {
-      for (const p of def.check(parsed.data, { dataRoot, resolvePath: (rel, param) => resolveDataPath(dataRoot, rel, param), upstream })) {
+      for (const p of def.check(parsed.data, { dataRoot, resolvePath: (rel, param) => resolveDataPath(dataRoot, rel, param), upstream, inputs: inputsOf(id), memo })) {
         out.push({ code: 'param-check', message: p.message, nodeId: id, ...(p.param ? { param: p.param } : {}) });
       }
     } catch (e) {

@@ -23,12 +23,12 @@ function escapeRe(s: string): string {
 }
 
 /**
- * The file `<PREFIX>_<YEAR>_<BAND>.tif`, or else the GEE split tiles of it (sorted by row, then column offset).
+ * The file `<PREFIX>_<YEAR>_<BAND>.tif`, or else the GEE split tiles of it (sorted by row, then column offset),
+ * among `names` (default: the folder listing; pass it to look up many bands with one listing).
  * Returns [] when neither exists. Names are matched case-sensitively except for the `.tif` extension.
  */
-export function findBandFiles(dir: string, prefix: string, year: number, band: string): string[] {
+export function findBandFiles(dir: string, prefix: string, year: number, band: string, names: string[] = readdirSync(dir)): string[] {
   const stem = `${prefix}_${year}_${band}`;
-  const names = readdirSync(dir);
   const single = names.find((n) => n.startsWith(stem) && n.toLowerCase() === `${stem}.tif`.toLowerCase());
   if (single) return [join(dir, single)];
   const re = new RegExp(`^${escapeRe(stem)}-(\\d{10})-(\\d{10})\\.tif$`, 'i');

@@ -26,6 +26,8 @@ export interface ReadVectorOptions {
   classField?: string;
   /** Param name used in error messages. */
   param?: string;
+  /** The path as the user gave it (relative to the data root), for messages; default: the absolute path. */
+  shown?: string;
 }
 
 interface RawFeature {
@@ -55,13 +57,14 @@ export function vectorFiles(path: string): string[] {
     .map((f) => join(path, f));
 }
 
-function sibling(shp: string, ext: string): string | undefined {
+export function sibling(shp: string, ext: string): string | undefined {
   const stem = shp.slice(0, -4);
   for (const cand of [stem + ext, stem + ext.toUpperCase()]) if (existsSync(cand)) return cand;
   return undefined;
 }
 
-async function readShapefile(shp: string, param: string): Promise<{ crs: Crs; features: RawFeature[]; fields: string[] }> {
+/** The .prj (required), .dbf and text encoding of a shapefile. */
+export function shapefileParts(shp: string, param: string): { prj: string; dbf?: string; encoding?: string } {
   const prj = sibling(shp, '.prj');
   if (!prj) {
     throw new NodeError(
@@ -73,6 +76,11 @@ async function readShapefile(shp: string, param: string): Promise<{ crs: Crs; fe
   const dbf = sibling(shp, '.dbf');
   const cpg = sibling(shp, '.cpg');
   const encoding = cpg && /utf-?8/i.test(readFileSync(cpg, 'utf8')) ? 'utf-8' : undefined;
+  return { prj, ...(dbf ? { dbf } : {}), ...(encoding ? { encoding } : {}) };
+}
+
+async function readShapefile(shp: string, param: string): Promise<VectorFileData> {
+  const { prj, dbf, encoding } = shapefileParts(shp, param);
   let fc;
   try {
     fc = await shapefile.read(shp, dbf, encoding ? { encoding } : undefined);
@@ -93,12 +101,12 @@ function crsFromGeoJson(obj: { crs?: { type?: string; properties?: { name?: stri
   throw new NodeError(`unsupported GeoJSON crs member "${name}" in ${basename(file)}; use EPSG codes or RFC 7946 (WGS 84)`, { param, file });
 }
 
-function readGeoJson(file: string, param: string): { crs: Crs; features: RawFeature[]; fields: string[] } {
+export function readGeoJson(file: string, param: string): VectorFileData {
   let obj;
   try {
     obj = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new NodeError(`cannot parse GeoJSON ${basename(file)}: ${(err as Error).message}`, { param, file });
+    throw new NodeError(`cannot parse GeoJSON ${basename(file)}: ${(err as Error).message}; fix the file or export it again`, { param, file });
   }
   let features: RawFeature[];
   if (obj?.type === 'FeatureCollection' && Array.isArray(obj.features)) features = obj.features;
@@ -119,13 +127,26 @@ function polygonsOf(geometry: RawFeature['geometry']): number[][][][] | undefine
   return clean.length ? clean : undefined;
 }
 
-/** Reads polygons from a file or folder (absolute path). */
-export async function readVector(path: string, options: ReadVectorOptions = {}): Promise<VectorData> {
+/** What one vector file holds, before labelling: shared by the async reader and the synchronous scan (vectorScan.ts). */
+export interface VectorFileData {
+  crs: Crs;
+  features: RawFeature[];
+  fields: string[];
+}
+
+export type { RawFeature };
+
+/**
+ * Turns the files of a vector input into labelled polygons, one file at a time, with the same checks and words
+ * for the run (readVector) and for validation (readVectorSync): `files` to read, `add` each, then `finish`.
+ */
+export function vectorCollector(path: string, options: ReadVectorOptions = {}) {
   const param = options.param ?? 'path';
+  const shown = options.shown ?? path;
   const isDir = existsSync(path) && statSync(path).isDirectory();
   const files = vectorFiles(path).filter((f) => /\.(shp|geojson|json)$/i.test(f));
   if (files.length === 0) {
-    throw new NodeError(isDir ? `no .shp or .geojson files in folder ${path}` : `unsupported vector file ${basename(path)} (use .shp or .geojson)`, {
+    throw new NodeError(isDir ? `no .shp or .geojson files in folder ${shown}` : `unsupported vector file ${basename(path)} (use .shp or .geojson)`, {
       param,
       file: path,
     });
@@ -135,42 +156,62 @@ export async function readVector(path: string, options: ReadVectorOptions = {}):
   const skippedTypes: Record<string, number> = {};
   let skipped = 0;
   const used: string[] = [];
-  for (const file of files) {
-    const data = /\.shp$/i.test(file) ? await readShapefile(file, param) : readGeoJson(file, param);
+  const add = (file: string, data: VectorFileData): void => {
     used.push(file);
     const classField = options.classField;
     if (classField && data.features.length && !data.fields.includes(classField)) {
       throw new NodeError(
-        `class field "${classField}" not found in ${basename(file)}; its fields are: ${data.fields.join(', ') || '(none)'}`,
+        `class field "${classField}" not found in ${basename(file)}; its fields are: ${data.fields.join(', ') || '(none)'}. Set classField to one of them, or leave it empty to use the file name`,
         { param: 'classField', file },
       );
+    }
+    // In a folder each file is a class: an empty file or one without polygons would silently drop that class.
+    if (isDir && data.features.length === 0) {
+      throw new NodeError(`${basename(file)} has no features, so class "${classFromFileName(file)}" would have no polygon: draw its polygons or remove the file from ${shown}`, { param, file });
     }
     const useFileName = !classField && (isDir || !data.fields.includes('class'));
     const field = classField ?? 'class';
     crs ??= data.crs;
+    let kept = 0;
+    const types: Record<string, number> = {};
     for (let i = 0; i < data.features.length; i++) {
       const f = data.features[i];
       let polys = polygonsOf(f.geometry);
       if (!polys) {
         const t = f.geometry?.type ?? 'null';
         skippedTypes[t] = (skippedTypes[t] ?? 0) + 1;
+        types[t] = (types[t] ?? 0) + 1;
         skipped++;
         continue;
       }
       const raw = useFileName ? classFromFileName(file) : f.properties?.[field];
       if (raw === undefined || raw === null || String(raw).trim() === '') {
-        throw new NodeError(`feature ${i} of ${basename(file)} has no value in class field "${field}"`, { param: classField ? 'classField' : param, file });
+        throw new NodeError(`feature ${i} of ${basename(file)} has no value in class field "${field}": fill it in or remove the feature`, { param: classField ? 'classField' : param, file });
       }
       if (!sameCrs(data.crs, crs)) polys = reprojectRings(polys, data.crs, crs);
       features.push({ id: features.length, className: String(raw).trim(), polygons: polys });
+      kept++;
     }
-  }
-  if (features.length === 0) {
-    const why = skipped ? ` (${skipped} non-polygon features skipped: ${JSON.stringify(skippedTypes)})` : '';
-    throw new NodeError(`no polygons in ${path}${why}`, { param, file: path });
-  }
-  if (!crs) throw new NodeError(`unknown CRS for ${path}`, { param, file: path });
-  return { crs, features, skipped, skippedTypes, files: used };
+    if (isDir && kept === 0) {
+      throw new NodeError(`${basename(file)} holds no polygons (${Object.entries(types).map(([t, n]) => `${n} ${t}`).join(', ')}), so class "${classFromFileName(file)}" would have none: save it as a polygon layer or remove it from ${shown}`, { param, file });
+    }
+  };
+  const finish = (): VectorData => {
+    if (features.length === 0) {
+      const why = skipped ? ` (${skipped} non-polygon features skipped: ${JSON.stringify(skippedTypes)})` : '';
+      throw new NodeError(`no polygons in ${shown}${why}: choose a file or folder with polygon features`, { param, file: path });
+    }
+    if (!crs) throw new NodeError(`unknown CRS for ${shown}`, { param, file: path });
+    return { crs, features, skipped, skippedTypes, files: used };
+  };
+  return { files, param, add, finish };
+}
+
+/** Reads polygons from a file or folder (absolute path). */
+export async function readVector(path: string, options: ReadVectorOptions = {}): Promise<VectorData> {
+  const c = vectorCollector(path, options);
+  for (const file of c.files) c.add(file, /\.shp$/i.test(file) ? await readShapefile(file, c.param) : readGeoJson(file, c.param));
+  return c.finish();
 }
 
 export function describeCrs(crs: Crs): string {

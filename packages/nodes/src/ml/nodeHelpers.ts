@@ -13,7 +13,7 @@ export function featureColumns(wanted: string[], available: string[], what: stri
   const missing = wanted.filter((_, i) => cols[i] < 0);
   if (missing.length) {
     throw new NodeError(
-      `The model was trained on features that the ${what} lacks: ${missing.join(', ')}. The ${what} has: ${available.join(', ')}.`,
+      `The model was trained on features that the ${what} lacks: ${missing.join(', ')}. The ${what} has: ${available.join(', ')}. Use the same variables and reducers for the ${what} as for the model's training samples.`,
       { param, code: 'feature-mismatch' },
     );
   }

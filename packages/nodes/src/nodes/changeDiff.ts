@@ -5,19 +5,16 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { defineNode, NodeError } from '../define.ts';
-import { chunkWindows, pixelAreaKm2, sameGrid, type Grid } from '../grid.ts';
+import { chunkWindows, pixelAreaKm2, sameGrid } from '../grid.ts';
 import { UNCERTAIN_CODE, UNCERTAIN_NAME, type ClassMap } from '../values.ts';
 import { openRaster, type RasterFile } from '../io/geotiff/read.ts';
 import { writeGeoTiff } from '../io/geotiff/write.ts';
 import { countTransitions, marginals, MAX_TRANSITION_CLASSES, percentChange, toLabelIndices, toMatrix, TRANSITION_NODATA } from '../kernels/transitionMatrix.ts';
 import { transitionStyle, writeCategoriesSidecar } from '../io/geotiff/categories.ts';
 import { labelIndex } from '../palette.ts';
+import { changeDiffProblems, differentClassesMessage, differentGridsMessage, mapClasses } from './joinChecks.ts';
 
 const TILE = 256;
-
-function gridText(g: Grid): string {
-  return `${g.width}x${g.height} px, origin ${g.geoTransform[0]}, ${g.geoTransform[3]}, pixel ${g.geoTransform[1]} x ${g.geoTransform[5]}, ${g.crs.epsg ? `EPSG:${g.crs.epsg}` : 'CRS from WKT'}`;
-}
 
 function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9_-]+/g, '_');
@@ -71,12 +68,25 @@ export const changeDiff = defineNode({
   inputs: { before: { type: 'ClassMap', label: 'Before' }, after: { type: 'ClassMap', label: 'After' } },
   outputs: { change: { type: 'Change', label: 'Change', preview: [{ kind: 'transitions' }, { kind: 'diff' }] } },
   params,
+  check(p, ctx) {
+    const problems = changeDiffProblems(ctx);
+    const classes = mapClasses(ctx, 'before');
+    if (classes && p.focus) {
+      try {
+        resolveFocus(classes, p.focus);
+      } catch (e) {
+        if (!(e instanceof NodeError)) throw e;
+        problems.push({ message: e.message, param: 'focus' });
+      }
+    }
+    return problems;
+  },
   async run(ctx, { before, after }, p) {
     if (!sameGrid(before.grid, after.grid)) {
-      throw new NodeError(`The two maps are on different grids: before ${gridText(before.grid)}; after ${gridText(after.grid)}. Classify both years on the same grid.`, { code: 'grid' });
+      throw new NodeError(differentGridsMessage(before.grid, after.grid), { code: 'grid' });
     }
     if (before.classes.length !== after.classes.length || before.classes.some((c, i) => c !== after.classes[i])) {
-      throw new NodeError(`The two maps have different classes: before [${before.classes.join(', ')}], after [${after.classes.join(', ')}]. Use the same classes in the same order.`, { code: 'classes' });
+      throw new NodeError(differentClassesMessage(before.classes, after.classes), { code: 'classes' });
     }
     const classes = before.classes;
     const n = classes.length;

@@ -15,6 +15,7 @@ import { forEachWindow } from '../fanOut.ts';
 import { featureColumns, round } from '../ml/nodeHelpers.ts';
 import { NODATA_CODE, UNCERTAIN_CODE, UNCERTAIN_NAME } from '../values.ts';
 import { classMapStyle, writeCategoriesSidecar } from '../io/geotiff/categories.ts';
+import { modelClassifyProblems } from './joinChecks.ts';
 
 /**
  * Default near-tie tolerance: two classes whose probabilities differ by at most this are a tie. Measured on a
@@ -96,6 +97,7 @@ export const modelClassify = defineNode({
   },
   outputs: { classMap: { type: 'ClassMap', label: 'Class map', preview: [{ kind: 'classes' }, { kind: 'probability' }] } },
   params,
+  check: (_p, ctx) => modelClassifyProblems(ctx),
   async run(ctx, inputs, p) {
     const { composite, model } = inputs;
     featureColumns(model.features, composite.features, 'composite');

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { defineNode } from '../define.ts';
 import { trainXgboost, type TrainXgboostPayload, type TrainXgboostResult } from '../ml/trainTask.ts';
 import { round } from '../ml/nodeHelpers.ts';
+import { xgboostTrainingProblems } from './joinChecks.ts';
 
 const params = z.object({
   nEstimators: z.number().int().min(1).max(5000).default(100).describe('Boosting rounds (n_estimators); each round adds one tree per class.').meta({ unit: 'rounds' }),
@@ -36,6 +37,7 @@ export const modelXgboost = defineNode({
   inputs: { train: { type: 'Samples', label: 'Training samples' } },
   outputs: { model: { type: 'Model', label: 'Model' } },
   params,
+  check: (_p, ctx) => xgboostTrainingProblems(ctx),
   async run(ctx, inputs, p) {
     const file = join(ctx.workDir, 'model.json');
     ctx.progress(0, 1, 'model');

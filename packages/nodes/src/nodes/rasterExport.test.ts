@@ -63,7 +63,7 @@ test('raster.export writes a float32 GeoTIFF of the chosen features', { skip: ne
     assert.deepEqual(readdirSync(dir).sort(), ['c.f32', 'composite.tif', 'sub.tif']);
 
     await assert.rejects(rasterExport.run(ctx(dir), { composite }, rasterExport.params.parse({ features: ['B2_mean', 'B9_max'] })),
-      (e: NodeError) => e instanceof NodeError && e.details.param === 'features.1' && /Unknown feature "B9_max"/.test(e.message));
+      (e: NodeError) => e instanceof NodeError && e.details.param === 'features.1' && /feature "B9_max" is not in the composite \(it has B2_mean/.test(e.message));
     for (const fileName of ['../x.tif', 'a/b.tif', 'x.png']) {
       await assert.rejects(rasterExport.run(ctx(dir), { composite }, rasterExport.params.parse({ fileName })), (e: NodeError) => e.details.param === 'fileName');
     }

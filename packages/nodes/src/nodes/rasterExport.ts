@@ -2,8 +2,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { defineNode, NodeError, type ParamProblem } from '../define.ts';
-import { featureName, type Reducer } from '../kernels/temporalReduce.ts';
-import { upstreamSeries } from './seriesUpstream.ts';
+import { aggregateFeatures } from './upstreamGraph.ts';
 import { readCompositeWindow } from '../raster/compositeStore.ts';
 import { writeGeoTiff } from '../io/geotiff/write.ts';
 
@@ -20,6 +19,20 @@ const params = z.object({
 
 const badFileName = (name: string) => !/\.tiff?$/i.test(name) || /[\\/]/.test(name) || name.startsWith('.') || name.length > 200;
 
+/** Problems of the params against the composite's feature names (unknown when undefined): validation and the run say the same. */
+function exportProblems(p: { fileName: string; features?: string[] }, names: string[] | undefined): ParamProblem[] {
+  const problems: ParamProblem[] = [];
+  if (badFileName(p.fileName)) problems.push({ param: 'fileName', message: `file name "${p.fileName}" must be a plain name ending in .tif, e.g. composite_2019.tif, without folders (fileName)` });
+  if (names && p.features?.length) {
+    p.features.forEach((f, i) => {
+      if (!names.includes(f)) problems.push({ param: `features.${i}`, message: `feature "${f}" is not in the composite (it has ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}): choose one of those (features)` });
+    });
+    const dup = p.features.find((f, i) => p.features!.indexOf(f) !== i);
+    if (dup) problems.push({ param: 'features', message: `feature "${dup}" is listed twice: remove one (features)` });
+  }
+  return problems;
+}
+
 export const rasterExport = defineNode({
   type: 'raster.export',
   version: 1,
@@ -30,28 +43,11 @@ export const rasterExport = defineNode({
   inputs: { composite: { type: 'Composite', label: 'Composite' } },
   outputs: {},
   params,
-  check(p, ctx) {
-    const problems: ParamProblem[] = [];
-    if (badFileName(p.fileName)) problems.push({ param: 'fileName', message: `file name "${p.fileName}" must be a plain name ending in .tif, e.g. composite_2019.tif, without folders (fileName)` });
-    // The composite's feature names follow from the nearest aggregate's params and the series upstream of it.
-    const agg = ctx.upstream.find((u) => u.type === 's2.aggregate');
-    const up = upstreamSeries(ctx);
-    if (agg && up.known && p.features?.length) {
-      const vars = Array.isArray(agg.params.variables) && agg.params.variables.length ? (agg.params.variables as string[]) : up.variables;
-      const reducers: Reducer[] = [...((agg.params.reducers as Reducer[] | undefined) ?? ['mean']), ...((agg.params.quantiles as number[] | undefined) ?? []).map((quantile) => ({ quantile }))];
-      const names = vars.flatMap((v) => reducers.map((r) => featureName(v, r)));
-      p.features.forEach((f, i) => {
-        if (!names.includes(f)) problems.push({ param: `features.${i}`, message: `feature "${f}" is not in the composite (it has ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}): choose one of those (features)` });
-      });
-      const dup = p.features.find((f, i) => p.features!.indexOf(f) !== i);
-      if (dup) problems.push({ param: 'features', message: `feature "${dup}" is listed twice: remove one (features)` });
-    }
-    return problems;
-  },
+  // The composite's feature names follow from the nearest aggregate's params and the series upstream of it.
+  check: (p, ctx) => exportProblems(p, aggregateFeatures(ctx, ctx.upstream.find((u) => u.type === 's2.aggregate'))),
   async run(ctx, { composite }, p) {
-    if (badFileName(p.fileName)) {
-      throw new NodeError(`File name "${p.fileName}" must be a plain file name ending in .tif (no folders).`, { param: 'fileName' });
-    }
+    const first = exportProblems(p, composite.features)[0];
+    if (first) throw new NodeError(first.message, { param: first.param });
     const names = p.features && p.features.length > 0 ? p.features : composite.features;
     const indices = names.map((f, i) => {
       const k = composite.features.indexOf(f);

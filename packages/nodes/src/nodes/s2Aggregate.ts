@@ -38,6 +38,16 @@ const params = z.object({
   chunkSize: z.number().int().min(64).max(2048).default(256).describe('Window size in pixels processed per task (256 = one GeoTIFF tile). Memory per worker grows with chunkSize² × dates × bands: 256 px, 72 dates, 10 bands ≈ 100 MB; 512 px ≈ 400 MB.').meta({ unit: 'px' }),
 });
 
+/** Problems of the params against the series' variables (unknown when undefined). */
+function aggregateProblems(p: { variables: string[]; reducers: string[]; quantiles: number[] }, variables: string[] | undefined): ParamProblem[] {
+  const problems: ParamProblem[] = [];
+  p.variables.forEach((v, i) => {
+    if (variables && !variables.includes(v)) problems.push({ param: `variables.${i}`, message: `variable "${v}" is not in the series (it has ${variables.join(', ')}): choose one of those or remove it (variables)` });
+  });
+  if (p.reducers.length === 0 && p.quantiles.length === 0) problems.push({ param: 'reducers', message: 'choose at least one reducer (e.g. mean) or a quantile (reducers)' });
+  return problems;
+}
+
 export const s2Aggregate = defineNode({
   type: 's2.aggregate',
   version: 1,
@@ -57,24 +67,15 @@ export const s2Aggregate = defineNode({
     },
   },
   params,
-  check(p, ctx) {
+  check: (p, ctx) => {
     const up = upstreamSeries(ctx);
-    const problems: ParamProblem[] = [];
-    if (up.known) {
-      p.variables.forEach((v, i) => {
-        if (!up.variables.includes(v)) problems.push({ param: `variables.${i}`, message: `variable "${v}" is not in the series (it has ${up.variables.join(', ')}): choose one of those or remove it (variables)` });
-      });
-    }
-    if (p.reducers.length === 0 && p.quantiles.length === 0) problems.push({ param: 'reducers', message: 'choose at least one reducer (e.g. mean) or a quantile (reducers)' });
-    return problems;
+    return aggregateProblems(p, up.known ? up.variables : undefined);
   },
   async run(ctx, { series }, p) {
     const variables = p.variables.length > 0 ? [...new Set(p.variables)] : series.variables;
-    p.variables.forEach((v, i) => {
-      if (!series.variables.includes(v)) {
-        throw new NodeError(`Unknown variable "${v}"; the series has: ${series.variables.join(', ')}.`, { param: `variables.${i}` });
-      }
-    });
+    // The check's own words (validation says the same before the run).
+    const first = aggregateProblems(p, series.variables)[0];
+    if (first) throw new NodeError(first.message, { param: first.param });
     const reducers: Reducer[] = [...new Set(p.reducers), ...[...new Set(p.quantiles)].map((quantile) => ({ quantile }))];
     if (reducers.length === 0) throw new NodeError('Choose at least one reducer or quantile.', { param: 'reducers' });
     if (variables.length === 0) throw new NodeError('The series has no variables to aggregate.', { param: 'variables' });

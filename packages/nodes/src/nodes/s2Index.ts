@@ -34,6 +34,33 @@ const params = z.object({
     .describe('Your own indices. Division by zero gives no data (NaN).'),
 });
 
+/** Problems of the index params against the series' bands and variables: validation (from the params upstream) and the run (from the series) say the same. */
+function indexProblems(p: z.infer<typeof params>, up: { bands: string[]; variables: string[]; known: boolean }): ParamProblem[] {
+  const problems: ParamProblem[] = [];
+  const taken = new Set(up.variables);
+  [...new Set(p.indices)].forEach((name, i) => {
+    const preset = SPECTRAL_INDICES[name];
+    const err = up.known ? checkExpression(preset.expression, up.bands) : null;
+    if (err) problems.push({ param: `indices.${i}`, message: `${name} = ${preset.expression} needs bands that are not loaded (${err.message}): add them to the loader's bands or remove ${name} (indices)` });
+    if (taken.has(name)) problems.push({ param: `indices.${i}`, message: `${name} is already computed upstream: remove it here (indices)` });
+    taken.add(name);
+  });
+  p.custom.forEach((c, i) => {
+    const which = `custom index ${i + 1}${c.name ? ` "${c.name}"` : ''}`;
+    if (!c.name) problems.push({ param: `custom.${i}.name`, message: `${which}: give it a name, e.g. NDRE (custom name)` });
+    else if (!NAME_RE.test(c.name)) problems.push({ param: `custom.${i}.name`, message: `${which}: the name must start with a letter and use only letters, digits and _ (e.g. NDRE, nbr_2) (custom name)` });
+    else if (taken.has(c.name)) problems.push({ param: `custom.${i}.name`, message: `${which}: the name is already used by a band or another index; choose another name (custom name)` });
+    taken.add(c.name);
+    if (!c.expression.trim()) {
+      problems.push({ param: `custom.${i}.expression`, message: `${which}: enter a formula over band names, e.g. (B8 - B5) / (B8 + B5) (custom expression)` });
+      return;
+    }
+    const err = checkExpression(c.expression, up.bands);
+    if (err) problems.push({ param: `custom.${i}.expression`, message: `${which}: in the formula "${c.expression}", ${err.message}: fix the formula (custom expression)` });
+  });
+  return problems;
+}
+
 export const s2Index = defineNode({
   type: 's2.index',
   version: 1,
@@ -43,34 +70,11 @@ export const s2Index = defineNode({
   inputs: { series: { type: 'TimeSeries' } },
   outputs: { series: { type: 'TimeSeries' } },
   params,
-  check(p, ctx) {
-    const up = upstreamSeries(ctx);
-    const problems: ParamProblem[] = [];
-    const taken = new Set(up.variables);
-    [...new Set(p.indices)].forEach((name, i) => {
-      const preset = SPECTRAL_INDICES[name];
-      const err = up.known ? checkExpression(preset.expression, up.bands) : null;
-      if (err) problems.push({ param: `indices.${i}`, message: `${name} = ${preset.expression} needs bands that are not loaded (${err.message}): add them to the loader's bands or remove ${name} (indices)` });
-      if (taken.has(name)) problems.push({ param: `indices.${i}`, message: `${name} is already computed upstream: remove it here (indices)` });
-      taken.add(name);
-    });
-    p.custom.forEach((c, i) => {
-      const which = `custom index ${i + 1}${c.name ? ` "${c.name}"` : ''}`;
-      if (!c.name) problems.push({ param: `custom.${i}.name`, message: `${which}: give it a name, e.g. NDRE (custom name)` });
-      else if (!NAME_RE.test(c.name)) problems.push({ param: `custom.${i}.name`, message: `${which}: the name must start with a letter and use only letters, digits and _ (e.g. NDRE, nbr_2) (custom name)` });
-      else if (taken.has(c.name)) problems.push({ param: `custom.${i}.name`, message: `${which}: the name is already used by a band or another index; choose another name (custom name)` });
-      taken.add(c.name);
-      if (!c.expression.trim()) {
-        problems.push({ param: `custom.${i}.expression`, message: `${which}: enter a formula over band names, e.g. (B8 - B5) / (B8 + B5) (custom expression)` });
-        return;
-      }
-      const err = checkExpression(c.expression, up.bands);
-      if (err) problems.push({ param: `custom.${i}.expression`, message: `${which}: in the formula "${c.expression}", ${err.message}: fix the formula (custom expression)` });
-    });
-    return problems;
-  },
+  check: (p, ctx) => indexProblems(p, upstreamSeries(ctx)),
   async run(_ctx, { series }, p) {
     const bands = Object.keys(series.bands);
+    const first = indexProblems(p, { bands, variables: series.variables, known: true })[0];
+    if (first) throw new NodeError(first.message, { param: first.param });
     const taken = new Set(series.variables);
     const added: IndexSpec[] = [];
     const add = (spec: IndexSpec, param: string) => {

@@ -1,6 +1,6 @@
 /** s2.load: a year of Sentinel-2 exported from GEE with `toBands()` -> lazy TimeSeries (no pixels are read). */
 import { readdirSync, statSync } from 'node:fs';
-import { s2LoadProblems } from './s2LoadCheck.ts';
+import { s2LoadProblems, s2LoadProblemsOnce } from './s2LoadCheck.ts';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { defineNode, NodeError } from '../define.ts';
@@ -56,7 +56,7 @@ function resolveDir(ctx: { resolvePath(relative: string, param: string): string 
   const dir = ctx.resolvePath(p.dir, 'dir');
   // The same checks as validation, so the run and `validate` say the same thing.
   const first = s2LoadProblems(dir, p)[0];
-  if (first) throw new NodeError(first.message, { param: first.param, file: dir });
+  if (first) throw new NodeError(first.message, { param: first.param, file: first.file ?? dir });
   return dir;
 }
 
@@ -84,7 +84,7 @@ export const s2Load = defineNode({
   outputs: { series: { type: 'TimeSeries', label: 'Time series', names: { param: 'bands' } } },
   params,
   pathParams: ['dir'],
-  check: (p, ctx) => s2LoadProblems(ctx.resolvePath(p.dir, 'dir'), p),
+  check: (p, ctx) => s2LoadProblemsOnce(ctx, ctx.resolvePath(p.dir, 'dir'), p),
   async fingerprint(p, ctx) {
     const dir = resolveDir(ctx, p);
     const parts: string[] = [];

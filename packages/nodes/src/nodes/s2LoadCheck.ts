@@ -4,8 +4,10 @@
  */
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ParamProblem } from '../define.ts';
+import type { CheckContext, ParamProblem } from '../define.ts';
+import { remember } from './checkMemo.ts';
 import { scanExportFolder, type ExportPrefix } from '../io/exportScan.ts';
+import { s2LoadHeaderProblems } from './s2LoadHeaders.ts';
 
 export interface LoadParamsLike {
   dir: string;
@@ -19,6 +21,12 @@ const CLOUD_WORDS = { probability: 'cloud probability (<PREFIX>_<YEAR>_probabili
 
 function shown(dir: string): string {
   return dir.endsWith('/') ? dir : `${dir}/`;
+}
+
+/** s2LoadProblems, asked once per validation for the same folder and params. */
+export function s2LoadProblemsOnce(ctx: CheckContext, abs: string, p: LoadParamsLike): ParamProblem[] {
+  const key = `s2.load:${JSON.stringify([abs, p.prefix, p.year, [...p.bands], p.cloudLayer])}`;
+  return remember(ctx, key, () => s2LoadProblems(abs, p));
 }
 
 /** Problems of s2.load params against the folder `abs` (the resolved `p.dir`); [] when a run would find every file. */
@@ -61,5 +69,7 @@ export function s2LoadProblems(abs: string, p: LoadParamsLike): ParamProblem[] {
       message: `no ${CLOUD_WORDS[p.cloudLayer]} file for ${p.prefix} ${p.year} in ${where}: set cloudLayer to ${[...others, '"none"'].join(' or ')}`,
     });
   }
+  // The files found by name: readable GeoTIFFs on one grid with the same dates (headers only).
+  if (problems.length === 0) problems.push(...s2LoadHeaderProblems(abs, p));
   return problems;
 }

@@ -85,7 +85,7 @@ function interval(p: Params): { start: string; end: string; year: number } {
   if (p.year !== undefined && (p.start || p.end)) throw new NodeError('Give either year or start and end, not both.', { param: 'year' });
   if (p.year !== undefined) return { start: `${p.year}-01-01T00:00:00Z`, end: `${p.year}-12-31T23:59:59Z`, year: p.year };
   if (!p.start || !p.end) throw new NodeError('Give the year to load, or both start and end (YYYY-MM-DD).', { param: p.start ? 'end' : 'year' });
-  if (p.end < p.start) throw new NodeError(`end (${p.end}) is before start (${p.start}).`, { param: 'end' });
+  if (p.end < p.start) throw new NodeError(`end (${p.end}) is before start (${p.start}): fix the dates.`, { param: 'end' });
   return { start: `${p.start}T00:00:00Z`, end: `${p.end}T23:59:59Z`, year: Number(p.start.slice(0, 4)) };
 }
 
@@ -178,6 +178,17 @@ export const s2LoadStac = defineNode({
   inputs: {},
   outputs: { series: { type: 'TimeSeries', label: 'Time series', names: { param: 'bands' } } },
   params,
+  check(p, ctx) {
+    // What needs no network: the catalogue's kind (and a static one's file) and the dates.
+    try {
+      resolveCatalog(p, ctx);
+      interval(p);
+      return [];
+    } catch (e) {
+      if (!(e instanceof NodeError)) throw e;
+      return [{ message: e.message, ...(e.details.param ? { param: e.details.param } : {}) }];
+    }
+  },
   async fingerprint(p, ctx) {
     const parts = [`stac-v1`];
     if (typeof p.aoi === 'string') parts.push(`aoi:${localFile(ctx.resolvePath(p.aoi, 'aoi'))}`);

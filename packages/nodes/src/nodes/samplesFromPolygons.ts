@@ -2,38 +2,17 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { defineNode, NodeError } from '../define.ts';
 import type { Window } from '../grid.ts';
-import { crsLabel, reprojectRings } from '../io/crs.ts';
+import { reprojectRings } from '../io/crs.ts';
 import { writeSamples } from '../io/samplesStore.ts';
 import { polygonBounds, rasterizePolygons, type Shape } from '../kernels/rasterizePolygons.ts';
 import { readCompositeWindow } from '../raster/compositeStore.ts';
 import type { Composite, Polygons } from '../values.ts';
+import { classWithoutSamplesMessage, noOverlapMessage, reprojectFailedMessage, samplesFromPolygonsProblems } from './joinChecks.ts';
 
 const params = z.object({});
 
 /** Bytes of composite data read at once (a strip of full rows of the polygons' x range). */
 const STRIP_BYTES = 64 * 1024 * 1024;
-
-function fmt(v: number): string {
-  return Math.abs(v) >= 1000 ? v.toFixed(0) : v.toFixed(4);
-}
-
-function extentOf(shapes: Shape[]): number[] {
-  const e = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const s of shapes) for (const poly of s) for (const ring of poly) for (const [x, y] of ring) {
-    e[0] = Math.min(e[0], x);
-    e[1] = Math.min(e[1], y);
-    e[2] = Math.max(e[2], x);
-    e[3] = Math.max(e[3], y);
-  }
-  return e;
-}
-
-function rasterExtent(c: Composite): number[] {
-  const [ox, pw, , oy, , ph] = c.grid.geoTransform;
-  const xs = [ox, ox + pw * c.grid.width];
-  const ys = [oy, oy + ph * c.grid.height];
-  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
-}
 
 /** Concatenates chunks of typed arrays. */
 function concat<T extends Float32Array | Int32Array>(parts: T[], make: (n: number) => T): T {
@@ -60,6 +39,7 @@ export const samplesFromPolygons = defineNode({
   },
   outputs: { samples: { type: 'Samples', label: 'Samples', description: 'Feature matrix, class and polygon id per pixel' } },
   params,
+  check: (_p, ctx) => samplesFromPolygonsProblems(ctx),
   async run(ctx, inputs) {
     const composite = inputs.composite as Composite;
     const polygons = inputs.polygons as Polygons;
@@ -75,7 +55,7 @@ export const samplesFromPolygons = defineNode({
       try {
         shape = reprojectRings(f.polygons, polygons.crs, grid.crs);
       } catch (err) {
-        throw new NodeError(`polygons from ${polygons.source}: ${(err as Error).message}`);
+        throw new NodeError(reprojectFailedMessage(polygons.source, err));
       }
       shapes.push(shape);
       classOf.push(k);
@@ -83,12 +63,7 @@ export const samplesFromPolygons = defineNode({
     const bounds = shapes.map((s) => polygonBounds([s], grid));
     const inside = bounds.map((b, i) => (b ? i : -1)).filter((i) => i >= 0);
     if (inside.length === 0) {
-      const pe = extentOf(shapes).map(fmt).join(', ');
-      const re = rasterExtent(composite).map(fmt).join(', ');
-      throw new NodeError(
-        `polygons from ${polygons.source} (${crsLabel(polygons.crs)}) do not overlap the raster (${crsLabel(grid.crs)}) extent ` +
-          `[${re}]; the polygons span [${pe}] in the raster CRS. Check the polygons' CRS (.prj) and that they belong to this AOI.`,
-      );
+      throw new NodeError(noOverlapMessage(polygons.source, polygons.crs, grid, shapes));
     }
     // Full-row strips in row-major order: rows come out in the same order as numpy's X[labels >= 0].
     const yMin = Math.min(...inside.map((i) => bounds[i]!.y));
@@ -161,15 +136,7 @@ export const samplesFromPolygons = defineNode({
       const nPoly = polygons.features.filter((f) => f.className === name).length;
       const nIn = inside.filter((i) => classOf[i] === empty).length;
       const never = composite.features.filter((_, k) => underPolygons > 0 && missingPerFeature[k] === underPolygons);
-      const cause = never.length
-        ? `: ${never.slice(0, 4).join(', ')}${never.length > 4 ? ` and ${never.length - 4} more` : ''} ${never.length > 1 ? 'have' : 'has'} no value under any polygon. ` +
-          `The band files behind ${never.length > 1 ? 'them' : 'it'} may hold only 0 (no data) or be cloudy on every date: check that year's band files (e.g. in QGIS) and the cloud mask, then run again.`
-        : ' (e.g. cloudy in every date). Add polygons for it or remove it from the classes.';
-      throw new NodeError(
-        `class "${name}" has no samples: ${nPoly} polygon(s), ${nIn} overlapping the raster, ` +
-          `${droppedPerClass[empty]} pixel(s) dropped for missing features${cause}`,
-        { code: 'empty-class' },
-      );
+      throw new NodeError(classWithoutSamplesMessage(name, nPoly, nIn, droppedPerClass[empty], never), { code: 'empty-class' });
     }
     const table = {
       features: composite.features,

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { defineNode, NodeError, type ParamProblem } from '../define.ts';
 import { crsLabel } from '../io/crs.ts';
 import { readVector, vectorFiles } from '../io/vector.ts';
+import { resolveClasses } from './vectorClasses.ts';
+import { polygonsOnce } from './upstreamGraph.ts';
 
 const params = z.object({
   path: z
@@ -35,12 +37,7 @@ const params = z.object({
     .meta({ widget: 'classList' }),
 });
 
-const isNumeric = (s: string) => s.trim() !== '' && Number.isFinite(Number(s));
-
-/** The default class order: numbers numerically (2 before 10), otherwise by name. */
-export function defaultClassOrder(found: string[]): string[] {
-  return found.every(isNumeric) ? [...found].sort((a, b) => Number(a) - Number(b)) : [...found].sort();
-}
+export { defaultClassOrder } from './vectorClasses.ts';
 
 export const vectorLoad = defineNode({
   type: 'vector.load',
@@ -76,8 +73,14 @@ export const vectorLoad = defineNode({
         problems.push({ param: 'path', message: `${basename(shp)} has no .prj file, so its coordinate system is unknown: save the layer again with its CRS (path)` });
       }
     }
-    const dup = p.classes?.find((c, i) => p.classes!.indexOf(c) !== i);
-    if (dup) problems.push({ param: 'classes', message: `class "${dup}" is listed twice: remove one (classes)` });
+    if (problems.length) return problems;
+    // The polygons themselves (cheap: labels, geometry types, CRS), with the run's own checks and words.
+    try {
+      polygonsOnce(ctx, abs, p);
+    } catch (e) {
+      if (!(e instanceof NodeError)) throw e;
+      return [{ message: e.message, ...(e.details.param ? { param: e.details.param } : {}) }];
+    }
     return problems;
   },
   async fingerprint(p, ctx) {
@@ -91,45 +94,8 @@ export const vectorLoad = defineNode({
   },
   async run(ctx, _inputs, p) {
     const abs = ctx.resolvePath(p.path, 'path');
-    const data = await readVector(abs, { classField: p.classField, param: 'path' });
-    // The default order is that of the labels as found (numbers numerically), before any renaming.
-    const rawOrder = defaultClassOrder([...new Set(data.features.map((f) => f.className))]);
-    const rename = p.names ? Object.fromEntries(p.names.map((n) => [n.label, n.name])) : undefined;
-    if (rename) {
-      const labels = new Set(data.features.map((f) => f.className));
-      const unused = Object.keys(rename).filter((k) => !labels.has(k));
-      if (unused.length) {
-        throw new NodeError(`names: no polygon has the label ${unused.map((u) => `"${u}"`).join(', ')} (labels found: ${[...labels].join(', ')}). Fix or remove the entry.`, { param: 'names', file: abs });
-      }
-      for (const f of data.features) f.className = rename[f.className] ?? f.className;
-    }
-    const found = [...new Set(rawOrder.map((c) => rename?.[c] ?? c))];
-    let classes: string[];
-    if (p.classes && p.classes.length) {
-      const dup = p.classes.find((c, i) => p.classes!.indexOf(c) !== i);
-      if (dup) throw new NodeError(`class "${dup}" is listed twice in classes`, { param: 'classes' });
-      const unknown = found.filter((c) => !p.classes!.includes(c));
-      if (unknown.length) {
-        const where = data.features.find((f) => f.className === unknown[0]);
-        throw new NodeError(
-          `class "${unknown[0]}" (polygon ${where?.id}) is not in the classes list [${p.classes.join(', ')}]` +
-            (unknown.length > 1 ? `; other unlisted classes: ${unknown.slice(1).join(', ')}` : '') +
-            '. Add it to classes or fix the label.',
-          { param: 'classes', file: abs },
-        );
-      }
-      const absent = p.classes.filter((c) => !found.includes(c));
-      if (absent.length) {
-        throw new NodeError(
-          `class${absent.length > 1 ? 'es' : ''} ${absent.map((c) => `"${c}"`).join(', ')} in the classes list ha${absent.length > 1 ? 've' : 's'} no polygon in ${p.path} ` +
-            `(classes found: ${found.join(', ')}). Remove ${absent.length > 1 ? 'them' : 'it'} from classes or fix the spelling.`,
-          { param: 'classes', file: abs },
-        );
-      }
-      classes = [...p.classes];
-    } else {
-      classes = found;
-    }
+    const data = await readVector(abs, { classField: p.classField, param: 'path', shown: p.path });
+    const { classes, found } = resolveClasses(data, p, abs);
     const perClass: Record<string, number> = Object.fromEntries(classes.map((c) => [c, 0]));
     for (const f of data.features) perClass[f.className]++;
     const summary: Record<string, unknown> = {
