@@ -173,7 +173,7 @@ export function moveNodes(positions: ReadonlyMap<string, Point>): Command {
       const p = positions.get(n.id);
       if (!p) return n;
       const r = round(p);
-      if (n.position && n.position.x === r.x && n.position.y === r.y) return n;
+      if (n.position && Math.round(n.position.x) === r.x && Math.round(n.position.y) === r.y) return n;
       changed = true;
       return { ...n, position: r };
     });

@@ -138,6 +138,12 @@ export async function createCanvas(container: HTMLElement, store: GraphStore, cb
   const accumulating = AreaExtensions.accumulateOnCtrl();
   const selectable = AreaExtensions.selectableNodes(area, selector, { accumulating });
   AreaExtensions.simpleNodesOrder(area);
+  // The extension calls this for a click on the background (and only then): the store's selection empties too.
+  const unselectAll = selector.unselectAll.bind(selector);
+  selector.unselectAll = async () => {
+    await unselectAll();
+    store.select([]);
+  };
 
   // Gestures on links become commands; the canvas draws the result when the store has it.
   // Links the drawing adds or removes are marked, so a gesture in the middle of a drawing is still a gesture.
@@ -163,17 +169,13 @@ export async function createCanvas(container: HTMLElement, store: GraphStore, cb
     return ctx;
   });
 
-  // After the selection extension has handled a pick or a click on the background: the store learns the selection,
-  // and a drag that ended becomes one move of every node that moved.
+  // After the selection extension has handled a pick: the store learns the selection (the picked node last), and a
+  // drag that ended becomes one move of the nodes it moved.
   area.addPipe((ctx) => {
     if (ctx.type === 'nodepicked') {
       const id = ctx.data.id;
       const flagged = editor.getNodes().filter((n) => n.selected && n.id !== id).map((n) => n.id);
       store.select([...flagged, id]);
-    } else if (ctx.type === 'pointerup') {
-      const flagged = new Set(editor.getNodes().filter((n) => n.selected).map((n) => n.id));
-      const sel = store.get().selection;
-      if (flagged.size !== sel.length || sel.some((id) => !flagged.has(id))) store.select(sel.filter((id) => flagged.has(id)));
     } else if (ctx.type === 'nodedragged') {
       // A drag moves the picked node and the selected ones with it; nothing else.
       const moved = new Set([ctx.data.id, ...editor.getNodes().filter((n) => n.selected).map((n) => n.id)]);
@@ -203,7 +205,7 @@ export async function createCanvas(container: HTMLElement, store: GraphStore, cb
     }
     const view = area.nodeViews.get(n.id);
     const p = n.position ?? { x: 0, y: 0 };
-    if (view && (Math.round(view.position.x) !== p.x || Math.round(view.position.y) !== p.y)) await area.translate(n.id, p);
+    if (view && (Math.round(view.position.x) !== Math.round(p.x) || Math.round(view.position.y) !== Math.round(p.y))) await area.translate(n.id, p);
   }
 
   /** Runs `fn` with the pick released: a placed node must not drag the other selected nodes along. */
