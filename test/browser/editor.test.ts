@@ -1,15 +1,17 @@
 /**
- * End-to-end: the built editor against the real runner server on generated demo data, in headless Chromium.
+ * End-to-end: the built editor against the real runner server on generated demo data, in headless Chromium, as
+ * three short user flows on one server (each in a fresh browser context): editing an example, running it,
+ * saving and reopening it. The graph editing itself is tested without a browser in apps/editor/src/graph/.
  *   node --import tsx --test test/browser/editor.test.ts
  * Screenshots of the main views go to test-output/screenshots/ (ignored by git); UPDATE_SCREENSHOTS=1 writes the
  * committed ones in docs/screenshots/ instead.
  */
-import { test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { generateDemoData } from '../../packages/nodes/src/demo/generate.ts';
 import { startServer } from '../../apps/runner/src/server/index.ts';
 import { file, needs } from '../needs.ts';
@@ -46,25 +48,49 @@ async function waitRunEnd(page: Page, previousRunId: string | null): Promise<str
   return (await status.getAttribute('data-status')) ?? '';
 }
 
-test('editor: open example, run with live progress, results, refused link, stale + cache, save/reload', { skip: needs(file(CHROMIUM, 'chromium')), timeout: 600_000 }, async (t) => {
+const skip = needs(file(CHROMIUM, 'chromium'));
+let dataRoot = '';
+let server: Awaited<ReturnType<typeof startServer>> | null = null;
+let browser: Browser | null = null;
+
+before(async () => {
+  if (skip) return;
   buildEditorIfMissing();
-  const dataRoot = mkdtempSync(join(tmpdir(), 'sentiflow-editor-e2e-'));
+  dataRoot = mkdtempSync(join(tmpdir(), 'sentiflow-editor-e2e-'));
   await generateDemoData({ outDir: join(dataRoot, 'demo'), width: 200, height: 150, datesPerYear: 8 } as Parameters<typeof generateDemoData>[0]);
-  const server = await startServer({ port: 0, dataRoot, log: () => {} });
-  const profile = mkdtempSync(join(tmpdir(), 'sentiflow-chromium-'));
-  let ctx: BrowserContext | null = null;
-  t.after(async () => {
-    await ctx?.close();
-    await server.close();
-    rmSync(profile, { recursive: true, force: true });
-    rmSync(dataRoot, { recursive: true, force: true });
-  });
+  server = await startServer({ port: 0, dataRoot, log: () => {} });
   mkdirSync(shots, { recursive: true });
-  ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
-  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dataRoot) rmSync(dataRoot, { recursive: true, force: true });
+});
+
+/** A fresh browser context (empty storage, so no autosaved graph) on the editor, with the example graph open. */
+async function openExample(t: TestContext): Promise<{ page: Page; errors: string[] }> {
+  const ctx = await browser!.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
+  t.after(() => ctx.close());
+  const page = await ctx.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server.url);
+  await page.goto(server!.url);
+  await page.getByTestId('palette-item-s2.load').waitFor();
+  await page.getByTestId('examples-button').click();
+  await page.getByTestId('example-asgm-change.json').click();
+  await page.getByTestId('node-change').waitFor();
+  return { page, errors };
+}
+
+test('editor: palette, open an example, refused link, parameter controls, expression checks, validation + undo, file picker', { skip, timeout: 300_000 }, async (t) => {
+  const ctx = await browser!.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
+  t.after(() => ctx.close());
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server!.url);
 
   // Palette from the catalogue, grouped by category, searchable.
   await page.getByTestId('palette-item-s2.load').waitFor();
@@ -150,7 +176,11 @@ test('editor: open example, run with live progress, results, refused link, stale
   assert.equal(await page.getByTestId('param-dir').inputValue(), 'demo');
   // Let the error toasts expire so they do not cover the screenshots below.
   await page.waitForFunction(() => !document.querySelector('[data-testid=toast]'), undefined, { timeout: 15_000 });
+  assert.deepEqual(errors, [], 'no uncaught page errors');
+});
 
+test('editor: run with live progress, results views, a changed param makes its dependants stale, rerun from the cache', { skip, timeout: 600_000 }, async (t) => {
+  const { page, errors } = await openExample(t);
   // Run: progress shows live, then results.
   await page.evaluate(() => {
     const w = window as unknown as { sawProgress: boolean; sawRunning: boolean };
@@ -221,11 +251,19 @@ test('editor: open example, run with live progress, results, refused link, stale
   for (const id of ['load19', 'agg19', 'samples19', 'split19', 'xgb22']) assert.equal(await page.getByTestId(`node-${id}`).getAttribute('data-status'), 'cached', id);
   assert.equal(await page.getByTestId('node-xgb19').getAttribute('data-status'), 'done');
   assert.equal(await page.getByTestId('node-xgb19').getAttribute('data-stale'), 'false');
+  assert.deepEqual(errors, [], 'no uncaught page errors');
+});
 
+test('editor: save, reload, open the saved file (same graph); arrange', { skip, timeout: 300_000 }, async (t) => {
+  const { page, errors } = await openExample(t);
+  // An edit that must survive the round trip.
+  await page.getByTestId('node-title-xgb19').click();
+  await page.locator('[data-testid=inspector][data-node-id=xgb19]').waitFor();
+  await page.getByTestId('param-maxDepth').fill('4');
   // Save, reload, open the saved file: same graph.
   const saved = (await download(page)) as { nodes: { id: string; params: Record<string, unknown> }[] };
   assert.equal(saved.nodes.find((n) => n.id === 'xgb19')?.params.maxDepth, 4);
-  const file = join(profile, 'saved-graph.json');
+  const file = join(dataRoot, 'saved-graph.json');
   writeFileSync(file, JSON.stringify(saved));
   await page.evaluate(() => localStorage.clear());
   await page.reload();
@@ -237,14 +275,14 @@ test('editor: open example, run with live progress, results, refused link, stale
 
   // Arrange (its layout engine is loaded on first use) moves the nodes.
   const where = async () => (await page.getByTestId('node-change').boundingBox())!;
-  const before = await where();
+  const start = await where();
   await page.getByTestId('arrange-button').click();
   await page.waitForFunction(
     (b) => {
       const r = document.querySelector('[data-testid=node-change]')!.getBoundingClientRect();
       return Math.abs(r.x - b.x) > 2 || Math.abs(r.y - b.y) > 2;
     },
-    before,
+    start,
     { timeout: 30_000 },
   );
   assert.deepEqual(errors, [], 'no uncaught page errors');
