@@ -287,3 +287,49 @@ test('editor: save, reload, open the saved file (same graph); arrange', { skip, 
   );
   assert.deepEqual(errors, [], 'no uncaught page errors');
 });
+
+test('editor: canvas gestures are undoable edits (drag a node, copy/paste two linked nodes, delete them)', { skip, timeout: 300_000 }, async (t) => {
+  const { page, errors } = await openExample(t);
+  const nodes = () => page.locator('.sf-node').count();
+  const box = async (id: string) => (await page.getByTestId(`node-${id}`).boundingBox())!;
+
+  // Drag a node by its title; Ctrl+Z puts it back.
+  const start = await box('change');
+  const title = (await page.getByTestId('node-title-change').boundingBox())!;
+  await page.mouse.move(title.x + 20, title.y + title.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(title.x + 120, title.y + 80, { steps: 8 });
+  await page.mouse.up();
+  const moved = await box('change');
+  assert.ok(Math.abs(moved.x - start.x) > 50 && Math.abs(moved.y - start.y) > 40, `dragged: ${JSON.stringify([start, moved])}`);
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction((b) => {
+    const r = document.querySelector('[data-testid=node-change]')!.getBoundingClientRect();
+    return Math.abs(r.x - b.x) < 2 && Math.abs(r.y - b.y) < 2;
+  }, start);
+  assert.equal(await nodes(), 25, 'undo took back the move only');
+
+  // Select two linked nodes (Ctrl adds to the selection), copy, paste: fresh ids, the link between them kept.
+  await page.getByTestId('node-title-mask19').click();
+  await page.getByTestId('node-title-index19').click({ modifiers: ['Control'] });
+  await page.keyboard.press('Control+c');
+  await page.getByTestId('toast').filter({ hasText: 'Copied 2 nodes' }).waitFor();
+  await page.keyboard.press('Control+v');
+  await page.waitForFunction(() => document.querySelectorAll('.sf-node').length === 27);
+  const pasted = await page.locator('.sf-node').evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id')).slice(25));
+  assert.equal(pasted.length, 2);
+  assert.ok(!pasted.includes('mask19') && !pasted.includes('index19'), pasted.join(' '));
+  await page.locator(`[data-testid=connection][data-source="${pasted[0]}"][data-target="${pasted[1]}"]`).waitFor();
+  assert.equal(await page.getByTestId('inspector').getAttribute('data-node-id'), pasted[1], 'the inspector shows the last pasted node');
+
+  // Delete removes the pasted (selected) nodes; undo brings them back with their link.
+  await page.getByTestId('editor-canvas').focus();
+  await page.keyboard.press('Delete');
+  await page.waitForFunction(() => document.querySelectorAll('.sf-node').length === 25);
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => document.querySelectorAll('.sf-node').length === 27);
+  await page.locator(`[data-testid=connection][data-source="${pasted[0]}"][data-target="${pasted[1]}"]`).waitFor();
+  await page.keyboard.press('Control+y');
+  await page.waitForFunction(() => document.querySelectorAll('.sf-node').length === 25);
+  assert.deepEqual(errors, [], 'no uncaught page errors');
+});
