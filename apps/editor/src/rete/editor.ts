@@ -1,8 +1,8 @@
 /**
  * The canvas: Rete renders the graph store's document (nodes, links, labels, positions, selection) and turns
  * gestures into store commands (link, re-wire, delete link, drag, pick, context-menu add). It keeps no graph of
- * its own: what is drawn is reconciled with `store.get()` after every change. The small API it returns is about
- * the view only (fit, arrange, keyboard selection, where the screen centre is).
+ * its own: what is drawn is reconciled with `store.get()` after every change (draw.ts). The small API it returns
+ * is about the view only (fit, arrange, keyboard selection, where the screen centre is).
  */
 import { NodeEditor } from 'rete';
 import { AreaExtensions, AreaPlugin } from 'rete-area-plugin';
@@ -11,10 +11,10 @@ import { Presets as ReactPresets, ReactPlugin, type ReactArea2D } from 'rete-rea
 import { ContextMenuPlugin, type ContextMenuExtra } from 'rete-context-menu-plugin';
 import { MinimapPlugin, type MinimapExtra } from 'rete-minimap-plugin';
 import { createRoot } from 'react-dom/client';
-import type { GraphLink, GraphNode } from '../api/types.ts';
-import { addNode, connect, disconnect, linkKey, linkProblem, moveNodes, removeNodes, socketsOf, type GraphDoc, type Point } from '../graph/commands.ts';
+import { addNode, connect, disconnect, linkProblem, moveNodes, removeNodes, type GraphDoc, type Point } from '../graph/commands.ts';
 import type { GraphStore } from '../graph/store.ts';
-import { buildNode, NODE_WIDTH, SfConnection, SfNode, type Schemes } from './nodes.ts';
+import { NODE_WIDTH, SfConnection, SfNode, type Schemes } from './nodes.ts';
+import { createDrawing, linkOf } from './draw.ts';
 import { NodeView, SocketView, ConnectionView } from './NodeView.tsx';
 import { MenuSearch } from './MenuSearch.tsx';
 
@@ -46,9 +46,6 @@ export interface CanvasView {
   zoomToFit(): Promise<void>;
   destroy(): void;
 }
-
-const connKey = (c: SfConnection) => linkKey(linkOf(c));
-const linkOf = (c: SfConnection): GraphLink => ({ from: { node: c.source, output: String(c.sourceOutput) }, to: { node: c.target, input: String(c.targetInput) } });
 
 export async function createCanvas(container: HTMLElement, store: GraphStore, cb: CanvasCallbacks): Promise<CanvasView> {
   const entries = store.entries;
@@ -144,15 +141,14 @@ export async function createCanvas(container: HTMLElement, store: GraphStore, cb
     await unselectAll();
     store.select([]);
   };
+  const drawing = createDrawing({ editor, area, selector, selectable, entries });
+  const { unpicked } = drawing;
 
   // Gestures on links become commands; the canvas draws the result when the store has it.
-  // Links the drawing adds or removes are marked, so a gesture in the middle of a drawing is still a gesture.
-  const drawnLinks = new WeakSet<SfConnection>();
-  const undrawing = new Set<string>();
   editor.addPipe((ctx) => {
     if (ctx.type === 'connectioncreate') {
       const c = ctx.data as SfConnection;
-      if (drawnLinks.has(c)) {
+      if (drawing.isDrawn(c)) {
         c.socketType = editor.getNode(c.source)?.outputs[c.sourceOutput]?.socket.name;
         return ctx;
       }
@@ -161,7 +157,7 @@ export async function createCanvas(container: HTMLElement, store: GraphStore, cb
       if (reason) cb.onRefused(reason);
       return undefined;
     }
-    if (ctx.type === 'connectionremove' && !undrawing.has((ctx.data as SfConnection).id)) {
+    if (ctx.type === 'connectionremove' && !drawing.isUndrawing((ctx.data as SfConnection).id)) {
       const link = linkOf(ctx.data as SfConnection);
       store.apply(disconnect(link), { merge: `rewire:${link.to.node}:${link.to.input}` });
       return undefined;
@@ -188,84 +184,14 @@ export async function createCanvas(container: HTMLElement, store: GraphStore, cb
     return new Map([...area.nodeViews.entries()].map(([id, v]) => [id, { ...v.position }]));
   }
 
-  async function renderNode(doc: GraphDoc, n: GraphNode): Promise<void> {
-    let node = editor.getNode(n.id);
-    if (!node) {
-      node = buildNode(n, entries.get(n.type), (() => {
-        const s = socketsOf(n, doc.links, entries);
-        return { inputs: Object.keys(s.inputs), outputs: Object.keys(s.outputs) };
-      })());
-      // The document's params object is the node's (documents are never mutated): a changed object is a change.
-      node.params = n.params;
-      await editor.addNode(node);
-    } else if (node.params !== n.params || node.label !== (n.label ?? node.entry?.label ?? n.type)) {
-      node.params = n.params;
-      node.label = n.label ?? node.entry?.label ?? n.type;
-      await area.update('node', n.id);
-    }
-    const view = area.nodeViews.get(n.id);
-    const p = n.position ?? { x: 0, y: 0 };
-    if (view && (Math.round(view.position.x) !== Math.round(p.x) || Math.round(view.position.y) !== Math.round(p.y))) await area.translate(n.id, p);
-  }
-
-  /** Runs `fn` with the pick released: a placed node must not drag the other selected nodes along. */
-  async function unpicked(fn: () => Promise<void>): Promise<void> {
-    const picked = selector.pickId;
-    selector.release();
-    try {
-      await fn();
-    } finally {
-      selector.pickId = picked;
-    }
-  }
-
   let drawn: GraphDoc | null = null;
-  async function renderDoc(doc: GraphDoc): Promise<void> {
-    const byId = new Map(doc.nodes.map((n) => [n.id, n]));
-    for (const n of editor.getNodes()) {
-      const want = byId.get(n.id);
-      if (want && want.type === n.nodeType && want.version === n.version) continue;
-      for (const c of editor.getConnections()) if (c.source === n.id || c.target === n.id) await undraw(c);
-      await editor.removeNode(n.id);
-    }
-    await unpicked(async () => {
-      for (const n of doc.nodes) await renderNode(doc, n);
-    });
-    const wanted = new Map(doc.links.map((l) => [linkKey(l), l]));
-    for (const c of editor.getConnections()) if (!wanted.has(connKey(c))) await undraw(c);
-    const have = new Set(editor.getConnections().map(connKey));
-    for (const [key, l] of wanted) {
-      const src = editor.getNode(l.from.node);
-      const dst = editor.getNode(l.to.node);
-      if (have.has(key) || !src?.outputs[l.from.output] || !dst?.inputs[l.to.input]) continue;
-      const c = new SfConnection(src, l.from.output as never, dst, l.to.input as never);
-      drawnLinks.add(c);
-      await editor.addConnection(c);
-    }
-  }
-
-  async function undraw(c: SfConnection): Promise<void> {
-    undrawing.add(c.id);
-    try {
-      await editor.removeConnection(c.id);
-    } finally {
-      undrawing.delete(c.id);
-    }
-  }
-
-  async function renderSelection(selection: readonly string[]): Promise<void> {
-    const want = new Set(selection);
-    for (const n of editor.getNodes()) if (n.selected && !want.has(n.id)) await selectable.unselect(n.id);
-    for (const id of selection) if (!editor.getNode(id)?.selected) await selectable.select(id, true);
-  }
-
   async function draw(): Promise<void> {
     const { doc, selection } = store.get();
     const opened = doc.generation !== drawn?.generation;
-    if (doc !== drawn) await renderDoc(doc);
+    if (doc !== drawn) await drawing.renderDoc(doc);
     drawn = doc;
     // Selecting from here emits no pick or pointer event, so it is not taken for a gesture.
-    await renderSelection(selection);
+    await drawing.renderSelection(selection);
     if (opened && doc.nodes.length) {
       // A file without positions is laid out once; that belongs to opening it, not to its own undo step.
       if (doc.nodes.every((n) => !n.position)) await arrangeNodes(false);
