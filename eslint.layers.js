@@ -1,8 +1,9 @@
 /**
  * Layer rules as lint (no-restricted-imports zones): each layer of the tree lists what it may not import.
- *   protocol (wire types, no Node) ← kernels (pure) ← io ← raster/ml/demo (chunk work) ← nodes ← engine
- *   ← server/CLI ← editor (protocol and pure kernels only); inside the editor, its graph store (src/graph) is
- *   headless: no React, Rete, DOM or network (it is tested in Node; the canvas and panels use it).
+ *   protocol (wire types, no Node) ← contracts (values, grid, errors, chunkTask, fanOut) ← kernels (pure) ← io
+ *   ← raster/ml/demo/validation (chunk work, node helpers) ← nodes ← engine ← server/CLI ← editor (protocol
+ *   and pure kernels only); inside the editor, its graph store (src/graph) is headless: no React, Rete, DOM or
+ *   network (it is tested in Node; the canvas and panels use it).
  * Tests (*.test.ts) and test helpers are outside the layers: they may reach anything they check.
  * Zones must not overlap: for one file, the last config that sets a rule wins (ESLint does not merge them), so
  * the graph-store zone, last, repeats the editor's patterns.
@@ -19,6 +20,8 @@ const ui = {
   message: 'packages/* import no UI or server framework.',
 };
 const apps = { regex: '^@sentiflow/(runner|editor)(/.*)?$', message: 'packages/* import no app (runner, editor).' };
+const appsByPath = { regex: '^(\\.\\./)+apps/', message: 'packages/* import no app (runner, editor), by name or by path.' };
+const registry = (message) => ({ regex: '^(\\.\\./)+(define|tasks|catalog|index)\\.ts$', message });
 const nodeBuiltin = { regex: '^node:', message: 'no Node built-ins here (pure functions; the editor bundles this).' };
 
 const editorPatterns = [
@@ -62,8 +65,9 @@ export const layerRules = [
       nodeBuiltin,
       ui,
       apps,
-      { regex: rel(['io', 'raster', 'ml', 'demo', 'nodes']), message: 'kernels are pure: no I/O, chunk tasks or nodes.' },
-      { regex: '^\\.\\./(define|tasks|catalog|index)\\.ts$', message: 'kernels import no node definitions or task registry.' },
+      appsByPath,
+      { regex: rel(['io', 'raster', 'ml', 'demo', 'validation', 'nodes']), message: 'kernels are pure: no I/O, chunk tasks or nodes.' },
+      registry('kernels import no node definitions or task registry (NodeError is in errors.ts).'),
     ],
   ),
   zone(
@@ -71,41 +75,43 @@ export const layerRules = [
     [
       ui,
       apps,
-      { regex: rel(['raster', 'ml', 'demo', 'nodes']), message: 'I/O sits below chunk tasks and nodes.' },
-      { regex: '^(\\.\\./)+(define|tasks|catalog|index)\\.ts$', message: 'I/O imports no node definitions (NodeError is in errors.ts).' },
+      appsByPath,
+      { regex: rel(['raster', 'ml', 'demo', 'validation', 'nodes']), message: 'I/O sits below chunk tasks and nodes.' },
+      registry('I/O imports no node definitions (NodeError is in errors.ts).'),
     ],
   ),
   zone(
-    ['packages/nodes/src/{raster,ml,demo}/**'],
+    ['packages/nodes/src/{raster,ml,demo,validation}/**'],
     [
       ui,
       apps,
+      appsByPath,
       { regex: rel(['nodes']), message: 'chunk work sits below the node definitions.' },
-      {
-        regex: '^\\.\\./(define|tasks|catalog|index)\\.ts$',
-        message: 'chunk tasks import chunkTask.ts, not define.ts or the registry tasks.ts.',
-      },
+      registry('chunk tasks and node helpers import chunkTask.ts and errors.ts, not define.ts or the registry tasks.ts.'),
     ],
   ),
-  // The contracts at the bottom of the package: socket values, grids, NodeError, the chunk-task contract.
+  // The contracts at the bottom of the package: socket values, grids, NodeError, the chunk-task contract and
+  // the window fan-out, the class palette (re-exported from the protocol).
   zone(
-    ['packages/nodes/src/{values,grid,errors,chunkTask}.ts'],
+    ['packages/nodes/src/{values,grid,errors,chunkTask,fanOut,palette}.ts'],
     [
       nodeBuiltin,
       ui,
       apps,
+      appsByPath,
       {
-        regex: '^\\./(io|raster|ml|demo|nodes)/|^\\./(define|tasks|catalog|index)\\.ts$',
+        regex: '^\\./(io|raster|ml|demo|validation|nodes|kernels)/|^\\./(define|tasks|catalog|index)\\.ts$',
         message: "the package's contracts import only each other and the protocol.",
       },
     ],
   ),
-  zone(['packages/nodes/src/{define,tasks,catalog,index}.ts', 'packages/nodes/src/nodes/**'], [ui, apps]),
+  zone(['packages/nodes/src/{define,tasks,catalog,index}.ts', 'packages/nodes/src/nodes/**'], [ui, apps, appsByPath]),
   zone(
     ['apps/runner/src/{engine,pool}/**'],
     [
       { regex: rel(['server', 'cli']), message: 'the engine knows nothing of the server or CLI.' },
       { regex: '^@sentiflow/editor(/.*)?$', message: 'the runner imports no editor code.' },
+      { regex: '^(\\.\\./)+(editor|apps/editor)/', message: 'the runner imports no editor code.' },
       { regex: '^(express|ws|react|react-dom|rete.*)(/.*)?$', message: 'the engine uses no server or UI framework.' },
     ],
   ),

@@ -5,11 +5,13 @@
 import type { z } from 'zod';
 import type { ChunkPool } from './chunkTask.ts';
 import type { SocketType, SocketValues } from './values.ts';
+import type { NodeCategory, SocketPresentation } from './presentation.ts';
 
 // NodeError lives in errors.ts (below I/O); re-exported so `import { NodeError } from './define.ts'` keeps working.
 export { NodeError, type NodeErrorDetails } from './errors.ts';
 
-export interface SocketSpec {
+/** A socket: its type and, for outputs, what it presents (the names it carries, the map layers it offers). */
+export interface SocketSpec extends SocketPresentation {
   type: SocketType;
   label?: string;
   description?: string;
@@ -49,7 +51,7 @@ export interface NodeDefinition<
 > {
   type: string;
   version: number;
-  category: 'Input' | 'Raster' | 'Vector' | 'Samples' | 'Model' | 'Output' | 'Change' | 'Validation';
+  category: NodeCategory;
   label: string;
   description: string;
   inputs: I;

@@ -1,19 +1,14 @@
 /**
- * Chunk tasks run on worker threads. The runner's pool loads this module in each worker and calls a task by
- * name with a JSON payload; a task returns its result and the ArrayBuffers to transfer back.
+ * The one registry of the package's chunk tasks. The runner's pool loads this module in each worker thread,
+ * which resolves every handle it is sent (by the handle's name) here; callers hold the handles themselves
+ * (`ctx.pool.run(classifyWindow, payload)`), imported from the task modules, never this file.
  */
-import { aggregateWindowTask } from './raster/aggregateTask.ts';
-import { classifyWindowTask } from './ml/classifyTask.ts';
-import { trainXgboostTask } from './ml/trainTask.ts';
-import { demoYearTask } from './demo/generate.ts';
-
-import type { TaskResult } from './chunkTask.ts';
+import { taskRegistry } from './chunkTask.ts';
+import { aggregateWindow } from './raster/aggregateTask.ts';
+import { classifyWindow } from './ml/classifyTask.ts';
+import { trainXgboost } from './ml/trainTask.ts';
+import { demoYear } from './demo/generate.ts';
 
 export type { TaskResult } from './chunkTask.ts';
 
-export const chunkTasks: Record<string, (payload: never) => Promise<TaskResult>> = {
-  aggregateWindow: aggregateWindowTask,
-  classifyWindow: classifyWindowTask,
-  trainXgboost: trainXgboostTask,
-  demoYear: demoYearTask,
-};
+export const chunkTasks = taskRegistry([aggregateWindow, classifyWindow, trainXgboost, demoYear]);

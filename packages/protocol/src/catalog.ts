@@ -1,7 +1,11 @@
 /** The node catalogue as JSON (GET /api/catalog, `sentiflow nodes --json`): sockets and the JSON Schema of params. */
+import type { ParamMeta, SocketPresentation } from './presentation.ts';
 
-/** The part of JSON Schema that zod's `z.toJSONSchema` writes for our params and the editor reads. */
-export interface JsonSchema {
+/**
+ * The part of JSON Schema that zod's `z.toJSONSchema` writes for our params and the editor reads, with the
+ * presentation each node declares by `.meta()` (unit, widget, names, showWhen).
+ */
+export interface JsonSchema extends ParamMeta {
   type?: string | string[];
   title?: string;
   description?: string;
@@ -23,7 +27,7 @@ export interface JsonSchema {
   pattern?: string;
 }
 
-export interface SocketJson {
+export interface SocketJson extends SocketPresentation {
   type: string;
   label: string;
   description: string;

@@ -8,3 +8,5 @@ export * from './api.ts';
 export * from './classCodes.ts';
 export * from './palette.ts';
 export * from './runFacts.ts';
+export * from './presentation.ts';
+export * from './previewLayers.ts';

@@ -18,8 +18,8 @@ export const EXTRA_CLASS_COLORS = ['#fdae61', '#abdda4', '#984ea3', '#ffff33', '
 export const UNCERTAIN_COLOR = '#9e9e9e';
 
 export const TRANSITION_COLORS = {
-  /** the change of interest (Change.focus, default forest → asgm) */
-  forestToAsgm: '#d7191c',
+  /** the change of interest (the Change value's focus, from change.diff's focus param) */
+  focus: '#d7191c',
   otherChange: '#fd8d3c',
   /** from or to uncertain */
   uncertain: '#636363',
@@ -87,7 +87,7 @@ export function transitionCategories(labels: readonly string[], focus?: { from: 
   const out: Category[] = [];
   for (let i = 0; i < L; i++) {
     for (let j = 0; j < L; j++) {
-      const color = i === f && j === t ? TRANSITION_COLORS.forestToAsgm
+      const color = i === f && j === t ? TRANSITION_COLORS.focus
         : i === u || j === u ? (i === j ? TRANSITION_COLORS.unchanged : TRANSITION_COLORS.uncertain)
         : i === j ? TRANSITION_COLORS.unchanged : TRANSITION_COLORS.otherChange;
       out.push({ code: i * L + j, name: i === j ? `${labels[i]} (unchanged)` : `${labels[i]} -> ${labels[j]}`, color });

@@ -8,6 +8,7 @@ export type {
   GraphLink,
   GraphNode,
   JsonSchema,
+  ParamMeta,
   NodeReport,
   NodeStatus,
   Problem,

@@ -1,7 +1,7 @@
 /** Right panel: the selected node's label, description, parameters (from its JSON Schema) and problems. */
 import { useMemo } from 'react';
 import { useApp, useGraph, useGraphStore } from '../hooks.ts';
-import { fieldsOf } from '../model/schema.ts';
+import { fieldsOf, isShown } from '../model/schema.ts';
 import { startRun } from '../controller.ts';
 import { setLabel, setParams, toGraph } from '../graph/commands.ts';
 import { fieldContextFor } from '../model/expressions.ts';
@@ -66,10 +66,10 @@ export function Inspector() {
       <RunErrorBox id={id} />
       {node.type === 's2.load' && <FolderHints id={id} params={params} />}
       <div className="sf-fields">
-        {node.type === 'vector.load' && (
+        {fields.some((f) => f.widget === 'classList') && (
           <ClassListField nodeId={id} params={params as ClassListParams} onParams={(p) => store.apply(setParams(id, { ...params, classes: p.classes, names: p.names }))} />
         )}
-        {fields.filter((f) => !(node.type === 'vector.load' && (f.name === 'classes' || f.name === 'names'))).map((f) => (
+        {fields.filter((f) => f.widget !== 'classList' && isShown(f, params, fields)).map((f) => (
           <ParamField
             key={`${id}:${f.name}`}
             field={f}

@@ -1,4 +1,4 @@
-/** One parameter control, chosen by model/schema.ts from the node's JSON Schema. */
+/** One parameter control, chosen by model/schema.ts from the node's JSON Schema and its declared presentation. */
 import { useEffect, useState } from 'react';
 import { checkValue, fieldsOf, type Field } from '../model/schema.ts';
 import { identifierError, type FieldContext } from '../model/expressions.ts';
@@ -133,8 +133,9 @@ function PathInput({ value, onChange, testId }: { value: unknown; onChange(v: un
 
 export function ParamField({ field, value, problem, onChange, testPrefix = 'param', context }: Props) {
   const testId = `${testPrefix}-${field.name}`;
-  const isIdentifier = field.kind === 'text' && context?.identifierFields?.includes(field.name);
-  const local = isIdentifier ? identifierError(typeof value === 'string' ? value : '', context?.expressionNames) : checkValue(field, value);
+  const isIdentifier = field.kind === 'text' && field.widget === 'identifier';
+  const names = field.names === 'upstream' ? context?.expressionNames : undefined;
+  const local = isIdentifier ? identifierError(typeof value === 'string' ? value : '', names) : checkValue(field, value);
   const shown = value ?? field.defaultValue;
   let control: React.ReactNode;
   switch (field.kind) {
@@ -180,7 +181,7 @@ export function ParamField({ field, value, problem, onChange, testPrefix = 'para
       break;
     }
     case 'expression':
-      control = <ExpressionField value={typeof shown === 'string' ? shown : ''} onChange={onChange} testId={testId} names={context?.expressionNames} />;
+      control = <ExpressionField value={typeof shown === 'string' ? shown : ''} onChange={onChange} testId={testId} names={names} />;
       break;
     case 'path':
       control = <PathInput value={shown} onChange={onChange} testId={testId} />;
@@ -202,8 +203,11 @@ export function ParamField({ field, value, problem, onChange, testPrefix = 'para
     case 'text':
       control = <input data-testid={testId} value={typeof shown === 'string' ? shown : shown === undefined ? '' : String(shown)} onChange={(e) => onChange(e.target.value)} />;
       break;
+    case 'aoi':
+      control = <AoiField value={shown} onChange={onChange} testId={testId} nodeParams={context?.nodeParams} />;
+      break;
     default:
-      control = field.name === 'aoi' ? <AoiField value={shown} onChange={onChange} testId={testId} nodeParams={context?.nodeParams} /> : <JsonInput value={shown} onChange={onChange} testId={testId} />;
+      control = <JsonInput value={shown} onChange={onChange} testId={testId} />;
   }
   return (
     <div className={`sf-field ${problem || local ? 'invalid' : ''}`} data-field={field.name}>

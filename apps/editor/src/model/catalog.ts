@@ -1,19 +1,15 @@
 /** Pure helpers over the runner's catalogue: palette grouping, search, socket colours, link compatibility. */
 import type { CatalogEntry } from '../api/types.ts';
+import { NODE_CATEGORIES, SOCKET_COLORS } from '@sentiflow/protocol';
 
-export const CATEGORY_ORDER = ['Input', 'Raster', 'Vector', 'Samples', 'Model', 'Change', 'Validation', 'Output'];
+/** Categories in workflow order, as the protocol lists them for every node's `category`. */
+export const CATEGORY_ORDER: string[] = NODE_CATEGORIES.map((c) => c.name);
 
-export const SOCKET_COLORS: Record<string, string> = {
-  TimeSeries: '#4f9cf9',
-  Composite: '#2ec4b6',
-  Polygons: '#f4a261',
-  Samples: '#e9c46a',
-  Model: '#b388ff',
-  Metrics: '#ef6f9b',
-  ClassMap: '#7bd389',
-  Change: '#ff6b6b',
-  Points: '#ffd166',
-};
+export { SOCKET_COLORS };
+
+export function categoryColor(category: string): string {
+  return NODE_CATEGORIES.find((c) => c.name === category)?.color ?? '#9aa4b2';
+}
 
 export function socketColor(type: string): string {
   return SOCKET_COLORS[type] ?? '#9aa4b2';

@@ -1,30 +1,32 @@
 /**
  * Context for validating band-math fields as the user types (pure; the parser itself is
- * packages/nodes/src/kernels/expression.ts, imported by the ExpressionField component):
- * which band names an s2.index node can use, identifier checks for index names, readable errors.
+ * packages/nodes/src/kernels/expression.ts, imported by the ExpressionField component): which names an
+ * expression may use, as the catalogue declares them (an output's `names`, a param's `names: 'upstream'`),
+ * identifier checks for index names, readable errors.
  */
-import type { CatalogEntry, Graph } from '../api/types.ts';
+import type { CatalogEntry, Graph, GraphNode, JsonSchema } from '../api/types.ts';
 import { unwrap } from './schema.ts';
-
-/** s2.load's default bands (used when the catalogue does not say). */
-export const DEFAULT_S2_BANDS = ['B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8', 'B8A', 'B11', 'B12'];
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;
 
-/** Bands an s2.load node loads: its `bands` param, else the catalogue default, else DEFAULT_S2_BANDS. */
-export function loadedBands(params: Record<string, unknown>, entry?: CatalogEntry): string[] {
-  if (Array.isArray(params.bands) && params.bands.every((b) => typeof b === 'string')) return [...new Set(params.bands as string[])];
-  const schema = entry?.params.properties?.bands;
+const stringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((b) => typeof b === 'string');
+
+/** The names output `socket` of `node` declares it carries: the node's param `names.param`, else its default. */
+export function declaredNames(node: Pick<GraphNode, 'params'>, socket: string, entry: CatalogEntry): string[] | undefined {
+  const param = entry.outputs[socket]?.names?.param;
+  if (!param) return undefined;
+  const value = node.params?.[param];
+  if (stringList(value)) return [...new Set(value)];
+  const schema = entry.params.properties?.[param];
   const def = schema ? unwrap(schema).default : undefined;
-  if (Array.isArray(def) && def.every((b) => typeof b === 'string')) return def as string[];
-  return DEFAULT_S2_BANDS;
+  return stringList(def) ? def : undefined;
 }
 
 /**
- * Follows links back from `nodeId` (breadth-first, nearest first) to the first s2.load node and returns
- * its bands; undefined when there is none upstream (then expressions are only parsed, not name-checked).
+ * Follows links back from `nodeId` (breadth-first, nearest first) to the first output that declares the names it
+ * carries and returns them; undefined when there is none upstream (then expressions are only parsed).
  */
-export function upstreamBands(graph: Graph, nodeId: string, catalog: CatalogEntry[] = []): string[] | undefined {
+export function upstreamNames(graph: Graph, nodeId: string, catalog: CatalogEntry[] = []): string[] | undefined {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const seen = new Set<string>([nodeId]);
   let frontier = [nodeId];
@@ -36,13 +38,21 @@ export function upstreamBands(graph: Graph, nodeId: string, catalog: CatalogEntr
         seen.add(l.from.node);
         const src = byId.get(l.from.node);
         if (!src) continue;
-        if (src.type === 's2.load') return loadedBands(src.params ?? {}, catalog.find((e) => e.type === 's2.load'));
+        const entry = catalog.find((e) => e.type === src.type);
+        if (entry?.outputs[l.from.output]?.names) return declaredNames(src, l.from.output, entry);
         next.push(src.id);
       }
     }
     frontier = next;
   }
   return undefined;
+}
+
+/** Does any param (or a field of a list item or object) take its names from upstream? */
+function usesUpstreamNames(schema: JsonSchema): boolean {
+  const s = unwrap(schema);
+  if (s.names === 'upstream') return true;
+  return Object.values(s.properties ?? {}).some(usesUpstreamNames) || (s.items !== undefined && usesUpstreamNames(s.items));
 }
 
 /** An index/variable name: letters, digits and _, starting with a letter, not a band name. */
@@ -66,20 +76,18 @@ export function formatExpressionError(err: { message: string; column: number }, 
   return err.column > 0 ? `column ${err.column}: ${msg}` : msg;
 }
 
-/** Extra, node-specific checks the Inspector passes down to parameter controls (also into list items). */
+/** Extra, node-specific context the Inspector passes down to parameter controls (also into list items). */
 export interface FieldContext {
-  /** Names expressions may use (undefined: parse only). */
+  /** Names expressions may use and identifiers must avoid (undefined: parse only). */
   expressionNames?: readonly string[];
-  /** Text fields (by name) that must be identifiers, e.g. the `name` of an s2.index custom index. */
-  identifierFields?: readonly string[];
-  /** The node's params (s2.loadStac: the AOI field's estimate searches with them). */
+  /** The node's params (e.g. the AOI field's estimate searches with them). */
   nodeParams?: Record<string, unknown>;
 }
 
-/** The field context of a node in a graph: for s2.index, the upstream s2.load bands and the index-name rule. */
+/** The field context of a node in a graph: its params, and the names upstream when a param declares it uses them. */
 export function fieldContextFor(graph: Graph | null, nodeId: string, catalog: CatalogEntry[] = []): FieldContext | undefined {
   const node = graph?.nodes.find((n) => n.id === nodeId);
-  if (node?.type === 's2.loadStac') return { nodeParams: node.params };
-  if (!graph || !node || node.type !== 's2.index') return undefined;
-  return { expressionNames: upstreamBands(graph, nodeId, catalog), identifierFields: ['name'] };
+  if (!graph || !node) return undefined;
+  const entry = catalog.find((e) => e.type === node.type);
+  return { nodeParams: node.params, ...(entry && usesUpstreamNames(entry.params) ? { expressionNames: upstreamNames(graph, nodeId, catalog) } : {}) };
 }

@@ -1,13 +1,13 @@
 // Headless tests of the editor's plain modules:  node --import tsx --test apps/editor/src/model/model.test.ts
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Graph, RunEvent } from '../api/types.ts';
+import type { CatalogEntry, Graph, JsonSchema, RunEvent } from '../api/types.ts';
 import { createsCycle, linkRefusal, paletteGroups } from './catalog.ts';
 import { cloneNodes, freshId, nodeKeys, parseGraphText, staleNodes } from './graphDoc.ts';
 import { applyEvent, initialRunState } from './runState.ts';
-import { checkValue, defaultParams, fieldsOf, unitOf } from './schema.ts';
-import { layoutTree, mapLayers } from './results.ts';
-import { DEFAULT_S2_BANDS, fieldContextFor, formatExpressionError, identifierError, upstreamBands } from './expressions.ts';
+import { checkValue, defaultParams, fieldsOf, isShown } from './schema.ts';
+import { layoutTree, mapLayers, unavailableLayers, type NodeResult } from './results.ts';
+import { fieldContextFor, formatExpressionError, identifierError, upstreamNames } from './expressions.ts';
 import { changeHeadline, formatPercent } from './change.ts';
 import { checkExpression } from '../../../../packages/nodes/src/kernels/expression.ts';
 
@@ -56,23 +56,32 @@ test('palette: grouped in workflow order and searchable', () => {
   assert.deepEqual(paletteGroups([e('model.x', 'Model', 'XGBoost'), e('s2.load', 'Input', 'Load')], 'xgb').map((g) => g.entries[0].type), ['model.x']);
 });
 
-test('schema: controls, defaults, units and local checks from JSON Schema', () => {
-  const schema = {
+test('schema: controls, defaults, units and local checks from JSON Schema and its declared presentation', () => {
+  const schema: JsonSchema = {
     type: 'object',
     properties: {
-      threshold: { type: 'number', minimum: 0, maximum: 100, default: 20, description: 'Cloud probability threshold (%)' },
+      threshold: { type: 'number', minimum: 0, maximum: 100, default: 20, description: 'Cloud probability threshold', unit: '%', showWhen: { method: ['probability'] } },
       method: { type: 'string', enum: ['probability', 'scl'], default: 'probability' },
       reducers: { type: 'array', items: { type: 'string', enum: ['mean', 'std'] }, default: ['mean'] },
-      expression: { type: 'string' },
+      formula: { type: 'string', widget: 'expression', names: 'upstream' },
       dir: { type: 'string' },
       indices: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, expression: { type: 'string' } } } },
+      aoi: { anyOf: [{ type: 'string' }, { type: 'object' }], widget: 'aoi' },
+      nullableDepth: { anyOf: [{ type: 'integer' }, { type: 'null' }], unit: 'levels' },
     },
     required: ['dir'],
   };
   const fields = fieldsOf(schema, ['dir']);
-  assert.deepEqual(fields.map((f) => f.kind), ['number', 'select', 'multiselect', 'expression', 'path', 'list']);
+  // Nothing is guessed from names or prose: "expression" without a widget is plain text, "(%)" in a description no unit.
+  assert.deepEqual(fields.map((f) => f.kind), ['number', 'select', 'multiselect', 'expression', 'path', 'list', 'aoi', 'integer']);
   assert.equal(fields[0].unit, '%');
-  assert.equal(unitOf('Area in km²'), 'km²');
+  assert.equal(fields[3].names, 'upstream');
+  assert.equal(fields[7].unit, 'levels');
+  assert.equal(fieldsOf({ type: 'object', properties: { p: { type: 'number', description: 'Threshold (%)' } } })[0].unit, undefined);
+  assert.equal(fieldsOf(fields[5].schema.items!)[1].kind, 'text');
+  assert.equal(isShown(fields[0], {}, fields), true, 'method defaults to probability');
+  assert.equal(isShown(fields[0], { method: 'scl' }, fields), false);
+  assert.equal(isShown(fields[0], { method: 'scl', threshold: 30 }, fields), true, 'a param with a value is never hidden');
   assert.deepEqual(defaultParams(schema), { threshold: 20, method: 'probability', reducers: ['mean'] });
   assert.equal(checkValue(fields[0], 120), 'must be ≤ 100');
   assert.equal(checkValue(fields[0], 50), null);
@@ -105,13 +114,24 @@ test('graph files: parse errors are readable; paste clones with fresh ids and in
   assert.deepEqual(copy.links, [{ from: { node: 'a2', output: 'series' }, to: { node: 'b2', input: 'series' } }]);
 });
 
-test('results: map layers from socket values; tree layout puts leaves left to right', () => {
-  const layers = mapLayers([
+test('results: map layers from the outputs\' declared previews; tree layout puts leaves left to right', () => {
+  const entry = (type: string, outputs: CatalogEntry['outputs']): CatalogEntry => ({ type, version: 1, category: 'Model', label: type, description: '', inputs: {}, outputs, pathParams: [], params: { type: 'object' } });
+  const catalog = [
+    entry('model.classify', { classMap: { type: 'ClassMap', label: '', description: '', preview: [{ kind: 'classes' }, { kind: 'probability' }] } }),
+    entry('change.diff', { change: { type: 'Change', label: '', description: '', preview: [{ kind: 'transitions' }, { kind: 'diff' }] } }),
+    entry('s2.aggregate', { composite: { type: 'Composite', label: '', description: '', preview: [{ kind: 'rgb', label: 'natural colour', bands: ['R', 'G', 'B'] }] } }),
+  ];
+  const results: NodeResult[] = [
     { nodeId: 'cl', runId: 'r', type: 'model.classify', label: 'Classify', state: { status: 'done', outputs: { classMap: { kind: 'ClassMap', grid: { width: 20, height: 10 }, classes: ['water', 'asgm'] } } } },
-    { nodeId: 'ch', runId: 'r', type: 'change.diff', label: 'Change', state: { status: 'done', outputs: { change: { kind: 'Change', classes: ['water'] } } } },
-  ]);
-  assert.deepEqual(layers.map((l) => l.layer), ['classes', 'probability:water', 'probability:asgm', 'transitions', 'diff:water']);
+    { nodeId: 'ch', runId: 'r', type: 'change.diff', label: 'Change', state: { status: 'done', outputs: { change: { kind: 'Change', classes: ['water'], probabilityDiffFiles: { water: 'd.tif' } } } } },
+    { nodeId: 'agg', runId: 'r', type: 's2.aggregate', label: 'Agg', state: { status: 'done', outputs: { composite: { kind: 'Composite', features: ['R_std', 'G_std', 'B_std'] } } } },
+    { nodeId: 'agg2', runId: 'r', type: 's2.aggregate', label: 'Agg2', state: { status: 'done', outputs: { composite: { kind: 'Composite', features: ['R_mean', 'G_mean'] } } } },
+  ];
+  const layers = mapLayers(results, catalog);
+  assert.deepEqual(layers.map((l) => l.layer), ['classes', 'probability:water', 'probability:asgm', 'transitions', 'diff:water', 'rgb']);
   assert.equal(layers[3].width, 20);
+  assert.deepEqual(mapLayers(results), [], 'without declarations nothing is offered');
+  assert.deepEqual(unavailableLayers(results, catalog).map((u) => u.reason), ['no natural colour: needs R, G and B of one statistic (has R_mean, G_mean)']);
   const lay = layoutTree([
     { feature: 0, left: 1, right: 2 },
     { feature: -1, left: -1, right: -1 },
@@ -135,15 +155,18 @@ test('expressions: bands come from the upstream s2.load; errors name the band an
       { from: { node: 'mask', output: 'series' }, to: { node: 'idx', input: 'series' } },
     ],
   };
-  assert.deepEqual(upstreamBands(g, 'idx'), ['B4', 'B8']);
-  assert.equal(upstreamBands(g, 'lone'), undefined);
+  // The loader's output declares that it carries its `bands` param; the index node's formula declares it uses them.
+  const load: CatalogEntry = { type: 's2.load', version: 1, category: 'Input', label: 'L', description: '', inputs: {}, pathParams: [], outputs: { series: { type: 'TimeSeries', label: '', description: '', names: { param: 'bands' } } }, params: { type: 'object', properties: { bands: { type: 'array', default: ['B2', 'B8'] } } } };
+  const index: CatalogEntry = { type: 's2.index', version: 1, category: 'Raster', label: 'I', description: '', inputs: {}, outputs: {}, pathParams: [], params: { type: 'object', properties: { custom: { type: 'array', items: { type: 'object', properties: { expression: { type: 'string', widget: 'expression', names: 'upstream' } } } } } } };
+  const catalog = [load, index];
+  assert.deepEqual(upstreamNames(g, 'idx', catalog), ['B4', 'B8']);
+  assert.equal(upstreamNames(g, 'lone', catalog), undefined);
+  assert.equal(upstreamNames(g, 'idx'), undefined, 'without declarations: parse only');
   const noBands = structuredClone(g);
   noBands.nodes[0].params = { dir: 'demo' };
-  assert.deepEqual(upstreamBands(noBands, 'idx'), DEFAULT_S2_BANDS);
-  const entry = { type: 's2.load', version: 1, category: 'Input', label: 'L', description: '', inputs: {}, outputs: {}, pathParams: [], params: { type: 'object', properties: { bands: { type: 'array', default: ['B2', 'B8'] } } } };
-  assert.deepEqual(upstreamBands(noBands, 'idx', [entry]), ['B2', 'B8']);
-  assert.deepEqual(fieldContextFor(g, 'idx'), { expressionNames: ['B4', 'B8'], identifierFields: ['name'] });
-  assert.equal(fieldContextFor(g, 'load'), undefined);
+  assert.deepEqual(upstreamNames(noBands, 'idx', catalog), ['B2', 'B8']);
+  assert.deepEqual(fieldContextFor(g, 'idx', catalog), { nodeParams: {}, expressionNames: ['B4', 'B8'] });
+  assert.deepEqual(fieldContextFor(g, 'load', catalog), { nodeParams: { dir: 'demo', bands: ['B4', 'B8'] } });
 
   const unknown = checkExpression('(B8 - B99) / 2', ['B4', 'B8'])!;
   assert.equal(formatExpressionError(unknown), 'column 7: unknown band B99 (available: B4, B8)');

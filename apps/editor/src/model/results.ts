@@ -1,5 +1,6 @@
 /** Finds what the result views can show in a run's node states (defensive: nodes are still evolving). */
-import type { RunNodeState } from '../api/types.ts';
+import type { CatalogEntry, RunNodeState } from '../api/types.ts';
+import { missingLayers, offeredLayers, type PreviewValue } from '@sentiflow/protocol';
 
 export interface NodeResult {
   nodeId: string;
@@ -39,21 +40,17 @@ type Kinded = {
   probabilityDiffFiles?: Record<string, string>;
 };
 
-/** The RGB features the runner's preview draws: B4/B3/B2 of one reducer (mean first), as previews.ts does. */
-export function rgbReducer(features: string[]): string | null {
-  const reducers = ['mean', ...features.filter((f) => f.startsWith('B4_')).map((f) => f.slice(3))];
-  return reducers.find((r) => ['B4', 'B3', 'B2'].every((b) => features.includes(`${b}_${r}`))) ?? null;
-}
-
 export function outputsOfKind(r: NodeResult, kind: string): Record<string, unknown>[] {
   const outs = Object.values(r.state.outputs ?? {}) as Kinded[];
   return outs.filter((o) => o && typeof o === 'object' && o.kind === kind) as Record<string, unknown>[];
 }
 
-export function mapLayers(results: NodeResult[]): MapLayerOption[] {
+/** The map layers each output declares in the catalogue (`preview`) and its value can offer, as the runner draws them. */
+export function mapLayers(results: NodeResult[], catalog: CatalogEntry[] = []): MapLayerOption[] {
   const out: MapLayerOption[] = [];
   let lastGrid: Kinded['grid'];
   for (const r of results) {
+    const entry = catalog.find((e) => e.type === r.type);
     const add = (layer: string, label: string, legend: boolean, grid?: Kinded['grid']) =>
       out.push({
         key: `${r.runId}:${r.nodeId}:${layer}`,
@@ -66,19 +63,11 @@ export function mapLayers(results: NodeResult[]): MapLayerOption[] {
         pixelSize: grid?.geoTransform ? Math.abs(grid.geoTransform[1]) : undefined,
         legend,
       });
-    for (const o of Object.values(r.state.outputs ?? {}) as Kinded[]) {
+    for (const [socket, o] of Object.entries(r.state.outputs ?? {}) as [string, Kinded][]) {
       if (!o || typeof o !== 'object') continue;
       if (o.grid) lastGrid = o.grid;
-      // Only what the runner can draw is offered (a time series or a composite without B4/B3/B2 is not).
-      if (o.kind === 'Composite' && (!o.features || rgbReducer(o.features))) add('rgb', 'natural colour', true, o.grid);
-      if (o.kind === 'ClassMap') {
-        add('classes', 'classes', true, o.grid);
-        if (!(o.classFile && !o.probabilityFile)) for (const c of o.classes ?? []) add(`probability:${c}`, `probability of ${c}`, true, o.grid);
-      }
-      if (o.kind === 'Change') {
-        add('transitions', 'change (transitions)', true, lastGrid);
-        for (const c of o.probabilityDiffFiles ? Object.keys(o.probabilityDiffFiles) : (o.classes ?? [])) add(`diff:${c}`, `probability change of ${c}`, true, lastGrid);
-      }
+      // A change map has no grid of its own: it lies on the grid of the class maps before it.
+      for (const l of offeredLayers(entry?.outputs[socket]?.preview, o as PreviewValue)) add(l.layer, l.label, true, o.grid ?? lastGrid);
     }
   }
   // One entry per node+layer (a node may have several outputs of the same kind).
@@ -86,13 +75,13 @@ export function mapLayers(results: NodeResult[]): MapLayerOption[] {
 }
 
 /** Results that have no map, and why (shown under the layer list instead of blank layers). */
-export function unavailableLayers(results: NodeResult[]): UnavailableLayer[] {
+export function unavailableLayers(results: NodeResult[], catalog: CatalogEntry[] = []): UnavailableLayer[] {
   const out: UnavailableLayer[] = [];
   for (const r of results) {
-    for (const o of Object.values(r.state.outputs ?? {}) as Kinded[]) {
+    const entry = catalog.find((e) => e.type === r.type);
+    for (const [socket, o] of Object.entries(r.state.outputs ?? {}) as [string, Kinded][]) {
       if (o?.kind === 'TimeSeries') out.push({ label: r.label, reason: 'a time series has one image per date; add a Temporal Aggregate to see a map' });
-      if (o?.kind === 'Composite' && o.features && !rgbReducer(o.features)) out.push({ label: r.label, reason: `no natural colour: needs B4, B3 and B2 of one statistic (has ${o.features.slice(0, 6).join(', ')}${o.features.length > 6 ? ', …' : ''})` });
-      if (o?.kind === 'ClassMap' && o.classFile && !o.probabilityFile) out.push({ label: r.label, reason: 'no probability layers: this class map has no probability file' });
+      if (o && typeof o === 'object') for (const reason of missingLayers(entry?.outputs[socket]?.preview, o as PreviewValue)) out.push({ label: r.label, reason });
     }
   }
   return out;

@@ -1,10 +1,11 @@
 /**
  * Turns a node's JSON Schema (from zod, io:'input') into descriptions of editor controls, and computes
- * default params. Pure: the React controls only render what this module decides.
+ * default params. Pure: the React controls only render what this module decides. Units, widgets and when a
+ * param shows are the node's own `.meta()` declarations, carried in the schema; nothing is guessed from names.
  */
-import type { JsonSchema } from '../api/types.ts';
+import type { JsonSchema, ParamMeta } from '../api/types.ts';
 
-export type FieldKind = 'number' | 'integer' | 'boolean' | 'select' | 'multiselect' | 'text' | 'expression' | 'path' | 'list' | 'object' | 'json';
+export type FieldKind = 'number' | 'integer' | 'boolean' | 'select' | 'multiselect' | 'text' | 'expression' | 'path' | 'aoi' | 'list' | 'object' | 'json';
 
 export interface Field {
   name: string;
@@ -12,6 +13,10 @@ export interface Field {
   label: string;
   description: string;
   unit?: string;
+  widget?: ParamMeta['widget'];
+  /** expression / identifier fields: where the names they may use (or must avoid) come from */
+  names?: ParamMeta['names'];
+  showWhen?: ParamMeta['showWhen'];
   schema: JsonSchema;
   min?: number;
   max?: number;
@@ -25,7 +30,8 @@ export function unwrap(schema: JsonSchema): JsonSchema {
   const alts = schema.anyOf ?? schema.oneOf;
   if (alts) {
     const nonNull = alts.filter((s) => s.type !== 'null');
-    if (nonNull.length === 1) return { ...nonNull[0], description: schema.description ?? nonNull[0].description, default: schema.default ?? nonNull[0].default };
+    // The wrapper carries what the param declared (description, default, .meta() presentation); the branch its type.
+    if (nonNull.length === 1) return { ...nonNull[0], ...presentation(schema), description: schema.description ?? nonNull[0].description, default: schema.default ?? nonNull[0].default };
     if (nonNull.every((s) => s.const !== undefined || s.enum)) {
       return { ...schema, enum: nonNull.flatMap((s) => (s.enum ? s.enum : [s.const])) };
     }
@@ -33,20 +39,18 @@ export function unwrap(schema: JsonSchema): JsonSchema {
   return schema;
 }
 
-/** Units written in the description, e.g. "Cloud probability threshold (%)" or "... in km²" or "[m]". */
-export function unitOf(description = ''): string | undefined {
-  const m = /[([]\s*(%|km²|km2|m²|m|px|pixels|s|ms|days?|°|degrees?|DN|0\s*[–-]\s*1|0\s*[–-]\s*100)\s*[)\]]/i.exec(description);
-  if (m) return m[1];
-  const m2 = /\bin (km²|km2|metres|meters|pixels|percent|seconds|days)(?!\w)/i.exec(description);
-  return m2?.[1];
+/** The `.meta()` presentation fields a schema node carries (only those set). */
+function presentation(schema: JsonSchema): ParamMeta {
+  const out: ParamMeta = {};
+  if (schema.unit !== undefined) out.unit = schema.unit;
+  if (schema.widget !== undefined) out.widget = schema.widget;
+  if (schema.names !== undefined) out.names = schema.names;
+  if (schema.showWhen !== undefined) out.showWhen = schema.showWhen;
+  return out;
 }
 
 function humanize(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').replace(/^./, (c) => c.toUpperCase());
-}
-
-function isExpressionName(name: string, s: JsonSchema): boolean {
-  return /expression|formula/i.test(name) || /\bexpression\b/i.test(s.title ?? '');
 }
 
 export function fieldFor(name: string, raw: JsonSchema, required: boolean, pathParams: string[]): Field {
@@ -56,12 +60,16 @@ export function fieldFor(name: string, raw: JsonSchema, required: boolean, pathP
     name,
     label: s.title ?? humanize(name),
     description: s.description ?? '',
-    unit: unitOf(s.description),
+    unit: s.unit,
+    widget: s.widget,
+    names: s.names,
+    showWhen: s.showWhen,
     schema: s,
     required,
     defaultValue: s.default,
   };
-  if (pathParams.includes(name)) return { ...base, kind: 'path' };
+  if (pathParams.includes(name) || s.widget === 'path' || s.widget === 'folder' || s.widget === 'file') return { ...base, kind: 'path' };
+  if (s.widget === 'aoi') return { ...base, kind: 'aoi' };
   if (s.enum) return { ...base, kind: 'select', options: s.enum };
   if (type === 'number' || type === 'integer') {
     const min = s.minimum ?? s.exclusiveMinimum;
@@ -69,7 +77,7 @@ export function fieldFor(name: string, raw: JsonSchema, required: boolean, pathP
     return { ...base, kind: type, min, max };
   }
   if (type === 'boolean') return { ...base, kind: 'boolean' };
-  if (type === 'string') return { ...base, kind: isExpressionName(name, s) ? 'expression' : 'text' };
+  if (type === 'string') return { ...base, kind: s.widget === 'expression' ? 'expression' : 'text' };
   if (type === 'array' && s.items) {
     const item = unwrap(s.items);
     if (item.enum) return { ...base, kind: 'multiselect', options: item.enum };
@@ -116,4 +124,16 @@ export function checkValue(field: Field, value: unknown): string | null {
     if (field.schema.minItems !== undefined && value.length < field.schema.minItems) return `choose at least ${field.schema.minItems}`;
   }
   return null;
+}
+
+/**
+ * Whether a field shows, by its `showWhen`: each listed sibling param (its default when unset) must have one of
+ * the listed values. A field with a value set always shows, so nothing that is set is hidden.
+ */
+export function isShown(field: Field, params: Record<string, unknown>, siblings: Field[]): boolean {
+  if (!field.showWhen || params[field.name] !== undefined) return true;
+  return Object.entries(field.showWhen).every(([name, values]) => {
+    const v = params[name] ?? siblings.find((f) => f.name === name)?.defaultValue;
+    return values.some((x) => x === v);
+  });
 }

@@ -2,19 +2,9 @@
 import { Presets, type RenderEmit } from 'rete-react-plugin';
 import type { ClassicPreset } from 'rete';
 import { useApp } from '../hooks.ts';
-import { socketColor } from '../model/catalog.ts';
+import { categoryColor, socketColor } from '../model/catalog.ts';
 import { formatDuration, formatEta } from '../model/runState.ts';
 import type { Schemes, SfNode } from './nodes.ts';
-
-const CATEGORY_COLORS: Record<string, string> = {
-  Input: '#4f9cf9',
-  Raster: '#2ec4b6',
-  Vector: '#f4a261',
-  Samples: '#e9c46a',
-  Model: '#b388ff',
-  Change: '#ff6b6b',
-  Output: '#9aa4b2',
-};
 
 function StatusLine({ id }: { id: string }) {
   const run = useApp((s) => s.run?.nodes[id]);
@@ -97,7 +87,7 @@ export function NodeView(props: { data: SfNode; emit: RenderEmit<Schemes> }) {
   const cls = ['sf-node', `status-${status}`, node.selected ? 'selected' : '', stale ? 'stale' : '', hasProblems ? 'invalid' : '', node.entry ? '' : 'unknown'].join(' ');
   return (
     <div className={cls} style={{ width: node.width }} data-testid={`node-${id}`} data-node-id={id} data-status={status} data-stale={stale ? 'true' : 'false'}>
-      <div className="sf-node-head" style={{ borderTopColor: CATEGORY_COLORS[category] ?? '#9aa4b2' }}>
+      <div className="sf-node-head" style={{ borderTopColor: categoryColor(category) }}>
         <div className="sf-node-titles">
           <div className="sf-node-title" data-testid={`node-title-${id}`}>
             {node.label}

@@ -28,7 +28,8 @@ export function ResultsPanel() {
   const trees = results.filter((r) => Array.isArray(treeOf(r)));
   const seps = results.filter((r) => r.type === 'samples.separability' || r.state.files?.some((f) => f.endsWith('separability.json')));
   const samples = results.filter((r) => r.type.startsWith('validation.sample') && outputsOfKind(r, 'Points').length > 0);
-  const layers = mapLayers(results);
+  const catalog = useApp((s) => s.catalog);
+  const layers = mapLayers(results, catalog);
   const tabs: [Tab, string, number][] = [
     ['map', 'Map', layers.length],
     ['metrics', 'Metrics', metrics.length],
@@ -58,7 +59,7 @@ export function ResultsPanel() {
       <div className="sf-results-body">
         {tab === 'map' && (
           <Suspense fallback={<div className="sf-muted">Loading the map…</div>}>
-            <MapView layers={layers} unavailable={unavailableLayers(results)} />
+            <MapView layers={layers} unavailable={unavailableLayers(results, catalog)} />
           </Suspense>
         )}
         {tab === 'metrics' && (

@@ -1,4 +1,7 @@
-/** The catalogue as JSON (GET /api/catalog, `sentiflow nodes`): sockets + JSON Schema of params. */
+/**
+ * The catalogue as JSON (GET /api/catalog, `sentiflow nodes`): sockets with what they present, and the JSON
+ * Schema of params, which carries each param's `.meta()` presentation (unit, widget, …) through z.toJSONSchema.
+ */
 import { z } from 'zod';
 import type { JsonSchema, NodeTypeJson, SocketJson } from '@sentiflow/protocol';
 import type { AnyNodeDefinition, SocketSpec } from '@sentiflow/nodes/define.ts';
@@ -7,7 +10,10 @@ export type { NodeTypeJson, SocketJson } from '@sentiflow/protocol';
 
 function sockets(specs: Record<string, SocketSpec>): Record<string, SocketJson> {
   return Object.fromEntries(
-    Object.entries(specs).map(([name, s]) => [name, { type: s.type, label: s.label ?? name, description: s.description ?? '' }]),
+    Object.entries(specs).map(([name, s]) => [
+      name,
+      { type: s.type, label: s.label ?? name, description: s.description ?? '', ...(s.names ? { names: s.names } : {}), ...(s.preview ? { preview: s.preview } : {}) },
+    ]),
   );
 }
 

@@ -21,7 +21,7 @@ export interface CreateRunOptions extends RunOptions {
   pool?: ChunkPool;
   /** Nodes running at the same time (default 3). */
   concurrency?: number;
-  /** Module exporting `chunkTasks` for a lazily created pool (default: @sentiflow/nodes tasks.ts). */
+  /** Module exporting the `chunkTasks` registry for a lazily created pool (default: @sentiflow/nodes tasks.ts). */
   taskModule?: URL;
 }
 

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { createWorkerPool } from './workerPool.ts';
 import { createRun } from '../engine/run.ts';
 import { nodeCatalog, probe } from '../engine/testing/testCatalog.ts';
+import { bytes, crash, double, fail, hang, slow, unregistered } from '../engine/testing/testTasks.ts';
 
 const taskModule = new URL('../engine/testing/testTasks.ts', import.meta.url);
 
@@ -13,18 +14,18 @@ test('runs tasks, queues beyond the pool size, transfers buffers and reports tas
   const pool = createWorkerPool({ size: 2, taskModule });
   try {
     assert.equal(pool.size, 2);
-    const results = await Promise.all(Array.from({ length: 7 }, (_, i) => pool.run<number>('slow', { ms: 20, x: i })));
+    const results = await Promise.all(Array.from({ length: 7 }, (_, i) => pool.run(slow, { ms: 20, x: i })));
     assert.deepEqual(results, [0, 1, 2, 3, 4, 5, 6]);
-    const bytes = await pool.run<Float32Array>('bytes', { n: 4 });
-    assert.ok(bytes instanceof Float32Array);
-    assert.deepEqual([...bytes], [1.5, 1.5, 1.5, 1.5]);
-    await assert.rejects(pool.run('fail', {}), (err: Error & { details?: Record<string, unknown> }) => {
+    const block = await pool.run(bytes, { n: 4 });
+    assert.ok(block instanceof Float32Array);
+    assert.deepEqual([...block], [1.5, 1.5, 1.5, 1.5]);
+    await assert.rejects(pool.run(fail, {}), (err: Error & { details?: Record<string, unknown> }) => {
       assert.equal(err.message, 'bad chunk at row 5');
       assert.equal(err.name, 'NodeError');
       assert.deepEqual(err.details, { param: 'chunk', code: 'x' });
       return true;
     });
-    await assert.rejects(pool.run('nope', {}), /unknown chunk task "nope"/);
+    await assert.rejects(pool.run(unregistered, {}), /unknown chunk task "nope" \(known: double, bytes, slow, fail, crash, hang\)/);
   } finally {
     await pool.close();
   }
@@ -34,13 +35,13 @@ test('abort rejects running and queued tasks; the pool keeps working', async () 
   const pool = createWorkerPool({ size: 1, taskModule });
   try {
     const ac = new AbortController();
-    const running = pool.run('hang', {}, ac.signal);
-    const queued = pool.run('double', { x: 1 }, ac.signal);
+    const running = pool.run(hang, {}, ac.signal);
+    const queued = pool.run(double, { x: 1 }, ac.signal);
     setTimeout(() => ac.abort(), 100);
     await assert.rejects(running, { name: 'AbortError' });
     await assert.rejects(queued, { name: 'AbortError' });
-    await assert.rejects(pool.run('double', { x: 1 }, ac.signal), { name: 'AbortError' });
-    assert.equal(await pool.run('double', { x: 21 }), 42);
+    await assert.rejects(pool.run(double, { x: 1 }, ac.signal), { name: 'AbortError' });
+    assert.equal(await pool.run(double, { x: 21 }), 42);
   } finally {
     await pool.close();
   }
@@ -49,8 +50,8 @@ test('abort rejects running and queued tasks; the pool keeps working', async () 
 test('a crashed worker is replaced and its task rejected with a clear error', async () => {
   const pool = createWorkerPool({ size: 1, taskModule });
   try {
-    await assert.rejects(pool.run('crash', {}), /worker thread crashed while running chunk task "crash"/);
-    assert.equal(await pool.run('double', { x: 2 }), 4);
+    await assert.rejects(pool.run(crash, {}), /worker thread crashed while running chunk task "crash"/);
+    assert.equal(await pool.run(double, { x: 2 }), 4);
   } finally {
     await pool.close();
   }
@@ -69,7 +70,7 @@ test('queued tasks start lowest priority first, then in submission order', async
   const pool = createWorkerPool({ size: 1, taskModule });
   try {
     const started: string[] = [];
-    const submit = (name: string, priority: number) => pool.run('slow', { ms: 5, x: 0 }, undefined, priority).then(() => started.push(name));
+    const submit = (name: string, priority: number) => pool.run(slow, { ms: 5, x: 0 }, undefined, priority).then(() => started.push(name));
     // The first task occupies the only worker; the rest queue and are reordered.
     await Promise.all([submit('first', 9), submit('late-a', 5), submit('late-b', 5), submit('early', 1), submit('default', 3)]);
     assert.deepEqual(started, ['first', 'early', 'default', 'late-a', 'late-b']);

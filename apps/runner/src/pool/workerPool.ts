@@ -1,16 +1,18 @@
 /**
- * A pool of worker threads running chunk tasks (`chunkTasks` of a task module) by name. Tasks queue when all
+ * A pool of worker threads running chunk tasks: a caller passes a task's handle (`defineTask`), the worker
+ * resolves its name in the task module's registry (`chunkTasks = taskRegistry([...])`). Tasks queue when all
  * workers are busy, lowest priority number first (the engine gives each node its place in the graph, so an
  * earlier branch finishes first and its downstream work overlaps the later branch instead of waiting for both); an aborted task is rejected (a queued one dropped, a running one's worker replaced); a
  * crashed worker is replaced and its task rejected with a clear error.
  */
 import { Worker } from 'node:worker_threads';
-import type { ChunkPool } from '@sentiflow/nodes/define.ts';
+import type { ChunkPool, ChunkTask } from '@sentiflow/nodes/chunkTask.ts';
 
 const SHIM = new URL('./worker.mjs', import.meta.url);
 
 export interface WorkerPoolOptions {
   size: number;
+  /** Module exporting `chunkTasks`, the registry (taskRegistry) in which workers resolve the handles they get. */
   taskModule: URL;
 }
 
@@ -105,10 +107,11 @@ export function createWorkerPool(options: WorkerPoolOptions): ChunkPool & { clos
 
   return {
     size,
-    run<T = unknown>(task: string, payload: unknown, signal?: AbortSignal, priority = 0): Promise<T> {
+    run<P, R>(handle: ChunkTask<P, R>, payload: NoInfer<P>, signal?: AbortSignal, priority = 0): Promise<R> {
+      const task = handle.name;
       if (closed) return Promise.reject(new Error('the worker pool is closed'));
       if (signal?.aborted) return Promise.reject(abortError(task));
-      return new Promise<T>((resolve, reject) => {
+      return new Promise<R>((resolve, reject) => {
         const job: Job = { id: nextId++, task, payload, priority, signal, resolve: resolve as (v: unknown) => void, reject };
         if (signal) {
           job.onAbort = () => {

@@ -14,7 +14,7 @@ import { HttpError } from './errors.ts';
 import type { RunEntry, RunRegistry } from './runs.ts';
 import { diffGraphs, headlineOf, type HistoryItem, type RunNotes } from '@sentiflow/protocol';
 
-export const GRAPH_FILE = 'graph.json';
+export { GRAPH_FILE, saveRunGraph } from './runGraphFile.ts';
 export const NOTES_FILE = 'notes.json';
 
 export const notesSchema = z.object({
@@ -24,19 +24,6 @@ export const notesSchema = z.object({
 export type { HistoryItem, RunNotes } from '@sentiflow/protocol';
 
 const historyQuery = z.object({ graph: z.string().max(500).optional() });
-
-/**
- * Writes the graph a run executes into its folder, so a restarted server still knows what each run did. Never
- * throws: the run has started already, and a run without graph.json only loses its params diff and report.
- */
-export function saveRunGraph(outDir: string, graph: Graph, log: (msg: string) => void = () => undefined): void {
-  try {
-    mkdirSync(outDir, { recursive: true });
-    writeFileAtomicSync(path.join(outDir, GRAPH_FILE), JSON.stringify(graph, null, 2) + '\n');
-  } catch (err) {
-    log(`could not save ${path.join(outDir, GRAPH_FILE)}: ${(err as Error).message}`);
-  }
-}
 
 export function readNotes(outDir: string): RunNotes {
   const file = path.join(outDir, NOTES_FILE);

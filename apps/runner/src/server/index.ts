@@ -106,7 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const previews = createPreviewRenderer();
   app.use(previewsRouter(registry, deps, previews));
   app.use(pixelRouter(registry, deps));
-  app.use(labelsRouter(registry, dataRoot));
+  app.use(labelsRouter(registry, dataRoot, deps.catalog));
   app.use(historyRouter(registry), downloadsRouter(registry), compareRouter(registry, deps), reportRouter(registry, dataRoot));
   app.all('/api/{*rest}', (req) => {
     throw new HttpError(404, 'not-found', `no API route ${req.method} ${req.path}`);

@@ -17,7 +17,7 @@ const query = z.object({ x: z.coerce.number().int().min(0).max(1e7), y: z.coerce
 export interface PixelValue {
   label: string;
   value: number | null;
-  /** Readable form, e.g. a class name or "forest → asgm". */
+  /** Readable form, e.g. a class name or a transition "<before> → <after>". */
   text?: string;
 }
 

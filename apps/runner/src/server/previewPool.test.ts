@@ -31,7 +31,7 @@ const bigNode = defineNode({
   label: 'Big composite',
   description: 'Writes a 600 × 450 composite.',
   inputs: {},
-  outputs: { composite: { type: 'Composite' } },
+  outputs: { composite: { type: 'Composite', preview: [{ kind: 'rgb', label: 'natural colour', bands: ['B4', 'B3', 'B2'] }] } },
   params: z.object({}),
   async run(ctx) {
     return { outputs: { composite: writeComposite(ctx.workDir) } };

@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { createWorkerPool } from '../pool/workerPool.ts';
 import { HttpError } from './errors.ts';
-import { layerFile, type Layer } from './previewTasks.ts';
+import { layerFile, renderPreview, type Layer } from './previewTasks.ts';
 
 export interface PreviewRendererOptions {
   /** Worker threads for previews (default: 2, or 1 on a single core). */
@@ -73,7 +73,7 @@ export function createPreviewRenderer(options: PreviewRendererOptions = {}): Pre
         renders++;
         pool ??= createWorkerPool({ size: workers, taskModule: TASK_MODULE });
         // Not tied to one client's signal: others may be waiting for the same render.
-        job = pool.run('preview.render', { layer, maxSize }).then((bytes) => Buffer.from(bytes as Uint8Array));
+        job = pool.run(renderPreview, { layer, maxSize }).then((bytes) => Buffer.from(bytes));
         inflight.set(key, job);
         job.then(
           (png) => remember(key, png),

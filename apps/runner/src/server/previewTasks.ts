@@ -2,6 +2,7 @@
  * The preview renderer's worker task: reads a node output's raster (or composite), downsamples, colours and
  * PNG-encodes it in a worker thread, so that big previews never block the server's event loop.
  */
+import { defineTask, taskRegistry } from '@sentiflow/nodes/chunkTask.ts';
 import { openRaster } from '@sentiflow/nodes/io/geotiff/read.ts';
 import type { ClassMap, Change, Composite } from '@sentiflow/nodes/values.ts';
 import type { RasterReader } from './deps.ts';
@@ -52,10 +53,10 @@ export async function renderLayerPng(layer: Layer, maxSize: number, open: (file:
   return encodePng(size.width, size.height, rgba);
 }
 
-export const chunkTasks = {
-  async 'preview.render'(payload: { layer: Layer; maxSize: number }) {
-    const png = await renderLayerPng(payload.layer, payload.maxSize);
-    const copy = new Uint8Array(png); // own buffer: transferred, not copied again
-    return { result: copy, transfer: [copy.buffer] };
-  },
-};
+export const renderPreview = defineTask<{ layer: Layer; maxSize: number }, Uint8Array>('preview.render', async (payload) => {
+  const png = await renderLayerPng(payload.layer, payload.maxSize);
+  const copy = new Uint8Array(png); // own buffer: transferred, not copied again
+  return { result: copy, transfer: [copy.buffer] };
+});
+
+export const chunkTasks = taskRegistry([renderPreview]);

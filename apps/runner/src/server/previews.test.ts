@@ -24,7 +24,12 @@ const mapsNode = defineNode({
   label: 'Maps',
   description: 'Writes a composite, a class map and a change map.',
   inputs: {},
-  outputs: { composite: { type: 'Composite' }, map: { type: 'ClassMap' }, change: { type: 'Change' } },
+  // Previews come from these declarations only: the server knows no band or class name.
+  outputs: {
+    composite: { type: 'Composite', preview: [{ kind: 'rgb', label: 'natural colour', bands: ['B4', 'B3', 'B2'] }] },
+    map: { type: 'ClassMap', preview: [{ kind: 'classes' }, { kind: 'probability' }] },
+    change: { type: 'Change', preview: [{ kind: 'transitions' }, { kind: 'diff' }] },
+  },
   params: z.object({}),
   async run(ctx) {
     const cw = new CompositeWriter(path.join(ctx.workDir, 'composite.f32'), grid, ['B4_mean', 'B3_mean', 'B2_mean', 'NDVI_mean']);
@@ -61,14 +66,29 @@ const mapsNode = defineNode({
   },
 });
 
+/** The same kinds of value with no declared layers: the server must not guess any (no band or class names). */
+const plainNode = defineNode({
+  type: 'test.plain',
+  version: 1,
+  category: 'Output',
+  label: 'Plain',
+  description: 'A class map whose output declares no map layers.',
+  inputs: {},
+  outputs: { map: { type: 'ClassMap' } },
+  params: z.object({}),
+  async run() {
+    return { outputs: { map: { kind: 'ClassMap', grid, classes, classFile: 'none.tif', classAreasKm2: {} } as ClassMap } };
+  },
+});
+
 const pixel = (img: { width: number; rgba: Uint8Array }, x: number, y: number): number[] => [...img.rgba.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 4)];
 
 describe('map previews', () => {
   let s: TestServer;
   let base: string;
   before(async () => {
-    s = await startTestServer({ deps: { ...testDeps, catalog: [mapsNode] as unknown as AnyNodeDefinition[] } });
-    const graph = { schema: 'sentiflow/graph@1', name: 'maps', nodes: [{ id: 'm', type: 'test.maps', version: 1, params: {} }], links: [] };
+    s = await startTestServer({ deps: { ...testDeps, catalog: [mapsNode, plainNode] as unknown as AnyNodeDefinition[] } });
+    const graph = { schema: 'sentiflow/graph@1', name: 'maps', nodes: [{ id: 'm', type: 'test.maps', version: 1, params: {} }, { id: 'p', type: 'test.plain', version: 1, params: {} }], links: [] };
     const { runId } = await (await postJson(`${s.url}/api/runs`, { graph })).json();
     base = `${s.url}/api/runs/${runId}/nodes/m`;
     for (let i = 0; i < 100; i++) {
@@ -112,7 +132,7 @@ describe('map previews', () => {
 
   test('transitions, probability and diff', async () => {
     const t = await png('layer=transitions');
-    assert.deepEqual(pixel(t, 15, 5), [...hexToRgb(TRANSITION_COLORS.forestToAsgm), 255]);
+    assert.deepEqual(pixel(t, 15, 5), [...hexToRgb(TRANSITION_COLORS.focus), 255]);
     assert.deepEqual(pixel(t, 5, 5), [...hexToRgb(TRANSITION_COLORS.otherChange), 255]);
     assert.ok(pixel(t, 30, 5)[3] < 255, 'unchanged is faint');
     assert.deepEqual(pixel(t, 5, 1), [...hexToRgb(TRANSITION_COLORS.uncertain), 255]);
@@ -138,6 +158,10 @@ describe('map previews', () => {
       assert.ok((await res.json()).error.message);
     }
     assert.equal((await fetch(`${s.url}/api/runs/nope/nodes/m/preview.png`)).status, 404);
+    const plain = await fetch(base.replace(/m$/, 'p') + '/legend');
+    assert.equal(plain.status, 400, 'an output that declares no layers offers no map');
+    assert.equal((await plain.json()).error.code, 'no-map');
+    assert.equal((await fetch(base.replace(/m$/, 'p') + '/legend?layer=classes')).status, 400);
     assert.equal((await fetch(base.replace(/m$/, 'zz') + '/legend')).status, 404);
   });
 });

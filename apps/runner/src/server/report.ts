@@ -54,9 +54,10 @@ function maps(entry: RunEntry, order: string[], base: string): ReportMap[] {
     const ch = ofKind<Change>(entry, id, 'Change');
     const grid = ch ? order.map((o) => ofKind<ClassMap>(entry, o, 'ClassMap')?.grid).find(Boolean) : undefined;
     if (ch && grid) {
-      const f = ch.focus ?? { from: 'forest', to: 'asgm' };
+      // The change of interest is the one change.diff resolved from its `focus` param (none when absent).
+      const f = ch.focus;
       const legend = [
-        { label: `${f.from} → ${f.to}`, color: TRANSITION_COLORS.forestToAsgm },
+        ...(f ? [{ label: `${f.from} → ${f.to}`, color: TRANSITION_COLORS.focus }] : []),
         { label: 'other change', color: TRANSITION_COLORS.otherChange },
         { label: 'unchanged', color: TRANSITION_COLORS.unchanged },
       ];

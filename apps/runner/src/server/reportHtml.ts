@@ -121,7 +121,7 @@ function mapsHtml(maps: ReportMap[]): string {
 
 function headlineHtml(h: Headline): string {
   const same = (a: string | null, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
-  // The transition of interest ("forest→asgm"), else its target class, else the first estimate.
+  // The transition of interest ("<from>→<to>"), else its target class, else the first estimate.
   const est = h.areaEstimates.find((e) => same(e.className, `${h.from}→${h.to}`)) ?? h.areaEstimates.find((e) => same(e.className, String(h.to))) ?? h.areaEstimates[0];
   const cards: string[] = [];
   if (h.transitionKm2 !== null) cards.push(`<div class="card"><b>${fmtKm2(h.transitionKm2)} km²</b><span>${esc(h.from)} → ${esc(h.to)} (map count)</span></div>`);

@@ -11,7 +11,7 @@ import type { Graph, Run, RunEvent, RunReport } from '../engine/types.ts';
 import { MAX_PARAM_DEPTH, tooDeepAt } from '../engine/depth.ts';
 import type { ServerDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
-import { saveRunGraph } from './history.ts';
+import { saveRunGraph } from './runGraphFile.ts';
 
 export type { RunStatus } from '@sentiflow/protocol';
 

@@ -9,7 +9,7 @@ import { writeFileAtomicSync } from '../io/atomicFile.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chunkWindows, pixelAreaKm2, type Grid, type Window } from '../grid.ts';
-import type { ChunkPool } from '../chunkTask.ts';
+import { defineTask, type ChunkPool } from '../chunkTask.ts';
 import { writeGeoTiff } from '../io/geotiff/write.ts';
 import { writePolygonShapefile } from '../io/shapefileWrite.ts';
 import { cloudWindow, isNodata, planDates, type DatePlan } from './clouds.ts';
@@ -210,10 +210,10 @@ export async function generateDemoYear(options: DemoOptions, year: number, step:
   return { year, files, dates: dates.map((d) => d.iso), labels: labelCounts };
 }
 
-/** Worker chunk task 'demoYear'. */
-export async function demoYearTask(payload: { options: DemoOptions; year: number }): Promise<{ result: DemoYearResult }> {
-  return { result: await generateDemoYear(payload.options, payload.year) };
-}
+/** Chunk task 'demoYear': one year of the demo AOI. */
+export const demoYear = defineTask<{ options: DemoOptions; year: number }, DemoYearResult>('demoYear', async (payload) => ({
+  result: await generateDemoYear(payload.options, payload.year),
+}));
 
 /**
  * The whole AOI. With a worker pool the years are generated in parallel (each is independent and
@@ -233,7 +233,7 @@ export async function generateDemoData(options: DemoOptions & { pool?: ChunkPool
   if (parallel) {
     results.push(
       ...(await Promise.all(
-        years.map((year) => pool.run<DemoYearResult>('demoYear', { options: plain, year }).then((r) => (step(`${year}`), r))),
+        years.map((year) => pool.run(demoYear, { options: plain, year }).then((r) => (step(`${year}`), r))),
       )),
     );
   } else {

@@ -121,6 +121,46 @@ export async function readSourceWindowInterleaved(source: RasterSource, win: Win
   return out;
 }
 
+/** 'band' when every file of the source is band-interleaved (then readSourceWindowPlanar needs no transpose). */
+export async function sourceInterleave(source: RasterSource): Promise<'pixel' | 'band'> {
+  for (const t of source.tiles) if ((await openRaster(t.path)).interleave !== 'band') return 'pixel';
+  return 'band';
+}
+
+/**
+ * The window band-major (bandCount planes of win.width * win.height; for a GEE stack date-major), assembled
+ * from the tiles: a band-interleaved file's own order. `alloc` as for readSourceWindowInterleaved.
+ */
+export async function readSourceWindowPlanar(source: RasterSource, win: Window, alloc?: BufferSource): Promise<TypedArray> {
+  if (win.x < 0 || win.y < 0 || win.x + win.width > source.width || win.y + win.height > source.height) {
+    throw new Error(`readSourceWindow: window ${JSON.stringify(win)} outside the ${source.width}x${source.height} mosaic`);
+  }
+  const hits = source.tiles.filter((t) => t.xOff < win.x + win.width && t.xOff + t.width > win.x && t.yOff < win.y + win.height && t.yOff + t.height > win.y);
+  if (hits.length === 1 && hits[0].xOff === 0 && hits[0].yOff === 0) {
+    const file = await openRaster(hits[0].path);
+    return file.readWindowPlanar(win, alloc?.(file.dataType, win.width * win.height * source.bandCount));
+  }
+  const firstFile = await openRaster(source.tiles[0].path);
+  const plane = win.width * win.height;
+  const n = plane * source.bandCount;
+  const out = alloc?.(firstFile.dataType, n) ?? arrayForType(firstFile.dataType, n);
+  out.fill(0);
+  if (firstFile.noData !== null && firstFile.noData !== 0) out.fill(firstFile.noData);
+  await Promise.all(hits.map(async (t) => {
+    const x0 = Math.max(win.x, t.xOff), x1 = Math.min(win.x + win.width, t.xOff + t.width);
+    const y0 = Math.max(win.y, t.yOff), y1 = Math.min(win.y + win.height, t.yOff + t.height);
+    const w = x1 - x0, h = y1 - y0;
+    const part = await (await openRaster(t.path)).readWindowPlanar({ x: x0 - t.xOff, y: y0 - t.yOff, width: w, height: h });
+    for (let b = 0; b < source.bandCount; b++) {
+      for (let r = 0; r < h; r++) {
+        const src = b * w * h + r * w;
+        out.set(part.subarray(src, src + w) as never, b * plane + (y0 - win.y + r) * win.width + (x0 - win.x));
+      }
+    }
+  }));
+  return out;
+}
+
 /** How each file of these sources is read (RasterFile.readPath), by file name: for run summaries. */
 export async function readPathsOf(sources: RasterSource[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};

@@ -1,7 +1,7 @@
-/** Worker task: classify one window of a composite. */
+/** Chunk task 'classifyWindow': classifies one window of a composite. */
 import type { Composite, Model } from '../values.ts';
 import type { Window } from '../grid.ts';
-import type { TaskResult } from '../chunkTask.ts';
+import { defineTask } from '../chunkTask.ts';
 import { readCompositeWindow } from '../raster/compositeStore.ts';
 import { loadPredictor } from './predict.ts';
 import { decidePixel, type DecideOptions } from '../kernels/decideClass.ts';
@@ -28,7 +28,7 @@ export interface ClassifyWindowResult {
   nodata: number;
 }
 
-export async function classifyWindowTask(payload: ClassifyWindowPayload): Promise<TaskResult<ClassifyWindowResult>> {
+export const classifyWindow = defineTask<ClassifyWindowPayload, ClassifyWindowResult>('classifyWindow', async (payload) => {
   const { composite, model, window } = payload;
   const nf = composite.features.length;
   const nc = model.classes.length;
@@ -75,4 +75,4 @@ export async function classifyWindowTask(payload: ClassifyWindowPayload): Promis
     result: { window, classes, probabilities, confidence, nodata: pixels - nValid },
     transfer: [classes.buffer as ArrayBuffer, probabilities.buffer as ArrayBuffer, confidence.buffer as ArrayBuffer],
   };
-}
+});

@@ -4,7 +4,7 @@
  */
 import { NodeError } from '../errors.ts';
 import { readSamples } from '../io/samplesStore.ts';
-import type { TaskResult } from '../chunkTask.ts';
+import { defineTask } from '../chunkTask.ts';
 import { Booster, type XgbParams } from './xgboost.ts';
 import { accuracyOf, countByClass, requireRows } from './nodeHelpers.ts';
 
@@ -30,7 +30,7 @@ export interface TrainXgboostResult {
   totalGain: number[];
 }
 
-export async function trainXgboostTask(payload: TrainXgboostPayload): Promise<TaskResult<TrainXgboostResult>> {
+export const trainXgboost = defineTask<TrainXgboostPayload, TrainXgboostResult>('trainXgboost', async (payload) => {
   const t = await readSamples({ file: payload.samplesFile });
   requireRows(t, 'training');
   const rows = t.y.length, nf = t.features.length, nc = t.classes.length;
@@ -52,4 +52,4 @@ export async function trainXgboostTask(payload: TrainXgboostPayload): Promise<Ta
   } finally {
     booster.free();
   }
-}
+});

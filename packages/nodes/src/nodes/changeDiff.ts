@@ -69,7 +69,7 @@ export const changeDiff = defineNode({
   description:
     'Compares two classified maps of the same grid: transition matrix (pixels and km², e.g. forest -> ASGM), area per class in each year and % change ((after - before) / before x 100), over pixels with data in both years; uncertain pixels are their own row and column ("uncertain"). Writes transitions.tif (uint8 code from x nLabels + to over the classes then uncertain, 255 = no data, with a colour table and category names) and probability_diff_<class>.tif (after - before probability).',
   inputs: { before: { type: 'ClassMap', label: 'Before' }, after: { type: 'ClassMap', label: 'After' } },
-  outputs: { change: { type: 'Change', label: 'Change' } },
+  outputs: { change: { type: 'Change', label: 'Change', preview: [{ kind: 'transitions' }, { kind: 'diff' }] } },
   params,
   async run(ctx, { before, after }, p) {
     if (!sameGrid(before.grid, after.grid)) {

@@ -10,7 +10,8 @@ import { defineNode } from '../define.ts';
 import { chunkWindows, pixelAreaKm2, type Window } from '../grid.ts';
 import { writeGeoTiff } from '../io/geotiff/write.ts';
 import { temporaryPath } from '../io/atomicFile.ts';
-import type { ClassifyWindowResult } from '../ml/classifyTask.ts';
+import { classifyWindow } from '../ml/classifyTask.ts';
+import { forEachWindow } from '../fanOut.ts';
 import { featureColumns, round } from '../ml/nodeHelpers.ts';
 import { NODATA_CODE, UNCERTAIN_CODE, UNCERTAIN_NAME } from '../values.ts';
 import { classMapStyle, writeCategoriesSidecar } from '../io/geotiff/categories.ts';
@@ -36,14 +37,16 @@ const params = z.object({
     .min(0)
     .max(0.5)
     .default(DEFAULT_TIE_TOLERANCE)
-    .describe('Probability difference between the two best classes at or below which a pixel is a tie (0 = exact ties only).'),
+    .describe('Probability difference between the two best classes at or below which a pixel is a tie (0 = exact ties only).')
+    .meta({ unit: 'probability', showWhen: { ties: ['uncertain'] } }),
   minProbability: z
     .number()
     .min(0)
     .max(1)
     .optional()
-    .describe('If set, pixels whose highest class probability is below it are uncertain too (also with ties "first").'),
-  chunkSize: z.number().int().min(64).max(4096).default(500).describe('Chunk edge in pixels (chunks of chunkSize × chunkSize are classified in parallel; memory grows with its square).'),
+    .describe('If set, pixels whose highest class probability is below it are uncertain too (also with ties "first").')
+    .meta({ unit: 'probability' }),
+  chunkSize: z.number().int().min(64).max(4096).default(500).describe('Chunk edge in pixels (chunks of chunkSize × chunkSize are classified in parallel; memory grows with its square).').meta({ unit: 'px' }),
 });
 
 /**
@@ -91,7 +94,7 @@ export const modelClassify = defineNode({
     composite: { type: 'Composite', label: 'Composite' },
     model: { type: 'Model', label: 'Model' },
   },
-  outputs: { classMap: { type: 'ClassMap', label: 'Class map' } },
+  outputs: { classMap: { type: 'ClassMap', label: 'Class map', preview: [{ kind: 'classes' }, { kind: 'probability' }] } },
   params,
   async run(ctx, inputs, p) {
     const { composite, model } = inputs;
@@ -108,33 +111,21 @@ export const modelClassify = defineNode({
     let nodata = 0;
     try {
       const t0 = performance.now();
-      let next = 0, done = 0;
-      let failed: unknown;
-      const lanes = Math.max(1, Math.min(windows.length, 2 * ctx.pool.size));
-      const lane = async () => {
-        while (failed === undefined && next < windows.length) {
-          const win = windows[next++];
-          try {
-            const r = await ctx.pool.run<ClassifyWindowResult>('classifyWindow', { composite, model, window: win, rule }, ctx.signal);
-            classScratch.write(win, r.classes);
-            probScratch.write(win, r.probabilities);
-            confScratch.write(win, r.confidence);
-            const n = win.width * win.height;
-            for (let i = 0; i < n; i++) {
-              if (r.classes[i] < nc) pixelsPerClass[r.classes[i]]++;
-              else if (r.classes[i] === UNCERTAIN_CODE) uncertain++;
-            }
-            nodata += r.nodata;
-            ctx.progress(++done, windows.length, 'chunks');
-          } catch (e) {
-            failed ??= e;
-          }
+      let done = 0;
+      await forEachWindow(windows, { concurrency: 2 * ctx.pool.size, signal: ctx.signal }, async (win) => {
+        const r = await ctx.pool.run(classifyWindow, { composite, model, window: win, rule }, ctx.signal);
+        classScratch.write(win, r.classes);
+        probScratch.write(win, r.probabilities);
+        confScratch.write(win, r.confidence);
+        const n = win.width * win.height;
+        for (let i = 0; i < n; i++) {
+          if (r.classes[i] < nc) pixelsPerClass[r.classes[i]]++;
+          else if (r.classes[i] === UNCERTAIN_CODE) uncertain++;
         }
-      };
-      await Promise.all(Array.from({ length: lanes }, lane));
-      if (failed !== undefined) throw failed;
+        nodata += r.nodata;
+        ctx.progress(++done, windows.length, 'chunks');
+      });
       const classifySeconds = (performance.now() - t0) / 1000;
-      ctx.signal.throwIfAborted();
 
       const classFile = join(ctx.workDir, 'classes.tif');
       const probabilityFile = join(ctx.workDir, 'probabilities.tif');

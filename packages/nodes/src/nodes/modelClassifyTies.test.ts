@@ -13,6 +13,7 @@ import type { NodeContext } from '../define.ts';
 import type { Grid } from '../grid.ts';
 import type { DecisionTreeNode, Model } from '../values.ts';
 import { chunkTasks } from '../tasks.ts';
+import { inlinePool } from '../chunkTask.ts';
 import { CompositeWriter } from '../raster/compositeStore.ts';
 import { modelClassify } from './modelClassify.ts';
 
@@ -24,7 +25,7 @@ function ctx(): NodeContext {
   const workDir = mkdtempSync(join(root, `n${n++}-`));
   return {
     nodeId: `n${n}`, dataRoot: root, workDir, signal: new AbortController().signal,
-    pool: { size: 2, run: async (task: string, payload: unknown) => (await chunkTasks[task](payload as never)).result as never },
+    pool: inlinePool(chunkTasks, 2),
     progress() {}, resolvePath: (p) => join(root, p),
   };
 }

@@ -8,9 +8,9 @@ import type { TreeFile } from '../ml/predict.ts';
 import { accuracyOf, requireRows, round, writeJsonAtomic } from '../ml/nodeHelpers.ts';
 
 const params = z.object({
-  maxDepth: z.number().int().min(1).max(30).default(5).describe('Maximum depth of the tree (max_depth).'),
-  maxLeafNodes: z.number().int().min(2).max(1000).default(10).describe('Maximum number of leaves (max_leaf_nodes); the tree grows best-first.'),
-  minSamplesLeaf: z.number().int().min(1).default(1).describe('Minimum training rows in a leaf (min_samples_leaf).'),
+  maxDepth: z.number().int().min(1).max(30).default(5).describe('Maximum depth of the tree (max_depth).').meta({ unit: 'levels' }),
+  maxLeafNodes: z.number().int().min(2).max(1000).default(10).describe('Maximum number of leaves (max_leaf_nodes); the tree grows best-first.').meta({ unit: 'leaves' }),
+  minSamplesLeaf: z.number().int().min(1).default(1).describe('Minimum training rows in a leaf (min_samples_leaf).').meta({ unit: 'rows' }),
 });
 
 export const modelDecisionTree = defineNode({

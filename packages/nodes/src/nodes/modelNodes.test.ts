@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { NodeContext } from '../define.ts';
 import type { Grid } from '../grid.ts';
 import { chunkTasks } from '../tasks.ts';
+import { inlinePool } from '../chunkTask.ts';
 import { writeSamples } from '../io/samplesStore.ts';
 import { CompositeWriter } from '../raster/compositeStore.ts';
 import { mulberry32 } from '../kernels/sampleSplit.ts';
@@ -26,7 +27,7 @@ function ctx(overrides: Partial<NodeContext> = {}): NodeContext {
   const workDir = mkdtempSync(join(root, `n${n++}-`));
   return {
     nodeId: `n${n}`, dataRoot: root, workDir, signal: new AbortController().signal,
-    pool: { size: 2, run: async (task: string, payload: unknown) => (await chunkTasks[task](payload as never)).result as never },
+    pool: inlinePool(chunkTasks, 2),
     progress() {}, resolvePath: (p) => join(root, p),
     ...overrides,
   };
@@ -67,7 +68,7 @@ test('split → train (tree, xgboost) → evaluate → classify', { skip: needs(
     const tasks: string[] = [];
     const progress: string[] = [];
     const xc = ctx({
-      pool: { size: 1, run: (task, payload) => (tasks.push(task), chunkTasks[task](payload as never).then((r) => r.result as never)) },
+      pool: { size: 1, run: (task, payload, signal) => (tasks.push(task.name), inlinePool(chunkTasks).run(task, payload, signal)) },
       progress: (done, total, unit) => progress.push(`${done}/${total} ${unit}`),
     });
     const xgb = await modelXgboost.run(xc, { train: split.outputs.train }, XGB);
@@ -159,7 +160,7 @@ test('xgboost: sample errors come from the training task unchanged; a failed tas
     pool: {
       size: 1,
       run: async (task, payload) => {
-        await chunkTasks[task](payload as never);
+        await inlinePool(chunkTasks).run(task, payload);
         throw Object.assign(new Error('chunk task "trainXgboost" was aborted'), { name: 'AbortError' });
       },
     },

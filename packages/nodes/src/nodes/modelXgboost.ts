@@ -3,19 +3,19 @@ import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { z } from 'zod';
 import { defineNode } from '../define.ts';
-import type { TrainXgboostPayload, TrainXgboostResult } from '../ml/trainTask.ts';
+import { trainXgboost, type TrainXgboostPayload, type TrainXgboostResult } from '../ml/trainTask.ts';
 import { round } from '../ml/nodeHelpers.ts';
 
 const params = z.object({
-  nEstimators: z.number().int().min(1).max(5000).default(100).describe('Boosting rounds (n_estimators); each round adds one tree per class.'),
-  maxDepth: z.number().int().min(1).max(20).default(6).describe('Maximum depth of each tree (max_depth).'),
-  learningRate: z.number().gt(0).max(1).default(0.3).describe('Shrinkage per round (eta / learning_rate).'),
-  subsample: z.number().gt(0).max(1).default(1).describe('Fraction of rows sampled per tree (1 = all).'),
-  colsampleBytree: z.number().gt(0).max(1).default(1).describe('Fraction of features sampled per tree (1 = all).'),
-  minChildWeight: z.number().min(0).default(1).describe('Minimum sum of instance weight (hessian) in a child (min_child_weight).'),
-  regLambda: z.number().min(0).default(1).describe('L2 regularisation on leaf weights (reg_lambda).'),
-  gamma: z.number().min(0).default(0).describe('Minimum loss reduction to split a leaf (gamma / min_split_loss).'),
-  seed: z.number().int().min(0).default(0).describe('Random seed (matters when subsample or colsampleBytree < 1).'),
+  nEstimators: z.number().int().min(1).max(5000).default(100).describe('Boosting rounds (n_estimators); each round adds one tree per class.').meta({ unit: 'rounds' }),
+  maxDepth: z.number().int().min(1).max(20).default(6).describe('Maximum depth of each tree (max_depth).').meta({ unit: 'levels' }),
+  learningRate: z.number().gt(0).max(1).default(0.3).describe('Shrinkage per round (eta / learning_rate).').meta({ unit: 'factor' }),
+  subsample: z.number().gt(0).max(1).default(1).describe('Fraction of rows sampled per tree (1 = all).').meta({ unit: 'fraction' }),
+  colsampleBytree: z.number().gt(0).max(1).default(1).describe('Fraction of features sampled per tree (1 = all).').meta({ unit: 'fraction' }),
+  minChildWeight: z.number().min(0).default(1).describe('Minimum sum of instance weight (hessian) in a child (min_child_weight).').meta({ unit: 'hessian' }),
+  regLambda: z.number().min(0).default(1).describe('L2 regularisation on leaf weights (reg_lambda).').meta({ unit: 'factor' }),
+  gamma: z.number().min(0).default(0).describe('Minimum loss reduction to split a leaf (gamma / min_split_loss).').meta({ unit: 'loss' }),
+  seed: z.number().int().min(0).default(0).describe('Random seed (matters when subsample or colsampleBytree < 1).').meta({ unit: 'seed' }),
   treeMethod: z
     .enum(['auto', 'exact', 'hist', 'approx'])
     .default('auto')
@@ -24,7 +24,7 @@ const params = z.object({
         '"hist" is much faster on large sample sets but bins thresholds, which generalised worse on perfectly separable classes ' +
         '(0.97 vs 0.9998 accuracy against the truth of a demo scene).',
     ),
-  threads: z.number().int().min(0).max(256).default(1).describe('CPU threads for training; 0 = all cores. 1 by default: other branches keep the cores busy, and XGBoost\'s OpenMP threads slow down badly when the machine is oversubscribed.'),
+  threads: z.number().int().min(0).max(256).default(1).describe('CPU threads for training; 0 = all cores. 1 by default: other branches keep the cores busy, and XGBoost\'s OpenMP threads slow down badly when the machine is oversubscribed.').meta({ unit: 'threads' }),
 });
 
 export const modelXgboost = defineNode({
@@ -44,7 +44,7 @@ export const modelXgboost = defineNode({
     const payload: TrainXgboostPayload = { samplesFile: inputs.train.file, params: p, modelPath: file };
     let r: TrainXgboostResult;
     try {
-      r = await ctx.pool.run<TrainXgboostResult>('trainXgboost', payload, ctx.signal);
+      r = await ctx.pool.run(trainXgboost, payload, ctx.signal);
     } catch (e) {
       // A cancelled task's worker is terminated; never leave a model behind (the engine also drops the work dir).
       await rm(file, { force: true }).catch(() => undefined);

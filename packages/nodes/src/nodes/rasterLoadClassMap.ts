@@ -11,7 +11,7 @@ import { openRaster, type RasterFile } from '../io/geotiff/read.ts';
 import { NODATA_CODE, UNCERTAIN_CODE, UNCERTAIN_NAME } from '../values.ts';
 
 const params = z.object({
-  path: z.string().min(1).describe('Class GeoTIFF in the data root: one band of integer class codes 0..n-1 (254 = uncertain, 255 or the file\'s NoData = no data).'),
+  path: z.string().min(1).describe('Class GeoTIFF in the data root: one band of integer class codes 0..n-1 (254 = uncertain, 255 or the file\'s NoData = no data).').meta({ widget: 'file' }),
   classes: z.array(z.string().min(1)).max(254).default([])
     .describe('Class names in code order (code 0 first). Empty: from the file\'s category names (.aux.xml) or band description.'),
 });
@@ -46,7 +46,7 @@ export const rasterLoadClassMap = defineNode({
   description:
     'Reads a class GeoTIFF made elsewhere (notebooks, QGIS, another run) as a class map: codes 0..n-1 are the classes, 254 uncertain, 255 (or the NoData value) no data. Class names from the classes param, else from the file (category names or band description). Use it to sample and assess any map, or compare two with Change (Diff).',
   inputs: {},
-  outputs: { classMap: { type: 'ClassMap', label: 'Class map' } },
+  outputs: { classMap: { type: 'ClassMap', label: 'Class map', preview: [{ kind: 'classes' }, { kind: 'probability' }] } },
   params,
   pathParams: ['path'],
   async run(ctx, _inputs, p) {

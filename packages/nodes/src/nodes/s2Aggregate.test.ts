@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { NodeError, type ChunkPool, type NodeContext } from '../define.ts';
+import { NodeError, type NodeContext } from '../define.ts';
+import { inlinePool } from '../chunkTask.ts';
 import type { TimeSeries } from '../values.ts';
 import { chunkTasks } from '../tasks.ts';
 import { readCompositeWindow } from '../raster/compositeStore.ts';
@@ -18,7 +19,7 @@ import { needs, sharedData, sharedDataDir } from '../../../../test/needs.ts';
 const DATA = sharedDataDir;
 const skip = needs(sharedData('eolearn-svn-l1c'));
 
-const pool: ChunkPool = { size: 1, run: (task, payload) => chunkTasks[task](payload as never).then((r) => r.result as never) };
+const pool = inlinePool(chunkTasks);
 
 function ctx(workDir: string, signal = new AbortController().signal, progress: NodeContext['progress'] = () => {}): NodeContext {
   return { nodeId: 'n', dataRoot: DATA, workDir, signal, pool, progress, resolvePath: (rel: string) => resolve(DATA, rel) };

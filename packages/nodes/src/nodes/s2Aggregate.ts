@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { defineNode, NodeError, type ParamProblem } from '../define.ts';
 import { upstreamSeries } from './seriesUpstream.ts';
-import type { Window } from '../grid.ts';
+import { forEachWindow } from '../fanOut.ts';
 import { alignedWindows, readPathsOf } from '../io/rasterSource.ts';
+import { aggregateWindow } from '../raster/aggregateTask.ts';
 import { CompositeWriter } from '../raster/compositeStore.ts';
 import { compositeFeatureNames, planComposite, type AggregateSpec } from '../raster/evaluateComposite.ts';
 import { featureName, SIMPLE_REDUCERS, type Reducer } from '../kernels/temporalReduce.ts';
@@ -32,8 +33,9 @@ const params = z.object({
         } else if (first === undefined) seen.set(name, i);
       });
     })
-    .describe('Extra quantiles in (0, 1), linear interpolation (numpy default); 0.1 gives feature <VAR>_q10.'),
-  chunkSize: z.number().int().min(64).max(2048).default(256).describe('Window size in pixels processed per task (256 = one GeoTIFF tile). Memory per worker grows with chunkSize² × dates × bands: 256 px, 72 dates, 10 bands ≈ 100 MB; 512 px ≈ 400 MB.'),
+    .describe('Extra quantiles in (0, 1), linear interpolation (numpy default); 0.1 gives feature <VAR>_q10.')
+    .meta({ unit: 'fraction' }),
+  chunkSize: z.number().int().min(64).max(2048).default(256).describe('Window size in pixels processed per task (256 = one GeoTIFF tile). Memory per worker grows with chunkSize² × dates × bands: 256 px, 72 dates, 10 bands ≈ 100 MB; 512 px ≈ 400 MB.').meta({ unit: 'px' }),
 });
 
 export const s2Aggregate = defineNode({
@@ -44,7 +46,16 @@ export const s2Aggregate = defineNode({
   description:
     'Reduces each pixel\'s time series to features <VAR>_<STAT> (e.g. B2_mean, NDVI_std). Bands are in DN (reflectance x 10000), indices as computed. A pixel with no valid observation gives no data (count 0).',
   inputs: { series: { type: 'TimeSeries' } },
-  outputs: { composite: { type: 'Composite' } },
+  outputs: {
+    composite: {
+      type: 'Composite',
+      // Natural colour from red, green, blue; NDVI (near infrared, red) over the dates for labelling points.
+      preview: [
+        { kind: 'rgb', label: 'natural colour', bands: ['B4', 'B3', 'B2'] },
+        { kind: 'pointSeries', label: 'NDVI', normalizedDifference: ['B8', 'B4'] },
+      ],
+    },
+  },
   params,
   check(p, ctx) {
     const up = upstreamSeries(ctx);
@@ -82,35 +93,16 @@ export const s2Aggregate = defineNode({
     let done = 0;
     ctx.progress(0, windows.length, 'chunks');
 
-    const runOne = async (win: Window) => {
-      const block = await ctx.pool.run<Float32Array>('aggregateWindow', { series, spec, window: win }, ctx.signal);
-      writer.writeWindow(win, block);
-      for (let i = 0; i < block.length; i++) if (block[i] !== block[i]) nanCount[i % nf]++;
-      ctx.progress(++done, windows.length, 'chunks');
-    };
-
-    const maxInFlight = Math.max(1, 2 * ctx.pool.size);
-    let next = 0;
-    let failure: unknown;
-    const lane = async () => {
-      while (failure === undefined && next < windows.length) {
-        if (ctx.signal.aborted) {
-          failure ??= ctx.signal.reason ?? new Error('cancelled');
-          break;
-        }
-        const win = windows[next++];
-        try {
-          await runOne(win);
-        } catch (e) {
-          failure ??= e;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(maxInFlight, windows.length) }, lane));
-    if (failure === undefined && ctx.signal.aborted) failure = ctx.signal.reason ?? new Error('cancelled');
-    if (failure !== undefined) {
+    try {
+      await forEachWindow(windows, { concurrency: 2 * ctx.pool.size, signal: ctx.signal }, async (win) => {
+        const block = await ctx.pool.run(aggregateWindow, { series, spec, window: win }, ctx.signal);
+        writer.writeWindow(win, block);
+        for (let i = 0; i < block.length; i++) if (block[i] !== block[i]) nanCount[i % nf]++;
+        ctx.progress(++done, windows.length, 'chunks');
+      });
+    } catch (e) {
       writer.abort();
-      throw failure;
+      throw e;
     }
     const composite = writer.commit();
     const nPix = series.grid.width * series.grid.height;

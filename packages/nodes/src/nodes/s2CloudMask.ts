@@ -25,37 +25,43 @@ const params = z.object({
     .min(0)
     .max(100)
     .default(DEFAULT_PROBABILITY_THRESHOLD)
-    .describe('method "probability": an observation is cloudy where the cloud probability is above this value (percent, 0–100).'),
+    .describe('method "probability": an observation is cloudy where the cloud probability is above this value (percent, 0–100).')
+    .meta({ unit: '%', showWhen: { method: ['probability'] } }),
   sclClasses: z
     .array(z.number().int().min(0).max(11))
     .default(DEFAULT_SCL_CLASSES)
-    .describe('method "scl": Sen2Cor classes to mask (3 cloud shadow, 8 cloud medium, 9 cloud high, 10 thin cirrus, 11 snow). SCL 0 (no data) is always masked.'),
+    .describe('method "scl": Sen2Cor classes to mask (3 cloud shadow, 8 cloud medium, 9 cloud high, 10 thin cirrus, 11 snow). SCL 0 (no data) is always masked.')
+    .meta({ unit: 'SCL class', showWhen: { method: ['scl'] } }),
   referencePreset: z
     .enum(['report', 'workshop'])
     .optional()
     .describe(
       'method "reference": a published reading (the reference params below override it): "report" = B2, B3, B4, each the mean of the pixel\'s lowest 10 % of valid values, cloudy where all three exceed it by 0.04; ' +
         '"workshop" = the workshop helper, ref = np.nanquantile(B2, 0.1), cloudy where B2 exceeds it by more than 1000 DN (0.1). Without a preset: B2, lowest 10 %, 0.04.',
-    ),
-  referenceBands: z.array(z.string().min(1)).min(1).optional().describe('method "reference": bands with a clear-sky reference each (default ["B2"], blue).'),
+    )
+    .meta({ showWhen: { method: ['reference'] } }),
+  referenceBands: z.array(z.string().min(1)).min(1).optional().describe('method "reference": bands with a clear-sky reference each (default ["B2"], blue).').meta({ showWhen: { method: ['reference'] } }),
   referenceStatistic: z
     .enum(['lowestMean', 'quantile'])
     .optional()
-    .describe('method "reference": the reference of a pixel and band: "lowestMean" = mean of the lowestFraction of its valid values (default); "quantile" = numpy\'s nanquantile at referenceQuantile.'),
-  referenceQuantile: z.number().min(0).max(1).optional().describe('method "reference", statistic "quantile": the quantile (default 0.1).'),
-  referenceCombine: z.enum(['any', 'all']).optional().describe('method "reference": a date is cloudy when any (default) or all reference bands exceed their reference.'),
+    .describe('method "reference": the reference of a pixel and band: "lowestMean" = mean of the lowestFraction of its valid values (default); "quantile" = numpy\'s nanquantile at referenceQuantile.')
+    .meta({ showWhen: { method: ['reference'] } }),
+  referenceQuantile: z.number().min(0).max(1).optional().describe('method "reference", statistic "quantile": the quantile (default 0.1).').meta({ unit: 'fraction', showWhen: { method: ['reference'] } }),
+  referenceCombine: z.enum(['any', 'all']).optional().describe('method "reference": a date is cloudy when any (default) or all reference bands exceed their reference.').meta({ showWhen: { method: ['reference'] } }),
   referenceThreshold: z
     .number()
     .min(0)
     .max(1)
     .optional()
-    .describe(`method "reference": cloudy where the band exceeds the pixel's reference by more than this (reflectance 0–1; default ${DEFAULT_REFERENCE_THRESHOLD} = ${DEFAULT_REFERENCE_THRESHOLD * 1e4} DN).`),
+    .describe(`method "reference": cloudy where the band exceeds the pixel's reference by more than this (reflectance 0–1; default ${DEFAULT_REFERENCE_THRESHOLD} = ${DEFAULT_REFERENCE_THRESHOLD * 1e4} DN).`)
+    .meta({ unit: 'reflectance', showWhen: { method: ['reference'] } }),
   lowestFraction: z
     .number()
     .gt(0)
     .max(1)
     .optional()
-    .describe(`method "reference", statistic "lowestMean": the reference is the mean of this fraction of the pixel's lowest valid values over the series (default ${DEFAULT_LOWEST_FRACTION} = lowest 10 %).`),
+    .describe(`method "reference", statistic "lowestMean": the reference is the mean of this fraction of the pixel's lowest valid values over the series (default ${DEFAULT_LOWEST_FRACTION} = lowest 10 %).`)
+    .meta({ unit: 'fraction', showWhen: { method: ['reference'] } }),
 });
 
 export const s2CloudMask = defineNode({

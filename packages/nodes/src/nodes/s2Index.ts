@@ -22,10 +22,12 @@ const params = z.object({
           .string()
           // Names key objects of variables downstream: a built-in member name would reach Object.prototype.
           .refine((n) => !Object.getOwnPropertyNames(Object.prototype).includes(n) && n !== 'prototype', 'is a reserved name (a built-in property of JavaScript objects); choose another')
-          .describe('Variable name used in feature names, e.g. "NDRE" (letters, digits, _; starts with a letter).'),
+          .describe('Variable name used in feature names, e.g. "NDRE" (letters, digits, _; starts with a letter).')
+          .meta({ widget: 'identifier', names: 'upstream' }),
         expression: z
           .string()
-          .describe('Expression over band names in reflectance 0–1, e.g. "(B8 - B5) / (B8 + B5)". Operators + - * / ^, functions sqrt abs log exp pow min max clamp.'),
+          .describe('Expression over band names in reflectance 0–1, e.g. "(B8 - B5) / (B8 + B5)". Operators + - * / ^, functions sqrt abs log exp pow min max clamp.')
+          .meta({ widget: 'expression', names: 'upstream' }),
       }),
     )
     .default([])

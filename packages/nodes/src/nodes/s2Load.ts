@@ -13,14 +13,15 @@ export const L2A_BANDS = ['B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8', 'B8A', 'B11'
 const CLOUD_FILE = { probability: 'probability', scl: 'SCL' } as const;
 
 const params = z.object({
-  dir: z.string().min(1).describe('Folder with the GEE export, relative to the data root.'),
+  dir: z.string().min(1).describe('Folder with the GEE export, relative to the data root.').meta({ widget: 'folder' }),
   prefix: z.string().min(1).describe('File name prefix: files are named <PREFIX>_<YEAR>_<BAND>.tif (or GEE split tiles <PREFIX>_<YEAR>_<BAND>-<row>-<col>.tif).'),
-  year: z.number().int().min(2015).max(2100).describe('Year in the file names (Sentinel-2 starts in 2015).'),
+  year: z.number().int().min(2015).max(2100).describe('Year in the file names (Sentinel-2 starts in 2015).').meta({ unit: 'year' }),
   bands: z
     .array(z.enum(S2_BANDS))
     .min(1)
     .default([...L2A_BANDS])
-    .describe('Bands to load (uint16 reflectance x 10000, 0 = no data). Default: the ten L2A bands B2 B3 B4 B5 B6 B7 B8 B8A B11 B12.'),
+    .describe('Bands to load (uint16 reflectance x 10000, 0 = no data). Default: the ten L2A bands B2 B3 B4 B5 B6 B7 B8 B8A B11 B12.')
+    .meta({ widget: 'bandList' }),
   cloudLayer: z
     .enum(['probability', 'scl', 'none'])
     .default('probability')
@@ -79,7 +80,8 @@ export const s2Load = defineNode({
   description:
     'Loads one year of Sentinel-2 exported from Google Earth Engine with ImageCollection.toBands(): one GeoTIFF per band, one raster band per acquisition (description starting with YYYYMMDDTHHMMSS). GEE split tiles are mosaicked. Checks that all files share the grid and the dates. Reads no pixels.',
   inputs: {},
-  outputs: { series: { type: 'TimeSeries', label: 'Time series' } },
+  // The bands it loads are the names band math downstream may use.
+  outputs: { series: { type: 'TimeSeries', label: 'Time series', names: { param: 'bands' } } },
   params,
   pathParams: ['dir'],
   check: (p, ctx) => s2LoadProblems(ctx.resolvePath(p.dir, 'dir'), p),

@@ -40,11 +40,11 @@ const params = z.object({
     .url()
     .optional()
     .describe('SAS token endpoint that signs asset hrefs (GET <endpoint>/<collection> -> {token}), as Planetary Computer needs. Set automatically for "planetary-computer".'),
-  aoi: aoiParam,
-  year: z.number().int().min(2015).max(2100).optional().describe('Calendar year to load (UTC). Or give start and end.'),
+  aoi: aoiParam.meta({ widget: 'aoi' }),
+  year: z.number().int().min(2015).max(2100).optional().describe('Calendar year to load (UTC). Or give start and end.').meta({ unit: 'year' }),
   start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().describe('First day (YYYY-MM-DD), instead of year.'),
   end: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().describe('Last day (YYYY-MM-DD, inclusive), instead of year.'),
-  bands: z.array(z.enum(S2_BANDS)).min(1).default([...L2A_BANDS]).describe('Bands to load (uint16 reflectance x 10000, harmonised like GEE S2_SR_HARMONIZED, 0 = no data).'),
+  bands: z.array(z.enum(S2_BANDS)).min(1).default([...L2A_BANDS]).describe('Bands to load (uint16 reflectance x 10000, harmonised like GEE S2_SR_HARMONIZED, 0 = no data).').meta({ widget: 'bandList' }),
   cloudLayer: z
     .enum(['scl', 'cloud', 'none'])
     .default('scl')
@@ -52,7 +52,7 @@ const params = z.object({
       'Cloud layer: "scl" = Sen2Cor scene classification (every catalogue; mask with s2.cloudMask method "scl"), "cloud" = Sen2Cor cloud probability 0-100 ' +
         '(Earth Search c1 only; NOT s2cloudless: re-tune the threshold of s2.cloudMask "probability"), "none".',
     ),
-  maxCloudCover: z.number().min(0).max(100).default(100).describe("Skip items whose eo:cloud_cover (% of the whole tile) is above this. 100 keeps every item, as a toBands() export does."),
+  maxCloudCover: z.number().min(0).max(100).default(100).describe("Skip items whose eo:cloud_cover (% of the whole tile) is above this. 100 keeps every item, as a toBands() export does.").meta({ unit: '%' }),
 });
 type Params = z.infer<typeof params>;
 
@@ -176,7 +176,7 @@ export const s2LoadStac = defineNode({
     'reads only the area by HTTP range requests, harmonises each item to GEE S2_SR_HARMONIZED (baseline 04.00 offset), and gives the same time series as Load Sentinel-2: ' +
     'one 10 m grid in the AOI\'s UTM zone, one date per overpass. A rerun reads from the cache and makes no request.',
   inputs: {},
-  outputs: { series: { type: 'TimeSeries', label: 'Time series' } },
+  outputs: { series: { type: 'TimeSeries', label: 'Time series', names: { param: 'bands' } } },
   params,
   async fingerprint(p, ctx) {
     const parts = [`stac-v1`];

@@ -7,7 +7,7 @@ import { featureSeparability, rankFeatures } from '../kernels/separability.ts';
 import { round, writeJsonAtomic } from '../ml/nodeHelpers.ts';
 
 const params = z.object({
-  bins: z.number().int().min(5).max(200).default(30).describe('Histogram bins per feature, shared by all classes, between the 1st and 99th percentiles.'),
+  bins: z.number().int().min(5).max(200).default(30).describe('Histogram bins per feature, shared by all classes, between the 1st and 99th percentiles.').meta({ unit: 'bins' }),
 });
 
 export const samplesSeparability = defineNode({

@@ -7,8 +7,8 @@ import { codesByName, splitSamples, undersample } from '../kernels/sampleSplit.t
 import { countByClass } from '../ml/nodeHelpers.ts';
 
 const params = z.object({
-  trainFraction: z.number().min(0.05).max(0.95).default(0.7).describe('Share of rows used for training (0.05–0.95); the rest validates.'),
-  seed: z.number().int().min(0).default(42).describe('Random seed: the same seed gives the same split.'),
+  trainFraction: z.number().min(0.05).max(0.95).default(0.7).describe('Share of rows used for training (0.05–0.95); the rest validates.').meta({ unit: 'fraction' }),
+  seed: z.number().int().min(0).default(42).describe('Random seed: the same seed gives the same split.').meta({ unit: 'seed' }),
   strategy: z
     .enum(['random', 'stratified', 'polygon'])
     .default('random')

@@ -13,7 +13,8 @@ import { matchLabels } from '../validation/labelledPoints.ts';
 import { areaCsv, buildAreaReport } from '../validation/areaReport.ts';
 
 const params = z.object({
-  labels: z.string().default('').describe('Labelled points in the data root (empty: the labels that came with the points, e.g. from demo.labelFromTruth): GeoJSON (lon/lat Points) or CSV with id, x, y (map CRS) or lon, lat, and reference (a map sample) or reference_before, reference_after (a change sample). Class names as in the map; empty = not labelled yet.'),
+  labels: z.string().default('').describe('Labelled points in the data root (empty: the labels that came with the points, e.g. from demo.labelFromTruth): GeoJSON (lon/lat Points) or CSV with id, x, y (map CRS) or lon, lat, and reference (a map sample) or reference_before, reference_after (a change sample). Class names as in the map; empty = not labelled yet.')
+    .meta({ widget: 'file' }),
 });
 
 const r6 = (v: number) => Math.round(v * 1e6) / 1e6;

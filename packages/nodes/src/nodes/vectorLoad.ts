@@ -12,7 +12,8 @@ const params = z.object({
     .describe(
       'Labelled polygons, relative to the data root: a shapefile (.shp with .dbf and .prj), a GeoJSON FeatureCollection, ' +
         'or a folder of shapefiles with one class per file (class = file name without a leading date/number, e.g. 2019_forest.shp → forest).',
-    ),
+    )
+    .meta({ widget: 'path' }),
   classField: z
     .string()
     .min(1)
@@ -25,11 +26,13 @@ const params = z.object({
       'Class names in a fixed order (class ids = positions), e.g. ["water", "forest", "asgm"], so that ids stay the same across years. ' +
         'A polygon with another class, or a listed class with no polygon, is an error. No area or headline depends on this order. ' +
         'Default: the class names found, sorted (numerically when they are all numbers).',
-    ),
+    )
+    .meta({ widget: 'classList' }),
   names: z
     .array(z.object({ label: z.string().min(1).describe('The value found in the class field, e.g. "1"'), name: z.string().min(1).describe('The class name, e.g. "water"') }).strict())
     .optional()
-    .describe('Names for labels found in the polygons, e.g. [{"label": "1", "name": "water"}] for a numeric class field; labels not named keep their value, and classes keep the order of their numbers.'),
+    .describe('Names for labels found in the polygons, e.g. [{"label": "1", "name": "water"}] for a numeric class field; labels not named keep their value, and classes keep the order of their numbers.')
+    .meta({ widget: 'classList' }),
 });
 
 const isNumeric = (s: string) => s.trim() !== '' && Number.isFinite(Number(s));

@@ -1,4 +1,5 @@
-/** Worker chunk task 'aggregateWindow': evaluates one window of a composite (see evaluateComposite.ts). */
+/** Chunk task 'aggregateWindow': evaluates one window of a composite (see evaluateComposite.ts). */
+import { defineTask } from '../chunkTask.ts';
 import type { TimeSeries } from '../values.ts';
 import type { Window } from '../grid.ts';
 import { evaluateCompositeWindow, type AggregateSpec } from './evaluateComposite.ts';
@@ -9,7 +10,8 @@ export interface AggregateWindowPayload {
   window: Window;
 }
 
-export async function aggregateWindowTask(payload: AggregateWindowPayload): Promise<{ result: Float32Array; transfer: ArrayBuffer[] }> {
+/** The window's features, pixel-interleaved (pixels × features), NaN for no data. */
+export const aggregateWindow = defineTask<AggregateWindowPayload, Float32Array>('aggregateWindow', async (payload) => {
   const result = await evaluateCompositeWindow(payload.series, payload.spec, payload.window);
   return { result, transfer: [result.buffer as ArrayBuffer] };
-}
+});

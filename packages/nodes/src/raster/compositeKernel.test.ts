@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { compileExpression, parseExpression } from '../kernels/expression.ts';
 import { temporalReduce, type Reducer } from '../kernels/temporalReduce.ts';
 import { mulberry32 } from '../kernels/sampleSplit.ts';
-import { compileCompositeKernel, compositeKernelSource, type KernelInputs, type KernelVariable } from './compositeKernel.ts';
+import { compileCompositeKernel, compositeKernelSource, MASK_LAYER, type KernelInputs, type KernelVariable } from './compositeKernel.ts';
 
-const nPixels = 300;
+const nPixels = 300; // more than one date-major block (256 px), and not a multiple of it
 const nDates = 17;
 const n = nPixels * nDates;
 const offset = 1000;
@@ -97,6 +97,38 @@ test('generated kernel equals expression + temporalReduce: every mask kind, no-d
     for (const [label, mask, masked] of masks) {
       const got = kernel.run({ nPixels, nDates, layers, mask, dnOffset: offset, reflectanceScale: scale });
       assertSame(got, reference(layers, masked, names, reducers), `${label} mask, ${JSON.stringify(reducers)}`);
+    }
+  }
+});
+
+/** The same values date-major (nDates planes of nPixels): a band-interleaved GeoTIFF's order. */
+function dateMajorCopy<T extends ArrayLike<number> & { constructor: unknown }>(a: T): T {
+  const out = new (a.constructor as new (n: number) => T & { [i: number]: number })(a.length);
+  for (let p = 0; p < nPixels; p++) for (let d = 0; d < nDates; d++) out[d * nPixels + p] = a[p * nDates + d];
+  return out;
+}
+
+test('date-major layers (band-interleaved files) give the same features as the independent reference', () => {
+  const layers = makeLayers(13);
+  const rand = mulberry32(8);
+  const probability = Uint8Array.from({ length: n }, () => Math.floor(rand() * 101));
+  const arrayMask = Uint8Array.from({ length: n }, () => (rand() < 0.3 ? 1 : 0));
+  const names = Object.keys(variables);
+  const byDate = Object.fromEntries(Object.entries(layers).map(([b, a]) => [b, dateMajorCopy(a)]));
+  for (const reducers of reducerSets) {
+    const kernel = compileCompositeKernel({ variables: names.map((v) => variables[v]), reducers });
+    // every layer date-major, or a mix (a stack whose files differ in layout); the probability layer either way
+    for (const dateMajor of [new Set([...Object.keys(layers), MASK_LAYER]), new Set(['B4', 'F'])]) {
+      const mixed = Object.fromEntries(Object.keys(layers).map((b) => [b, dateMajor.has(b) ? byDate[b] : layers[b]]));
+      const cases: [string, KernelInputs['mask'], Uint8Array][] = [
+        ['none', { kind: 'none' }, new Uint8Array(n)],
+        ['probability', { kind: 'probability', probability: dateMajor.has(MASK_LAYER) ? dateMajorCopy(probability) : probability, threshold: 30 }, Uint8Array.from(probability, (v) => (v > 30 ? 1 : 0))],
+        ['array', { kind: 'array', masked: arrayMask }, arrayMask],
+      ];
+      for (const [label, mask, masked] of cases) {
+        const got = kernel.run({ nPixels, nDates, layers: mixed, mask, dnOffset: offset, reflectanceScale: scale, dateMajor });
+        assertSame(got, reference(layers, masked, names, reducers), `date-major ${[...dateMajor].join('+')}, ${label} mask, ${JSON.stringify(reducers)}`);
+      }
     }
   }
 });

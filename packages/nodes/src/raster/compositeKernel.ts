@@ -36,7 +36,15 @@ export interface KernelInputs {
   mask: { kind: 'array'; masked: Uint8Array } | { kind: 'probability'; probability: ArrayLike<number>; threshold: number } | { kind: 'none' };
   dnOffset: number;
   reflectanceScale: number;
+  /**
+   * Layers (and a probability mask, under the key MASK_LAYER) given date-major instead: nDates planes of
+   * nPixels, a band-interleaved GeoTIFF's own order, so those files are read without a transpose.
+   */
+  dateMajor?: ReadonlySet<string>;
 }
+
+/** The key of a probability mask layer in KernelInputs.dateMajor. */
+export const MASK_LAYER = '\u0000mask';
 
 type Generated = (
   nPixels: number, nDates: number, layers: ArrayLike<number>[], mask: ArrayLike<number> | null, threshold: number, offset: number, scale: number,
@@ -105,6 +113,10 @@ function bandsOf(node: ExprNode, into: Set<string>): Set<string> {
 
 const cache = new Map<string, { source: string; bands: string[]; fn: Generated }>();
 
+/** Date-major layers: pixels per block (its counts and sums stay in L1) and dates per pass over a block. */
+const DATE_MAJOR_BLOCK = 256;
+const DATES_PER_PASS = 16;
+
 /** Bands a spec reads, in slot order. */
 function kernelBands(spec: KernelSpec): string[] {
   const bands = new Set<string>();
@@ -118,9 +130,10 @@ function kernelBands(spec: KernelSpec): string[] {
 /**
  * @param integerBands bands stored as integers (no NaN possible): their mean needs no per-sample test, since a
  *   no-data 0 adds nothing to the sum and only has to be taken off the count.
+ * @param dateMajor layers indexed date-major (`j = date * nPixels + pixel`) instead of pixel-major (`i`).
  */
-function generate(spec: KernelSpec, integerBands: ReadonlySet<string>, maskKind: KernelInputs['mask']['kind']): { source: string; bands: string[]; fn: Generated } {
-  const key = JSON.stringify([spec, [...integerBands].sort(), maskKind]);
+function generate(spec: KernelSpec, integerBands: ReadonlySet<string>, maskKind: KernelInputs['mask']['kind'], dateMajor: ReadonlySet<string> = new Set()): { source: string; bands: string[]; fn: Generated } {
+  const key = JSON.stringify([spec, [...integerBands].sort(), maskKind, [...dateMajor].sort()]);
   const hit = cache.get(key);
   if (hit) return hit;
   const bands = kernelBands(spec);
@@ -143,51 +156,91 @@ function generate(spec: KernelSpec, integerBands: ReadonlySet<string>, maskKind:
   L('"use strict";');
   L('const fin = (x) => (x - x === 0 ? x : NaN);');
   bands.forEach((_, s) => L(`const L${s} = layers[${s}];`));
-  if (!sumsOnly) for (let v = 0; v < nv; v++) L(`const S${v} = scratch[${v}];`);
   L(`const nf = ${nv * nr};`);
-  L('for (let p = 0; p < nPixels; p++) {');
   // Integer bands in sums-only mode: n = clear dates - zeros, sum over clear dates (zeros add nothing).
   const zeroCounted = (v: KernelVariable) => sumsOnly && v.kind === 'band' && integerBands.has(v.band);
-  for (let v = 0; v < nv; v++) L(`  let n${v} = 0${sumsOnly ? `, s${v} = 0` : ''};`);
-  L('  let clear = 0;');
-  L('  const end = (p + 1) * nDates;');
-  L('  for (let i = p * nDates; i < end; i++) {');
-  if (maskKind === 'array') L('    if (mask[i] !== 0) continue;');
-  else if (maskKind === 'probability') L('    if (mask[i] > threshold) continue;');
-  L('    clear++;');
-  bands.forEach((_, s) => L(`    const d${s} = L${s}[i];`));
-  for (const s of plainSlots) L(`    const r${s} = (d${s} - offset) * scale;`);
-  for (const s of nanSlots) L(`    const q${s} = d${s} === 0 ? NaN : (d${s} - offset) * scale;`);
-  spec.variables.forEach((v, vi) => {
-    const keep = sumsOnly ? `n${vi}++; s${vi} += x;` : `S${vi}[n${vi}++] = x;`;
-    if (zeroCounted(v)) {
-      const s = slotOf((v as { band: string }).band);
-      L(`    s${vi} += d${s}; if (d${s} === 0) n${vi}++;`);
-    } else if (v.kind === 'band') {
-      const s = slotOf(v.band);
-      L(`    if (d${s} !== 0 && d${s} === d${s}) { const x = d${s} - offset; ${keep} }`);
-    } else {
-      // `x - x === 0` is the finiteness test (false for NaN and ±Infinity): a non-finite index value is missing.
-      if (guarded(v)) {
+
+  /** One sample of pixel p: `i` its pixel-major index, `j` its date-major one (`continue` skips a masked date). */
+  const sample = (ind: string, acc: { clear: string; n: (v: number) => string; s: (v: number) => string; keep: (v: number) => string }) => {
+    if (maskKind === 'array') L(`${ind}if (mask[i] !== 0) continue;`);
+    else if (maskKind === 'probability') L(`${ind}if (mask[${dateMajor.has(MASK_LAYER) ? 'j' : 'i'}] > threshold) continue;`);
+    L(`${ind}${acc.clear}++;`);
+    bands.forEach((b, s) => L(`${ind}const d${s} = L${s}[${dateMajor.has(b) ? 'j' : 'i'}];`));
+    for (const s of plainSlots) L(`${ind}const r${s} = (d${s} - offset) * scale;`);
+    for (const s of nanSlots) L(`${ind}const q${s} = d${s} === 0 ? NaN : (d${s} - offset) * scale;`);
+    spec.variables.forEach((v, vi) => {
+      const keep = sumsOnly ? `${acc.n(vi)}++; ${acc.s(vi)} += x;` : acc.keep(vi);
+      if (zeroCounted(v)) {
+        const s = slotOf((v as { band: string }).band);
+        L(`${ind}${acc.s(vi)} += d${s}; if (d${s} === 0) ${acc.n(vi)}++;`);
+      } else if (v.kind === 'band') {
+        const s = slotOf(v.band);
+        L(`${ind}if (d${s} !== 0 && d${s} === d${s}) { const x = d${s} - offset; ${keep} }`);
+      } else if (guarded(v)) {
+        // `x - x === 0` is the finiteness test (false for NaN and ±Infinity): a non-finite index value is missing.
         const inputs = [...bandsOf(v.ast, new Set())].map((b) => `d${slotOf(b)} !== 0`).join(' && ');
-        L(`    if (${inputs}) { const x = ${emitRoot(v.ast, (b) => `r${slotOf(b)}`)}; if (x - x === 0) { ${keep} } }`);
+        L(`${ind}if (${inputs}) { const x = ${emitRoot(v.ast, (b) => `r${slotOf(b)}`)}; if (x - x === 0) { ${keep} } }`);
       } else {
-        L(`    { const x = ${emitRoot(v.ast, (b) => `q${slotOf(b)}`)}; if (x - x === 0) { ${keep} } }`);
+        L(`${ind}{ const x = ${emitRoot(v.ast, (b) => `q${slotOf(b)}`)}; if (x - x === 0) { ${keep} } }`);
       }
-    }
-  });
-  L('  }');
-  L('  const o = p * nf;');
-  spec.variables.forEach((v, vi) => {
-    if (zeroCounted(v)) {
+    });
+  };
+  /** The features of pixel p from its counts n<v>, sums s<v> or kept values (series<v>, n<v> of them). */
+  const finish = (ind: string, clear: string, series: (v: number) => string) => {
+    L(`${ind}const o = p * nf;`);
+    spec.variables.forEach((v, vi) => {
       // n counted the zeros; the sum holds raw DN, so the offset comes off once per valid date.
-      L(`  n${vi} = clear - n${vi}; s${vi} -= n${vi} * offset;`);
+      if (zeroCounted(v)) L(`${ind}n${vi} = ${clear} - n${vi}; s${vi} -= n${vi} * offset;`);
+      if (sumsOnly) spec.reducers.forEach((r, ri) => L(`${ind}out[o + ${vi * nr + ri}] = ${r === 'count' ? `n${vi}` : `n${vi} > 0 ? s${vi} / n${vi} : NaN`};`));
+      else L(`${ind}reduce(${series(vi)}, n${vi}, reducers, out, o + ${vi * nr});`);
+    });
+  };
+
+  if (dateMajor.size === 0) {
+    // Pixel by pixel: every layer holds a pixel's dates contiguously.
+    if (!sumsOnly) for (let v = 0; v < nv; v++) L(`const S${v} = scratch[${v}];`);
+    L('for (let p = 0; p < nPixels; p++) {');
+    for (let v = 0; v < nv; v++) L(`  let n${v} = 0${sumsOnly ? `, s${v} = 0` : ''};`);
+    L('  let clear = 0;');
+    L('  const end = (p + 1) * nDates;');
+    L('  for (let i = p * nDates; i < end; i++) {');
+    sample('    ', { clear: 'clear', n: (v) => `n${v}`, s: (v) => `s${v}`, keep: (v) => `S${v}[n${v}++] = x;` });
+    L('  }');
+    finish('  ', 'clear', (v) => `S${v}`);
+    L('}');
+  } else {
+    // Date-major layers (band-interleaved files): a block of pixels at a time, a few dates at a time within
+    // it: every layer is read front to back (a handful of planes at once), each pixel's counts and sums stay
+    // in registers over those dates and in small block arrays between them, and each pixel still sees its
+    // dates in order (the same sums, bit for bit).
+    L(`const B = ${DATE_MAJOR_BLOCK}, U = ${DATES_PER_PASS};`);
+    L('const C = new Int32Array(B);');
+    for (let v = 0; v < nv; v++) L(`const N${v} = new Int32Array(B)${sumsOnly ? `, A${v} = new Float64Array(B)` : `, S${v} = new Float64Array(B * nDates), T${v} = scratch[${v}]`};`);
+    L('for (let p0 = 0; p0 < nPixels; p0 += B) {');
+    L('  const pe = Math.min(nPixels, p0 + B);');
+    L(`  C.fill(0);${Array.from({ length: nv }, (_, v) => ` N${v}.fill(0);${sumsOnly ? ` A${v}.fill(0);` : ''}`).join('')}`);
+    L('  for (let d0 = 0; d0 < nDates; d0 += U) {');
+    L('    const d1 = Math.min(nDates, d0 + U);');
+    L('    for (let p = p0; p < pe; p++) {');
+    L('      const k = p - p0;');
+    L(`      let clear = C[k]${Array.from({ length: nv }, (_, v) => `, n${v} = N${v}[k]${sumsOnly ? `, s${v} = A${v}[k]` : ''}`).join('')};`);
+    L('      for (let i = p * nDates + d0, j = d0 * nPixels + p, iEnd = p * nDates + d1; i < iEnd; i++, j += nPixels) {');
+    sample('        ', { clear: 'clear', n: (v) => `n${v}`, s: (v) => `s${v}`, keep: (v) => `S${v}[k * nDates + n${v}++] = x;` });
+    L('      }');
+    L(`      C[k] = clear;${Array.from({ length: nv }, (_, v) => ` N${v}[k] = n${v};${sumsOnly ? ` A${v}[k] = s${v};` : ''}`).join('')}`);
+    L('    }');
+    L('  }');
+    L('  for (let p = p0; p < pe; p++) {');
+    L('    const k = p - p0;');
+    L('    const clear = C[k];');
+    for (let v = 0; v < nv; v++) {
+      L(`    let n${v} = N${v}[k]${sumsOnly ? `, s${v} = A${v}[k]` : ''};`);
+      if (!sumsOnly) L(`    for (let t = 0, f = k * nDates; t < n${v}; t++) T${v}[t] = S${v}[f + t];`);
     }
-    if (sumsOnly) {
-      spec.reducers.forEach((r, ri) => L(`  out[o + ${vi * nr + ri}] = ${r === 'count' ? `n${vi}` : `n${vi} > 0 ? s${vi} / n${vi} : NaN`};`));
-    } else L(`  reduce(S${vi}, n${vi}, reducers, out, o + ${vi * nr});`);
-  });
-  L('}');
+    finish('    ', 'clear', (v) => `T${v}`);
+    L('  }');
+    L('}');
+  }
   const source = lines.join('\n');
   const fn = new Function('nPixels', 'nDates', 'layers', 'mask', 'threshold', 'offset', 'scale', 'out', 'scratch', 'reducers', 'reduce', source) as Generated;
   const entry = { source, bands, fn };
@@ -206,7 +259,7 @@ export function compileCompositeKernel(spec: KernelSpec): CompositeKernel {
     run(input) {
       const { nPixels, nDates } = input;
       const integerBands = new Set(bands.filter((b) => isIntegerArray(input.layers[b])));
-      const { fn } = generate(spec, integerBands, input.mask.kind);
+      const { fn } = generate(spec, integerBands, input.mask.kind, input.dateMajor);
       const layers = bands.map((b) => {
         const layer = input.layers[b];
         if (!layer) throw new Error(`composite kernel: band ${b} missing`);
@@ -229,6 +282,6 @@ function isIntegerArray(a: ArrayLike<number> | undefined): boolean {
 }
 
 /** The generated source, for tests and for anyone curious what their graph compiles to. */
-export function compositeKernelSource(spec: KernelSpec, integerBands: string[] = [], maskKind: KernelInputs['mask']['kind'] = 'array'): string {
-  return generate(spec, new Set(integerBands), maskKind).source;
+export function compositeKernelSource(spec: KernelSpec, integerBands: string[] = [], maskKind: KernelInputs['mask']['kind'] = 'array', dateMajor: string[] = []): string {
+  return generate(spec, new Set(integerBands), maskKind, new Set(dateMajor)).source;
 }

@@ -12,11 +12,11 @@ import type { TimeSeries } from '../values.ts';
 import type { Window } from '../grid.ts';
 import type { RasterSource } from '../values.ts';
 import { dataTypeOfArray, type TypedArray } from '../io/geotiff/read.ts';
-import { readSourceWindowInterleaved, type BufferSource } from '../io/rasterSource.ts';
+import { readSourceWindowInterleaved, readSourceWindowPlanar, sourceInterleave, type BufferSource } from '../io/rasterSource.ts';
 import { cloudMask } from '../kernels/cloudMask.ts';
 import { compileExpression, type CompiledExpression } from '../kernels/expression.ts';
 import { featureName, type Reducer } from '../kernels/temporalReduce.ts';
-import { compileCompositeKernel, type CompositeKernel, type KernelInputs, type KernelVariable } from './compositeKernel.ts';
+import { compileCompositeKernel, MASK_LAYER, type CompositeKernel, type KernelInputs, type KernelVariable } from './compositeKernel.ts';
 
 export interface AggregateSpec {
   /** Variables of the series to aggregate (band names and index names). */
@@ -96,26 +96,32 @@ export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpe
   const nDates = ts.dates.length;
   const nPixels = win.width * win.height;
 
-  // 1. Every needed layer, pixel-major: a pixel's dates are contiguous, exactly as the GEE stacks store them.
+  // 1. Every needed layer in its files' own order: pixel-major (a pixel's dates contiguous, as GEE writes
+  // its stacks) or, for band-interleaved files, date-major, so neither is transposed. The cloud-mask kernel
+  // (SCL, reference bands) reads pixel-major, so the layers it needs are read that way.
   const taken: TypedArray[] = [];
-  const readChecked = async (what: string, source: RasterSource) => {
+  const dateMajor = new Set<string>();
+  const m = ts.mask;
+  const maskReads = new Set(m.method === 'reference' ? (m.bands ?? [m.referenceBand]) : []);
+  const readChecked = async (what: string, source: RasterSource, key: string, pixelMajorOnly: boolean) => {
     if (source.bandCount !== nDates) throw new Error(`${what} has ${source.bandCount} raster bands but the series has ${nDates} dates`);
-    const data = await readSourceWindowInterleaved(source, win, takeBuffer);
+    const planar = !pixelMajorOnly && (await sourceInterleave(source)) === 'band';
+    const data = planar ? await readSourceWindowPlanar(source, win, takeBuffer) : await readSourceWindowInterleaved(source, win, takeBuffer);
+    if (planar) dateMajor.add(key);
     taken.push(data);
     return data;
   };
-  const needCloud = ts.mask.method === 'probability' || ts.mask.method === 'scl';
-  if (needCloud && !ts.cloud) throw new Error(`cloud mask '${ts.mask.method}' needs a cloud layer, but none was loaded`);
+  const needCloud = m.method === 'probability' || m.method === 'scl';
+  if (needCloud && !ts.cloud) throw new Error(`cloud mask '${m.method}' needs a cloud layer, but none was loaded`);
   try {
     const [raw, cloud] = await Promise.all([
-      Promise.all(plan.bands.map((b) => readChecked(`band ${b}`, ts.bands[b]))),
-      needCloud ? readChecked(`cloud layer (${ts.cloud!.layer})`, ts.cloud!.source) : Promise.resolve(undefined),
+      Promise.all(plan.bands.map((b) => readChecked(`band ${b}`, ts.bands[b], b, maskReads.has(b)))),
+      needCloud ? readChecked(`cloud layer (${ts.cloud!.layer})`, ts.cloud!.source, MASK_LAYER, m.method !== 'probability') : Promise.resolve(undefined),
     ]);
     const layers: Record<string, TypedArray> = {};
     plan.bands.forEach((b, i) => (layers[b] = raw[i]));
 
     // 2. The cloud mask (a probability threshold is tested inside the kernel's loop), 3. indices and reducers.
-    const m = ts.mask;
     const mask: KernelInputs['mask'] =
       m.method === 'none'
         ? { kind: 'none' }
@@ -125,7 +131,7 @@ export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpe
               kind: 'array',
               masked: cloudMask(m, { nDates, nPixels, cloud, references: m.method === 'reference' ? (m.bands ?? [m.referenceBand]).map((b) => layers[b]) : undefined, dnOffset: ts.dnOffset }),
             };
-    return kernel.run({ nPixels, nDates, layers, mask, dnOffset: ts.dnOffset, reflectanceScale: REFLECTANCE_SCALE });
+    return kernel.run({ nPixels, nDates, layers, mask, dnOffset: ts.dnOffset, reflectanceScale: REFLECTANCE_SCALE, dateMajor });
   } finally {
     giveBack(taken);
   }

@@ -2,7 +2,7 @@
  * Labelled points against a sample design: each point's pixel, its stratum (the map value under it) and its
  * reference class(es), ready for the estimator. Errors name the point and say what to fix.
  */
-import { NodeError } from '../define.ts';
+import { NodeError } from '../errors.ts';
 import { openRaster } from '../io/geotiff/read.ts';
 import { readStrata } from './strata.ts';
 import type { Points } from '../values.ts';

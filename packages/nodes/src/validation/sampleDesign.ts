@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { NodeError, type NodeContext } from '../define.ts';
+import { NodeError } from '../errors.ts';
 import { chunkWindows, sameGrid, type Grid } from '../grid.ts';
 import { openRaster, type RasterFile } from '../io/geotiff/read.ts';
 import { writeFileAtomicSync } from '../io/atomicFile.ts';
@@ -16,19 +16,25 @@ import { UNCERTAIN_NAME, type ClassMap, type Points } from '../values.ts';
 import { fieldNames, pixelCentre, pointsCsv, pointsGeoJson, toLonLat, type PointRow } from './pointsFile.ts';
 
 export const sampleParams = z.object({
-  seed: z.number().int().min(0).default(42).describe('Seed of the random draw: the same seed and map give the same points.'),
+  seed: z.number().int().min(0).default(42).describe('Seed of the random draw: the same seed and map give the same points.').meta({ unit: 'seed' }),
   targetStandardError: z.number().min(0.001).max(0.2).default(0.01)
-    .describe('Target standard error of overall accuracy, S(Ô) in Olofsson et al. 2014 eq. 13 (0.01 = ±2 % at 95 %). Smaller means more points.'),
+    .describe('Target standard error of overall accuracy, S(Ô) in Olofsson et al. 2014 eq. 13 (0.01 = ±2 % at 95 %). Smaller means more points.')
+    .meta({ unit: 'fraction' }),
   expectedUsersAccuracy: z.number().min(0.5).max(0.999).default(0.9)
-    .describe("Expected user's accuracy of the classes (of the stable transitions for a change), used only to size the sample."),
+    .describe("Expected user's accuracy of the classes (of the stable transitions for a change), used only to size the sample.")
+    .meta({ unit: 'fraction' }),
   expectedUsersAccuracyChange: z.number().min(0.5).max(0.999).default(0.7)
-    .describe("Expected user's accuracy of the change transitions and of the uncertain stratum (lower: they are harder), used only to size the sample."),
+    .describe("Expected user's accuracy of the change transitions and of the uncertain stratum (lower: they are harder), used only to size the sample.")
+    .meta({ unit: 'fraction' }),
   minPerStratum: z.number().int().min(2).max(1000).default(50)
-    .describe('At least this many points in every stratum (all of its pixels if it has fewer), so rare strata such as forest → ASGM get a usable user\'s accuracy.'),
+    .describe('At least this many points in every stratum (all of its pixels if it has fewer), so rare strata such as forest → ASGM get a usable user\'s accuracy.')
+    .meta({ unit: 'points' }),
   totalPoints: z.number().int().min(0).max(100000).default(0)
-    .describe('Points to allocate proportionally before the per-stratum minimum; 0 = from the formula.'),
+    .describe('Points to allocate proportionally before the per-stratum minimum; 0 = from the formula.')
+    .meta({ unit: 'points' }),
   bufferPixels: z.number().int().min(0).max(20).default(0)
-    .describe('Width in pixels of a buffer stratum of stable pixels around what the (last) map calls bufferClass, where omission errors hide (Olofsson et al. 2020); 0 = no buffer.'),
+    .describe('Width in pixels of a buffer stratum of stable pixels around what the (last) map calls bufferClass, where omission errors hide (Olofsson et al. 2020); 0 = no buffer.')
+    .meta({ unit: 'px' }),
   bufferClass: z.string().default('asgm').describe('Class the buffer surrounds, e.g. asgm.'),
 });
 export type SampleParams = z.infer<typeof sampleParams>;
@@ -68,7 +74,14 @@ export function codeName(code: number, classes: string[]): string {
   return s < 0 ? '' : s === classes.length ? UNCERTAIN_NAME : classes[s];
 }
 
-export async function drawSample(ctx: NodeContext, maps: ClassMap[], mapNames: string[], p: SampleParams): Promise<{ points: Points; summary: Record<string, unknown>; files: string[] }> {
+/** What drawing a sample uses of a node's context (a NodeContext fits; this layer does not import define.ts). */
+export interface SampleContext {
+  workDir: string;
+  signal: AbortSignal;
+  progress(done: number, total: number, unit: string): void;
+}
+
+export async function drawSample(ctx: SampleContext, maps: ClassMap[], mapNames: string[], p: SampleParams): Promise<{ points: Points; summary: Record<string, unknown>; files: string[] }> {
   const design = maps.length === 1 ? 'map' : 'change';
   const grid: Grid = maps[0].grid;
   const classes = maps[0].classes;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { defineNode, NodeError, type AnyNodeDefinition } from '@sentiflow/nodes/define.ts';
+import { double } from './testTasks.ts';
 
 /** Observations made by the test nodes (reset between tests). */
 export const probe = { calls: [] as string[], running: 0, maxRunning: 0, poolResults: [] as unknown[] };
@@ -128,7 +129,7 @@ export const poolNode = defineNode({
   outputs: { out: { type: 'Metrics' } },
   params: z.object({ n: z.number().int().default(3).describe('Chunks') }),
   async run(ctx, _inputs, params) {
-    const results = await Promise.all(Array.from({ length: params.n }, (_, i) => ctx.pool.run<number>('double', { x: i }, ctx.signal)));
+    const results = await Promise.all(Array.from({ length: params.n }, (_, i) => ctx.pool.run(double, { x: i }, ctx.signal)));
     probe.poolResults = results;
     return { outputs: { out: num(results.reduce((a, b) => a + b, 0)) } };
   },

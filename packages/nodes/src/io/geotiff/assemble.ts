@@ -6,7 +6,7 @@
  */
 import type { Window } from '../../grid.ts';
 import { decodeChunk, type ChunkLayout } from './chunks.ts';
-import type { TypedArray } from './read.ts';
+import type { TypedArray } from './typedArray.ts';
 
 type Make = (n: number) => TypedArray;
 
@@ -118,4 +118,32 @@ export function readBandsDirect(file: number, layout: ChunkLayout, win: Window, 
     });
   }
   return bands;
+}
+
+/**
+ * Fills `out` (samples planes of win.width * win.height, sample-major: for a GEE stack date-major) from a
+ * band-interleaved file's chunks: each plane's rows are copied, or a chunk that is exactly the window decodes
+ * straight into its plane. Nothing is transposed; the composite kernel reads this order directly.
+ */
+export function readPlanarDirect(file: number, layout: ChunkLayout, win: Window, out: TypedArray, make: Make, path: string): TypedArray {
+  if (!layout.planar) throw new Error(`${path}: internal: a plane-by-plane read of a pixel-interleaved file`);
+  const { chunkWidth: cw, chunkHeight: ch, samples: spp } = layout;
+  const n = win.width * win.height;
+  const perPlane = layout.across * layout.down;
+  for (const s of spans(layout, win)) {
+    const index = s.cy * layout.across + s.cx;
+    if (win.width === cw && win.height === ch && win.x === s.cx * cw && win.y === s.cy * ch) {
+      for (let b = 0; b < spp; b++) decodeChunk(file, layout, b * perPlane + index, bytesOf(out, b * n, n), path);
+      continue;
+    }
+    const block = scratchFor(make, cw * ch, out);
+    for (let b = 0; b < spp; b++) {
+      decodeChunk(file, layout, b * perPlane + index, bytesOf(block, 0, cw * ch), path);
+      for (let y = s.y0; y < s.y1; y++) {
+        const src = (y - s.cy * ch) * cw + (s.x0 - s.cx * cw);
+        out.set(block.subarray(src, src + s.x1 - s.x0) as never, b * n + (y - win.y) * win.width + (s.x0 - win.x));
+      }
+    }
+  }
+  return out;
 }

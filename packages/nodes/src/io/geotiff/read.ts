@@ -10,10 +10,11 @@ import type { GeoTIFF, GeoTIFFImage } from 'geotiff';
 import type { GeoTransform, Grid, Window } from '../../grid.ts';
 import { inflateInto } from './deflate.ts';
 import { chunkLayout, describeReadPath } from './chunks.ts';
-import { readBandsDirect, readInterleavedDirect } from './assemble.ts';
+import { readBandsDirect, readInterleavedDirect, readPlanarDirect } from './assemble.ts';
 import { assertBlocksInside, assertTiffHeaderInside } from './truncation.ts';
+import type { TypedArray } from './typedArray.ts';
 
-export type TypedArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
+export type { TypedArray };
 export type RasterDataType = 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'float32' | 'float64';
 
 export interface RasterFile {
@@ -38,6 +39,13 @@ export interface RasterFile {
    * reading window after window reuse their buffers instead of faulting in fresh pages each time).
    */
   readWindowInterleaved(win: Window, into?: TypedArray): Promise<TypedArray>;
+  /** 'band' when the file stores each band's (date's) samples in chunks of their own (PlanarConfiguration 2). */
+  interleave: 'pixel' | 'band';
+  /**
+   * The window sample-major: bandCount planes of win.width * win.height (for a GEE stack, date-major). A
+   * band-interleaved file's own order, read without a transpose; `into` as for readWindowInterleaved.
+   */
+  readWindowPlanar(win: Window, into?: TypedArray): Promise<TypedArray>;
 }
 
 /** Incremented by every readWindow (tests use it to prove that cached reruns read no raster data). */
@@ -229,8 +237,9 @@ async function describe(path: string, entry: Entry): Promise<RasterFile> {
       release(entry);
     }
   };
+  const sampleOrder: RasterFile['interleave'] = layout?.planar ? 'band' : 'pixel';
   return {
-    path, width, height, bandCount, dataType, grid, noData, descriptions, readPath, block,
+    path, width, height, bandCount, dataType, grid, noData, descriptions, readPath, block, interleave: sampleOrder,
     async readWindow(win) {
       check(win);
       const n = win.width * win.height;
@@ -249,6 +258,19 @@ async function describe(path: string, entry: Entry): Promise<RasterFile> {
           ? readInterleavedDirect(fileDescriptor(), layout, win, fits(into, dataType, win.width * win.height * bandCount) ? into : make(win.width * win.height * bandCount), make, path)
           : interleave(await readGeneric(win), dataType),
       );
+      count([out]);
+      return out;
+    },
+    async readWindowPlanar(win, into) {
+      check(win);
+      const n = win.width * win.height * bandCount;
+      const dst = fits(into, dataType, n) ? into! : make(n);
+      const out = await withFile(async () => {
+        if (layout?.planar) return readPlanarDirect(fileDescriptor(), layout, win, dst, make, path);
+        const bands = layout ? deinterleave(readInterleavedDirect(fileDescriptor(), layout, win, make(n), make, path), bandCount, dataType) : await readGeneric(win);
+        bands.forEach((b, i) => dst.set(b as never, i * win.width * win.height));
+        return dst;
+      });
       count([out]);
       return out;
     },

@@ -11,6 +11,7 @@ import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NodeError } from '../../errors.ts';
 import type { Grid, Window } from '../../grid.ts';
+import { fanOut } from '../../fanOut.ts';
 import { writeGeoTiff } from '../geotiff/write.ts';
 import { openCog, type ByteSource, type Cog } from './cog.ts';
 import { resampling, type Resampling } from './aoi.ts';
@@ -147,17 +148,13 @@ export async function loadStack(o: LoadOptions): Promise<LoadResult> {
         await fh.write(new Uint8Array(plane.buffer), 0, plane.byteLength, d * plane.byteLength);
       }
     };
-    let next = 0;
     let done = 0;
-    const worker = async () => {
-      while (next < groups.length) {
-        o.signal.throwIfAborted();
-        const d = next++;
-        await doDate(groups[d], d);
-        o.progress(++done, groups.length + layers.length);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(groups.length, o.dateConcurrency ?? 2) }, worker));
+    // Dates still being read finish before the scratch files close (finally below), even when one fails.
+    const name = (g: DateGroup, d: number, n: number) => `date ${g.day}, ${d + 1} of ${n}`;
+    await fanOut(groups, { concurrency: o.dateConcurrency ?? 2, signal: o.signal, name }, async (g, d) => {
+      await doDate(g, d);
+      o.progress(++done, groups.length + layers.length);
+    });
     const descriptions = groups.map(describeDate);
     for (const l of layers) {
       const { fh } = scratch.get(l.file)!;
