@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: install what is missing, generate the demo AOI if absent, run graphs/asgm-change.json on it,
-// then serve the editor on http://127.0.0.1:8787 (--port N / --host H to change it, --no-serve to stop after the run).
+// then serve the editor on http://127.0.0.1:8787 (--port N / --host H to change it, --basemap URL for XYZ tiles under the maps, --no-serve to stop after the run).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +26,8 @@ if (port !== undefined && !/^\d{1,5}$/.test(port)) {
   process.exit(2);
 }
 const host = option('host');
+// --basemap URL: XYZ tiles under result maps (off by default; the editor says so when they cannot be fetched).
+const basemap = option('basemap');
 const dataRoot = join(root, 'demo-data');
 const cli = [join(root, 'apps/runner/bin/sentiflow.mjs')];
 
@@ -87,6 +89,6 @@ sh('running graphs/asgm-change.json on the demo AOI', process.execPath, [
 printHeadline(join(root, 'out/asgm-change/run.json'), join(dataRoot, 'demo/truth.json'));
 console.log(`Results: ${join(root, 'out/asgm-change')} (run.json, GeoTIFFs per node)`);
 if (serve) {
-  const where = [...(port !== undefined ? ['--port', port] : []), ...(host !== undefined ? ['--host', host] : [])];
+  const where = [...(port !== undefined ? ['--port', port] : []), ...(host !== undefined ? ['--host', host] : []), ...(basemap !== undefined ? ['--basemap', basemap] : [])];
   sh('serving the editor (Ctrl-C to stop)', process.execPath, [...cli, 'serve', '--data-root', dataRoot, ...where]);
 }

@@ -8,14 +8,11 @@
  */
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { generateDemoData } from '../../packages/nodes/src/demo/generate.ts';
-import { startServer } from '../../apps/runner/src/server/index.ts';
+import type { Page } from 'playwright-core';
 import { file, needs } from '../needs.ts';
-import { ARGS, CHROMIUM, buildEditorIfMissing, shots } from './harness.ts';
+import { CHROMIUM, openBrowser, shots, startEditorServer, type EditorServer } from './harness.ts';
 
 
 async function dragSocket(page: Page, from: string, to: string): Promise<void> {
@@ -49,51 +46,33 @@ async function waitRunEnd(page: Page, previousRunId: string | null): Promise<str
 }
 
 const skip = needs(file(CHROMIUM, 'chromium'));
-let dataRoot = '';
-let server: Awaited<ReturnType<typeof startServer>> | null = null;
-let browser: Browser | null = null;
+let shared: EditorServer | null = null;
 
 before(async () => {
-  if (skip) return;
-  buildEditorIfMissing();
-  dataRoot = mkdtempSync(join(tmpdir(), 'sentiflow-editor-e2e-'));
-  await generateDemoData({ outDir: join(dataRoot, 'demo'), width: 200, height: 150, datesPerYear: 8 } as Parameters<typeof generateDemoData>[0]);
-  server = await startServer({ port: 0, dataRoot, log: () => {} });
-  mkdirSync(shots, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  if (!skip) shared = await startEditorServer({ name: 'editor-e2e' });
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dataRoot) rmSync(dataRoot, { recursive: true, force: true });
+  await shared?.close();
 });
 
-/** A fresh browser context (empty storage, so no autosaved graph) on the editor, with the example graph open. */
-async function openExample(t: TestContext): Promise<{ page: Page; errors: string[] }> {
-  const ctx = await browser!.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
-  t.after(() => ctx.close());
-  const page = await ctx.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server!.url);
-  await page.getByTestId('palette-item-s2.load').waitFor();
+/** A fresh Chromium profile (empty storage, so no autosaved graph) on the shared server's editor. */
+const openFresh = (t: TestContext) => openBrowser(t, shared!.server.url, { viewport: { width: 1600, height: 1000 } });
+
+/** A fresh profile with the example graph open. */
+async function openExample(t: TestContext): Promise<{ page: Page; errors: string[]; profile: string }> {
+  const opened = await openFresh(t);
+  const { page } = opened;
   await page.getByTestId('examples-button').click();
   await page.getByTestId('example-asgm-change.json').click();
   await page.getByTestId('node-change').waitFor();
-  return { page, errors };
+  return opened;
 }
 
 test('editor: palette, open an example, refused link, parameter controls, expression checks, validation + undo, file picker', { skip, timeout: 300_000 }, async (t) => {
-  const ctx = await browser!.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
-  t.after(() => ctx.close());
-  const page = await ctx.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server!.url);
+  const { page, errors } = await openFresh(t);
 
   // Palette from the catalogue, grouped by category, searchable.
-  await page.getByTestId('palette-item-s2.load').waitFor();
   assert.ok(await page.getByTestId('palette-group-Model').isVisible());
   await page.getByTestId('palette-search').fill('xgboost');
   assert.equal(await page.getByTestId('palette-item-s2.load').count(), 0);
@@ -199,9 +178,13 @@ test('editor: run with live progress, results views, a changed param makes its d
   assert.ok(await page.evaluate(() => (window as unknown as { sawProgress: boolean }).sawProgress), 'a progress bar was shown');
   for (const id of ['load19', 'xgb19', 'classify22', 'change']) assert.equal(await page.getByTestId(`node-${id}`).getAttribute('data-status'), 'done', id);
 
-  // Results: map (deck.gl canvas + legend), metrics, change table, tree, separability.
+  // Results: the panel opens on the headline (change figures); map (deck.gl canvas + legend), metrics, tree, separability.
   await page.getByTestId('results-panel').waitFor();
+  await page.getByTestId('change-headline').waitFor();
+  assert.match((await page.getByTestId('results-tab-change').getAttribute('class')) ?? '', /active/);
+  await page.getByTestId('results-tab-map').click();
   await page.getByTestId('map-deck-a').locator('canvas').waitFor();
+  assert.equal(await page.getByTestId('map-basemap').count(), 0, 'no basemap control unless the server has one configured');
   await page.getByTestId('map-legend').waitFor();
   await page.waitForTimeout(1500);
   await page.screenshot({ path: join(shots, 'map.png') });
@@ -255,7 +238,7 @@ test('editor: run with live progress, results views, a changed param makes its d
 });
 
 test('editor: save, reload, open the saved file (same graph); arrange', { skip, timeout: 300_000 }, async (t) => {
-  const { page, errors } = await openExample(t);
+  const { page, errors, profile } = await openExample(t);
   // An edit that must survive the round trip.
   await page.getByTestId('node-title-xgb19').click();
   await page.locator('[data-testid=inspector][data-node-id=xgb19]').waitFor();
@@ -263,7 +246,7 @@ test('editor: save, reload, open the saved file (same graph); arrange', { skip, 
   // Save, reload, open the saved file: same graph.
   const saved = (await download(page)) as { nodes: { id: string; params: Record<string, unknown> }[] };
   assert.equal(saved.nodes.find((n) => n.id === 'xgb19')?.params.maxDepth, 4);
-  const file = join(dataRoot, 'saved-graph.json');
+  const file = join(profile, 'saved-graph.json');
   writeFileSync(file, JSON.stringify(saved));
   await page.evaluate(() => localStorage.clear());
   await page.reload();

@@ -9,17 +9,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { generateDemoData } from '../../packages/nodes/src/demo/generate.ts';
-import { startServer } from '../../apps/runner/src/server/index.ts';
+import type { Page } from 'playwright-core';
 import type { HistoryItem } from '../../apps/runner/src/server/history.ts';
-import { ARGS, CHROMIUM, buildEditorIfMissing } from './harness.ts';
+import { CHROMIUM, openEditor, repoRoot } from './harness.ts';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const shots = join(repoRoot, 'test-output/experiments');
 
 const which = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
@@ -53,24 +48,8 @@ async function downloadOf(page: Page, click: () => Promise<void>): Promise<{ nam
 }
 
 test('experiments: two runs compared, a variant, GeoTIFF and CSV downloads, report printed to PDF', { skip, timeout: 900_000 }, async (t) => {
-  buildEditorIfMissing();
-  const dataRoot = mkdtempSync(join(tmpdir(), 'sentiflow-experiments-e2e-'));
-  await generateDemoData({ outDir: join(dataRoot, 'demo'), width: 200, height: 150, datesPerYear: 8 } as Parameters<typeof generateDemoData>[0]);
-  const server = await startServer({ port: 0, dataRoot, log: () => {} });
-  const profile = mkdtempSync(join(tmpdir(), 'sentiflow-chromium-'));
-  let ctx: BrowserContext | null = null;
-  t.after(async () => {
-    await ctx?.close();
-    await server.close();
-    rmSync(profile, { recursive: true, force: true });
-    rmSync(dataRoot, { recursive: true, force: true });
-  });
+  const { page, ctx, server, dataRoot, errors } = await openEditor(t, { name: 'experiments-e2e' });
   mkdirSync(shots, { recursive: true });
-  ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1366, height: 768 }, acceptDownloads: true });
-  const page = ctx.pages()[0] ?? (await ctx.newPage());
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server.url);
   await page.getByTestId('examples-button').click();
   await page.getByTestId('example-asgm-change.json').click();
   await page.getByTestId('node-change').waitFor();

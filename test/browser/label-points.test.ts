@@ -5,13 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { generateDemoData } from '../../packages/nodes/src/demo/generate.ts';
-import { startServer } from '../../apps/runner/src/server/index.ts';
-import { ARGS, CHROMIUM, buildEditorIfMissing, shots } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, openEditor, shots } from './harness.ts';
 
 const missing = !existsSync(CHROMIUM) && `${CHROMIUM} is missing: browser test skipped`;
 const skip = missing && (process.env.CI ? false : missing);
@@ -82,26 +79,18 @@ function labelsOnDisk(dataRoot: string): Record<string, string> {
 }
 
 test('label points with the keyboard; close the page midway, reopen, nothing lost', { skip, timeout: 600_000 }, async (t) => {
-  buildEditorIfMissing();
-  const dataRoot = mkdtempSync(join(tmpdir(), 'sentiflow-label-e2e-'));
-  const graphsDir = join(dataRoot, 'graphs');
-  mkdirSync(graphsDir);
-  writeFileSync(join(graphsDir, 'label-test.json'), JSON.stringify(graph));
-  writeFileSync(join(graphsDir, 'label-change.json'), JSON.stringify(changeGraph));
-  await generateDemoData({ outDir: join(dataRoot, 'demo'), width: 160, height: 120, datesPerYear: 8 } as Parameters<typeof generateDemoData>[0]);
-  const server = await startServer({ port: 0, dataRoot, graphsDir, cacheDir: join(dataRoot, 'cache'), log: () => {} });
-  const profile = mkdtempSync(join(tmpdir(), 'sentiflow-chromium-'));
-  let ctx: BrowserContext | null = null;
-  t.after(async () => {
-    await ctx?.close();
-    await server.close();
-    rmSync(profile, { recursive: true, force: true });
-    rmSync(dataRoot, { recursive: true, force: true });
+  const { page, ctx, server, dataRoot, errors } = await openEditor(t, {
+    name: 'label-e2e',
+    viewport: { width: 1500, height: 1000 },
+    demo: { width: 160, height: 120, datesPerYear: 8 },
+    prepare(root) {
+      mkdirSync(join(root, 'graphs'));
+      writeFileSync(join(root, 'graphs', 'label-test.json'), JSON.stringify(graph));
+      writeFileSync(join(root, 'graphs', 'label-change.json'), JSON.stringify(changeGraph));
+    },
+    server: (root) => ({ graphsDir: join(root, 'graphs'), cacheDir: join(root, 'cache') }),
+    goto: false,
   });
-  ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1500, height: 1000 } });
-  const errors: string[] = [];
-  const page = ctx.pages()[0] ?? (await ctx.newPage());
-  page.on('pageerror', (e) => errors.push(e.message));
   await openAndRun(page, server.url);
 
   const total = Number(await page.getByTestId('label-progress').getAttribute('data-total'));
@@ -113,7 +102,6 @@ test('label points with the keyboard; close the page midway, reopen, nothing los
     return Boolean(img && img.complete && img.naturalWidth > 0);
   }, undefined, { timeout: 20_000 });
   await page.getByTestId('label-ndvi').locator('polyline').first().waitFor();
-  mkdirSync(shots, { recursive: true });
   await page.getByTestId('label-points').screenshot({ path: join(shots, 'label-points.png') });
 
   // Keys 1..3 = water, forest, asgm; each label moves to the next point. Arrows move back and forth.

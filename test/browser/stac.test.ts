@@ -6,39 +6,20 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import proj4 from 'proj4';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { startServer } from '../../apps/runner/src/server/index.ts';
 import { buildCatalogue, noCatalogue } from '../stac/catalogue.ts';
 import { startStacServer } from '../stac/server.ts';
-import { ARGS, CHROMIUM, buildEditorIfMissing } from './harness.ts';
+import { CHROMIUM, openEditor } from './harness.ts';
 
 const why = (!existsSync(CHROMIUM) && `${CHROMIUM} is missing: browser test skipped`) || noCatalogue;
 const skip = why && (process.env.CI ? false : why);
 
 test('editor: draw an AOI for s2.loadStac, see km² and the items, run the STAC example', { skip, timeout: 600_000 }, async (t) => {
-  buildEditorIfMissing();
   const cat = buildCatalogue();
   const stac = await startStacServer({ root: cat.root });
-  const dataRoot = mkdtempSync(join(tmpdir(), 'sentiflow-stac-e2e-'));
-  const server = await startServer({ port: 0, dataRoot, log: () => {} });
-  const profile = mkdtempSync(join(tmpdir(), 'sentiflow-chromium-'));
-  let ctx: BrowserContext | null = null;
-  t.after(async () => {
-    await ctx?.close();
-    await server.close();
-    await stac.close();
-    rmSync(profile, { recursive: true, force: true });
-    rmSync(dataRoot, { recursive: true, force: true });
-  });
-  ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1600, height: 1000 } });
-  const page = ctx.pages()[0] ?? (await ctx.newPage());
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server.url);
+  t.after(() => stac.close());
+  const { page, errors } = await openEditor(t, { name: 'stac-e2e', viewport: { width: 1600, height: 1000 }, demo: false });
   await page.getByTestId('examples-button').click();
   await page.getByTestId('example-asgm-change-stac.json').click();
   await page.getByTestId('node-title-load19').click();

@@ -6,35 +6,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { generateDemoData } from '../../packages/nodes/src/demo/generate.ts';
-import { startServer } from '../../apps/runner/src/server/index.ts';
-import { ARGS, CHROMIUM, buildEditorIfMissing } from './harness.ts';
+import { existsSync } from 'node:fs';
+import { CHROMIUM, openEditor } from './harness.ts';
 
 const TOKEN = 'token-mode-test-0123456789abcdef';
 const missing = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: browser test skipped`;
 const skip = missing && (process.env.CI ? false : missing);
 
 test('token mode: the editor opened with ?token= runs a graph and sees it finish', { skip, timeout: 300_000 }, async (t) => {
-  buildEditorIfMissing();
-  const dataRoot = mkdtempSync(join(tmpdir(), 'sentiflow-token-e2e-'));
-  await generateDemoData({ outDir: join(dataRoot, 'demo'), width: 64, height: 48, datesPerYear: 4 } as Parameters<typeof generateDemoData>[0]);
-  const server = await startServer({ port: 0, dataRoot, token: TOKEN, log: () => {} });
-  const profile = mkdtempSync(join(tmpdir(), 'sentiflow-chromium-'));
-  let ctx: BrowserContext | null = null;
-  t.after(async () => {
-    await ctx?.close();
-    await server.close();
-    rmSync(profile, { recursive: true, force: true });
-    rmSync(dataRoot, { recursive: true, force: true });
-  });
-  ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 900 } });
-  const page = ctx.pages()[0] ?? (await ctx.newPage());
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const { page, ctx, server, errors } = await openEditor(t, { name: 'token-e2e', viewport: { width: 1400, height: 900 }, demo: { width: 64, height: 48, datesPerYear: 4 }, server: { token: TOKEN }, goto: false });
 
   // Without the token: refused.
   const refused = await page.goto(server.url);

@@ -3,47 +3,52 @@
  * build the two-year graph from an empty canvas counting every user action, lose nothing (Open/Examples ask,
  * Undo brings the graph back, reload restores the autosave, Ctrl+S saves), the keyboard path, the layout.
  *   node --import tsx --test test/browser/workbench.test.ts
- * Screenshots go to test/browser/screenshots/ (ignored by git).
+ * Screenshots go to test-output/screenshots/ (ignored by git).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { generateDemoData } from '../../packages/nodes/src/demo/generate.ts';
-import { startServer } from '../../apps/runner/src/server/index.ts';
-import { ARGS, CHROMIUM, buildEditorIfMissing } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, openEditor, repoRoot, shots } from './harness.ts';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const shots = join(repoRoot, 'test/browser/screenshots');
 const missing = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: browser test skipped`;
 const skip = missing && (process.env.CI ? false : missing);
 
 const nodeCount = (page: Page) => page.locator('.sf-node').count();
 
-test('workbench: two-year graph in < 25 actions, nothing lost, keyboard path, 1366 × 768 layout', { skip, timeout: 600_000 }, async (t) => {
-  buildEditorIfMissing();
-  const dataRoot = mkdtempSync(join(tmpdir(), 'sentiflow-workbench-'));
-  await generateDemoData({ outDir: join(dataRoot, 'demo'), width: 200, height: 150, datesPerYear: 8 } as Parameters<typeof generateDemoData>[0]);
-  const server = await startServer({ port: 0, dataRoot, log: () => {} });
-  const profile = mkdtempSync(join(tmpdir(), 'sentiflow-chromium-'));
-  let ctx: BrowserContext | null = null;
-  t.after(async () => {
-    await ctx?.close();
-    await server.close();
-    rmSync(profile, { recursive: true, force: true });
-    rmSync(dataRoot, { recursive: true, force: true });
+/**
+ * The 1366 × 768 layout: the page does not scroll sideways or down, each panel's content fits its width, and
+ * every element named is wholly inside the window and not covered by another one at its centre.
+ */
+async function checkLayout(page: Page, visible: string[]): Promise<void> {
+  const overflow = await page.evaluate(() => {
+    const out: string[] = [];
+    const doc = document.documentElement;
+    if (doc.scrollWidth > window.innerWidth || doc.scrollHeight > window.innerHeight) out.push(`page ${doc.scrollWidth}×${doc.scrollHeight}`);
+    for (const sel of ['.sf-toolbar', '.sf-palette', '.sf-inspector', '.sf-results .sf-tabs', '.sf-results-body']) {
+      const el = document.querySelector(sel) as HTMLElement | null;
+      if (el && el.scrollWidth > el.clientWidth + 1) out.push(`${sel} ${el.scrollWidth} > ${el.clientWidth}`);
+    }
+    return out;
   });
-  mkdirSync(shots, { recursive: true });
-  ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1366, height: 768 }, acceptDownloads: true });
-  const page = ctx.pages()[0] ?? (await ctx.newPage());
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server.url);
-  await page.getByTestId('palette-item-s2.load').waitFor();
+  assert.deepEqual(overflow, [], 'nothing overflows sideways at 1366 × 768');
+  for (const id of visible) {
+    const el = page.getByTestId(id).first();
+    const b = await el.boundingBox();
+    assert.ok(b && b.x >= 0 && b.y >= 0 && b.x + b.width <= 1366 && b.y + b.height <= 768, `${id} inside the window: ${JSON.stringify(b)}`);
+    const onTop = await el.evaluate((node) => {
+      const r = node.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+      return !!hit && (node === hit || node.contains(hit) || hit.contains(node));
+    });
+    assert.ok(onTop, `${id} is not covered`);
+  }
+}
+
+test('workbench: two-year graph in < 25 actions, nothing lost, keyboard path, 1366 × 768 layout', { skip, timeout: 600_000 }, async (t) => {
+  const { page, profile, errors } = await openEditor(t, { name: 'workbench' });
 
   // ── Build the two-year graph from an empty canvas; every click or key press a person makes counts. ──
   let actions = 0;
@@ -108,8 +113,16 @@ test('workbench: two-year graph in < 25 actions, nothing lost, keyboard path, 13
   assert.ok(actions < 25, `${actions} actions`);
   await page.screenshot({ path: join(shots, 'build-run-done.png') });
 
-  // ── The map has a place: values under the cursor, coordinates, scale bar; undrawable results are explained. ──
+  // ── The finished run opens on its headline; at 1366 × 768 nothing overflows and the headline is in view. ──
   await page.getByTestId('results-panel').waitFor();
+  await page.getByTestId('change-headline-km2').waitFor();
+  assert.match((await page.getByTestId('results-tab-change').getAttribute('class')) ?? '', /active/, 'the Change tab (headline) is open');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=toast]'), undefined, { timeout: 15_000 });
+  await checkLayout(page, ['change-headline', 'change-headline-km2', 'change-headline-percent', 'results-close', 'run-button', 'results-tab-experiments']);
+  await page.screenshot({ path: join(shots, 'layout-1366-headline.png') });
+
+  // ── The map has a place: values under the cursor, coordinates, scale bar; undrawable results are explained. ──
+  await page.getByTestId('results-tab-map').click();
   await page.getByTestId('map-deck-a').locator('canvas').waitFor();
   const options = await page.getByTestId('map-layer-a').locator('option').allTextContents();
   assert.ok(!options.some((o) => /^(S2|Cloud Mask|Spectral Index) /.test(o)), `no time-series layer offered: ${options.join(' | ')}`);

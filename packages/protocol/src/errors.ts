@@ -98,6 +98,8 @@ export const ERROR_CODES = {
   'preview-failed': h(500, 'the map could not be drawn', 'the map could not be drawn: {detail}'),
   'no-graph': h(409, 'the run has no saved graph', 'run {runId} has no saved graph.json (it ran before graphs were saved)'),
   'too-many-runs': h(429, 'too many runs at once', 'at most {limit} runs at once; wait for one to finish or cancel one'),
+  'no-basemap': h(404, 'no basemap is configured', 'no basemap is configured (start the server with --basemap URL)'),
+  'basemap-unreachable': h(502, 'the basemap cannot be fetched', 'the basemap tiles from {host} cannot be fetched ({detail}): is this machine offline?'),
   'stac-estimate': h(400, 'the download could not be estimated', 'the search for the download estimate failed: {detail}'),
 } as const satisfies Record<string, ErrorCodeInfo>;
 

@@ -16,7 +16,7 @@ export function RunErrorBox({ id }: { id: string }) {
     <div className="sf-run-error" data-testid="inspector-run-error" role="alert">
       <b>The run stopped here.</b>
       <p>{run.error.message}</p>
-      <p className="muted">Change the parameter it names and run again; nodes before this one are reused from the cache.</p>
+      <p className="muted">Fix what it names (a parameter, a file or the data) and run again; nodes before this one are reused from the cache.</p>
     </div>
   );
 }

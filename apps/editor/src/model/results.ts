@@ -21,6 +21,8 @@ export interface MapLayerOption {
   height?: number;
   /** Pixel size in CRS units (metres for UTM), for the scale bar; undefined when unknown. */
   pixelSize?: number;
+  /** Georeferencing, when known: places the optional basemap under the layer. */
+  grid?: { width: number; height: number; geoTransform: number[]; crs: { epsg?: number; wkt?: string } };
   legend: boolean;
 }
 
@@ -32,7 +34,7 @@ export interface UnavailableLayer {
 
 type Kinded = {
   kind?: string;
-  grid?: { width: number; height: number; geoTransform?: number[] };
+  grid?: { width: number; height: number; geoTransform?: number[]; crs?: { epsg?: number; wkt?: string } };
   classes?: string[];
   features?: string[];
   classFile?: string;
@@ -61,6 +63,7 @@ export function mapLayers(results: NodeResult[], catalog: CatalogEntry[] = []): 
         width: grid?.width,
         height: grid?.height,
         pixelSize: grid?.geoTransform ? Math.abs(grid.geoTransform[1]) : undefined,
+        ...(grid?.geoTransform && grid.crs ? { grid: { width: grid.width, height: grid.height, geoTransform: grid.geoTransform, crs: grid.crs } } : {}),
         legend,
       });
     for (const [socket, o] of Object.entries(r.state.outputs ?? {}) as [string, Kinded][]) {

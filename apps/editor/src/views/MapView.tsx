@@ -1,8 +1,9 @@
 /**
- * Map of raster results in pixel coordinates (no base map: the runner works offline). Each layer is the
- * runner's preview PNG on a BitmapLayer; two layers can be compared side by side or with a swipe.
+ * Map of raster results in pixel coordinates. Each layer is the runner's preview PNG on a BitmapLayer; two
+ * layers can be compared side by side or with a swipe. Under them: the natural-colour composite and, when the
+ * runner has one configured and can reach it, an XYZ basemap placed into the raster's pixel space.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import DeckGL from '@deck.gl/react';
 import { OrthographicView, type OrthographicViewState } from '@deck.gl/core';
 import { BitmapLayer } from '@deck.gl/layers';
@@ -10,6 +11,7 @@ import { api, previewUrl } from '../api/client.ts';
 import type { MapLayerOption, UnavailableLayer } from '../model/results.ts';
 import { Readout, ScaleBar, Unavailable, usePixel } from './MapExtras.tsx';
 import { MapPngButton } from './mapPng.tsx';
+import { BasemapControl, BasemapCredit, BasemapOff, useBasemapStatus, useBasemapTiles, type DrawnTile } from './Basemap.tsx';
 
 type Mode = 'single' | 'side' | 'swipe';
 const VIEW = new OrthographicView({ id: 'map', flipY: true });
@@ -22,6 +24,21 @@ function useImageSize(url: string | null): { width: number; height: number } | n
     img.onload = () => setSize({ width: img.naturalWidth, height: img.naturalHeight });
     img.src = url;
   }, [url]);
+  return size;
+}
+
+/** The element's size, kept up to date (the basemap covers what the map area shows). */
+function useBoxSize(box: RefObject<HTMLDivElement | null>, shown: boolean): { width: number; height: number } | null {
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const measure = () => setSize((s) => (s && s.width === el.clientWidth && s.height === el.clientHeight ? s : { width: el.clientWidth, height: el.clientHeight }));
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [box, shown]);
   return size;
 }
 
@@ -52,6 +69,8 @@ function RasterDeck(props: {
   testId: string;
   /** Drawn under the layer (the natural-colour composite), when given. */
   background?: MapLayerOption | null;
+  /** Basemap tiles, drawn first. */
+  basemap?: DrawnTile[];
   onPixel?(pixel: [number, number] | null): void;
 }) {
   const { option, size, background } = props;
@@ -73,6 +92,7 @@ function RasterDeck(props: {
       }),
     [option.key, size.width, size.height, props.opacity], // eslint-disable-line react-hooks/exhaustive-deps -- option.key names runId, nodeId and layer
   );
+  const tiles = (props.basemap ?? []).map((t) => new BitmapLayer({ id: `basemap-${t.key}`, image: t.image, bounds: t.corners }));
   return (
     <div className="sf-deck" data-testid={props.testId} data-layer={option.layer} data-node={option.nodeId}>
       <DeckGL
@@ -80,7 +100,7 @@ function RasterDeck(props: {
         viewState={props.viewState as never}
         onViewStateChange={({ viewState }) => props.onViewState(viewState as OrthographicViewState)}
         controller={{ dragRotate: false }}
-        layers={under ? [under, layer] : [layer]}
+        layers={[...tiles, ...(under ? [under] : []), layer]}
         getCursor={() => 'crosshair'}
         onHover={(info) => {
           const c = info.coordinate;
@@ -120,6 +140,15 @@ export function MapView({ layers, unavailable = [], initialMode }: { layers: Map
   const [viewState, setViewState] = useState<OrthographicViewState | null>(null);
   const [pixel, setPixel] = useState<[number, number] | null>(null);
   const [withBackground, setWithBackground] = useState(true);
+  const [basemapStatus, askBasemap] = useBasemapStatus();
+  const [withBasemap, setWithBasemap] = useState(true);
+  const boxSize = useBoxSize(box, layers.length > 0);
+  const basemapOn = withBasemap && !!basemapStatus?.enabled && basemapStatus.reachable !== false;
+  const basemap = useBasemapTiles(a?.grid, viewState, boxSize, basemapOn);
+  // A tile that fails: ask the runner why (it then reports the basemap as off, and the control says so).
+  useEffect(() => {
+    if (basemap.failed) askBasemap();
+  }, [basemap.failed]); // eslint-disable-line react-hooks/exhaustive-deps -- once per failure
   const answer = usePixel(a?.runId, a?.nodeId, pixel);
   // The natural-colour composite of the same run and grid is the default background of other layers.
   const background = withBackground && a && a.layer !== 'rgb' ? (layers.find((l) => l.layer === 'rgb' && l.runId === a.runId && (!a.width || l.width === a.width)) ?? null) : null;
@@ -162,6 +191,7 @@ export function MapView({ layers, unavailable = [], initialMode }: { layers: Map
         <label title="Draw the natural-colour composite under the layer">
           <input type="checkbox" data-testid="map-background" checked={withBackground} onChange={(e) => setWithBackground(e.target.checked)} /> natural-colour background
         </label>
+        <BasemapControl status={basemapStatus} on={withBasemap} onChange={setWithBasemap} />
         <button className="sf-small" onClick={() => setViewState(null)}>
           Reset view
         </button>
@@ -170,14 +200,16 @@ export function MapView({ layers, unavailable = [], initialMode }: { layers: Map
       <div className={`sf-map-area mode-${mode}`} ref={box}>
         {size && viewState && a && (
           <>
-            <RasterDeck option={a} size={size} opacity={background ? Math.min(opacity, 0.8) : opacity} viewState={viewState} onViewState={setViewState} testId="map-deck-a" background={background} onPixel={setPixel} />
+            <RasterDeck option={a} size={size} opacity={background ? Math.min(opacity, 0.8) : opacity} viewState={viewState} onViewState={setViewState} testId="map-deck-a" background={background} basemap={basemapOn ? basemap.tiles : undefined} onPixel={setPixel} />
             {mode !== 'single' && b && (
               <div className="sf-map-b" style={mode === 'swipe' ? { clipPath: `inset(0 0 0 ${swipe}%)` } : undefined}>
-                <RasterDeck option={b} size={size} opacity={opacity} viewState={viewState} onViewState={setViewState} testId="map-deck-b" onPixel={setPixel} />
+                <RasterDeck option={b} size={size} opacity={opacity} viewState={viewState} onViewState={setViewState} testId="map-deck-b" basemap={basemapOn ? basemap.tiles : undefined} onPixel={setPixel} />
               </div>
             )}
             <Readout answer={answer} pixel={pixel} />
             <ScaleBar pixelSize={a.pixelSize} zoom={(viewState as { zoom?: number }).zoom ?? 0} />
+            <BasemapOff status={basemapStatus} />
+            {basemapOn && basemapStatus && basemap.z !== null && basemap.tiles.length > 0 && <BasemapCredit status={basemapStatus} z={basemap.z} />}
             {mode === 'swipe' && (
               <>
                 <div className="sf-swipe-line" style={{ left: `${swipe}%` }} />

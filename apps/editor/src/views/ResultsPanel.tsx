@@ -1,5 +1,9 @@
-/** Bottom panel with result views: map, metrics, change table, decision tree, separability, summaries. */
-import { lazy, Suspense, useState } from 'react';
+/**
+ * Bottom panel with result views: change (the headline), map, metrics, decision tree, separability, labels,
+ * summaries, experiments. A finished run opens on the tab with its headline figures: the change when there is
+ * one, else the accuracy, else the map.
+ */
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useApp } from '../hooks.ts';
 import { appStore } from '../model/appState.ts';
 import { mapLayers, outputsOfKind, unavailableLayers } from '../model/results.ts';
@@ -19,8 +23,13 @@ const MapView = lazy(() => import('./MapView.tsx').then((m) => ({ default: m.Map
 type Tab = 'map' | 'metrics' | 'change' | 'tree' | 'separability' | 'labels' | 'summary' | 'experiments';
 
 export function ResultsPanel() {
-  const [tab, setTab] = useState<Tab>('map');
+  const [chosen, setTab] = useState<Tab | null>(null);
   const focus = useApp((s) => s.resultsNodeId);
+  const finishedRun = useApp((s) => (s.run?.status === 'done' ? s.run.runId : null));
+  // Each finished run shows its headline first, whatever tab was open before.
+  useEffect(() => {
+    if (finishedRun) setTab(null);
+  }, [finishedRun]);
   const { results, loading } = useNodeResults();
   const metrics = results.flatMap((r) => outputsOfKind(r, 'Metrics').map((m) => ({ r, m: m as unknown as Metrics })));
   const changes = results.flatMap((r) => outputsOfKind(r, 'Change').map((c) => ({ r, c: c as unknown as Change })));
@@ -30,10 +39,11 @@ export function ResultsPanel() {
   const samples = results.filter((r) => r.type.startsWith('validation.sample') && outputsOfKind(r, 'Points').length > 0);
   const catalog = useApp((s) => s.catalog);
   const layers = mapLayers(results, catalog);
+  const tab: Tab = chosen ?? (changes.length ? 'change' : metrics.length ? 'metrics' : 'map');
   const tabs: [Tab, string, number][] = [
+    ['change', 'Change', changes.length],
     ['map', 'Map', layers.length],
     ['metrics', 'Metrics', metrics.length],
-    ['change', 'Change', changes.length],
     ['tree', 'Decision tree', trees.length],
     ['separability', 'Separability', seps.length],
     ['labels', 'Label points', samples.length],

@@ -109,14 +109,27 @@ export async function demoDataCommand(values: Values): Promise<number> {
 export async function serveCommand(values: Values): Promise<number> {
   const port = intOption(values, 'port', 0);
   const token = (values.token as string | undefined) ?? process.env.SENTIFLOW_TOKEN;
+  const basemap = (values.basemap as string | undefined) || process.env.SENTIFLOW_BASEMAP || undefined;
+  const attribution = (values['basemap-attribution'] as string | undefined) ?? process.env.SENTIFLOW_BASEMAP_ATTRIBUTION;
   const { startServer } = await import('../server/index.ts');
+  const { checkBasemapTemplate } = await import('../server/basemap.ts');
+  let basemapHost: string | undefined;
+  if (basemap) {
+    try {
+      basemapHost = checkBasemapTemplate(basemap).host;
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
   const server = await startServer({
     ...(port !== undefined ? { port } : {}),
     ...(values.host !== undefined ? { host: values.host as string } : {}),
     dataRoot: path.resolve((values['data-root'] as string | undefined) ?? '.'),
     ...(token ? { token } : {}),
+    ...(basemap ? { basemap: { url: basemap, ...(attribution ? { attribution } : {}) } } : {}),
   });
   console.log(`Sentiflow is running at ${server.url}${token ? ' (token required)' : ''}  (Ctrl-C to stop)`);
+  if (basemap) console.log(`Basemap tiles from ${basemapHost} (fetched by this server for the editor; off in the editor if it cannot be reached)`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);

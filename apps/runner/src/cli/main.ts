@@ -19,8 +19,9 @@ Usage:
   sentiflow nodes [--json]                 list the node types
   sentiflow demo-data [--out DIR] [--width N] [--height N] [--dates N] [--seed N] [--layout pixel|band|striped]
                                            generate the synthetic demo AOI
-  sentiflow serve [--port N] [--host H] [--data-root DIR] [--token T]
-                                           start the editor server
+  sentiflow serve [--port N] [--host H] [--data-root DIR] [--token T] [--basemap URL] [--basemap-attribution TEXT]
+                                           start the editor server; --basemap (or SENTIFLOW_BASEMAP) draws XYZ
+                                           tiles under result maps, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
   sentiflow --help
 
 Exit codes: 0 success, 1 failure or invalid graph, 2 usage error, 130 interrupted.`;
@@ -38,7 +39,7 @@ const OPTIONS: Record<string, NonNullable<ParseArgsConfig['options']>> = {
   validate: { 'data-root': { type: 'string' }, json: { type: 'boolean' } },
   nodes: { json: { type: 'boolean' } },
   'demo-data': { out: { type: 'string' }, width: { type: 'string' }, height: { type: 'string' }, dates: { type: 'string' }, seed: { type: 'string' }, layout: { type: 'string' } },
-  serve: { port: { type: 'string' }, host: { type: 'string' }, 'data-root': { type: 'string' }, token: { type: 'string' } },
+  serve: { port: { type: 'string' }, host: { type: 'string' }, 'data-root': { type: 'string' }, token: { type: 'string' }, basemap: { type: 'string' }, 'basemap-attribution': { type: 'string' } },
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -22,6 +22,7 @@ import { compareRouter } from './compare.ts';
 import { downloadsRouter } from './downloads.ts';
 import { historyRouter } from './history.ts';
 import { reportRouter } from './report.ts';
+import { basemapRouter, checkBasemapTemplate, type BasemapOptions } from './basemap.ts';
 import { RunRegistry } from './runs.ts';
 import { staticRouter } from './static.ts';
 import { attachEvents } from './websocket.ts';
@@ -51,6 +52,8 @@ export interface ServerOptions {
   maxConcurrentRuns?: number;
   /** Finished runs whose events stay replayable in memory (default 20). */
   keepFinishedEvents?: number;
+  /** Optional XYZ basemap under result maps (off unless given; fetched by the server for the editor). */
+  basemap?: BasemapOptions;
   /** Replaces the engine, catalogue, pool or raster reader (tests). */
   deps?: Partial<ServerDeps>;
   log?: (msg: string) => void;
@@ -75,6 +78,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const weak = token ? weakTokenReason(token) : null;
   if (weak) throw new Error(`refusing to start with a weak token: ${weak}`);
+  if (options.basemap) checkBasemapTemplate(options.basemap.url);
   const dataRoot = path.resolve(options.dataRoot);
   if (!existsSync(dataRoot) || !statSync(dataRoot).isDirectory()) throw new Error(`data root "${dataRoot}" is not a directory`);
   const outRoot = path.resolve(options.outRoot ?? path.join(dataRoot, 'runs'));
@@ -108,6 +112,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use(pixelRouter(registry, deps));
   app.use(labelsRouter(registry, dataRoot, deps.catalog));
   app.use(historyRouter(registry), downloadsRouter(registry), compareRouter(registry, deps), reportRouter(registry, dataRoot));
+  app.use(basemapRouter(options.basemap));
   app.all('/api/{*rest}', (req) => {
     throw new HttpError(404, 'not-found', `no API route ${req.method} ${req.path}`);
   });

@@ -108,3 +108,25 @@ test('clear errors: no overlap, empty class, class not listed', { skip }, async 
     /class "artificial_surface" .* is not in the classes list/,
   );
 });
+
+test('a feature with no value under any polygon is named, with what to check', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sfp-'));
+  const grid: Grid = { width: 40, height: 30, geoTransform: [500000, 10, 0, 5000000, 0, -10], crs: { epsg: 32633 } };
+  const writer = new CompositeWriter(join(dir, 'nan.f32'), grid, ['B3_mean', 'B4_mean']);
+  const block = new Float32Array(40 * 30 * 2);
+  for (let i = 0; i < 40 * 30; i++) [block[2 * i], block[2 * i + 1]] = [700, NaN]; // B4 all no data
+  writer.writeWindow({ x: 0, y: 0, width: 40, height: 30 }, block);
+  const composite = writer.commit();
+  const sq = [[[[500050, 4999950], [500150, 4999950], [500150, 4999850], [500050, 4999850]]]];
+  const polygons: Polygons = { kind: 'Polygons', crs: { epsg: 32633 }, classes: ['a'], source: 'a.geojson', features: [{ id: 0, className: 'a', polygons: sq }] };
+  await assert.rejects(
+    samplesFromPolygons.run(ctx(dir), { composite, polygons }, {}),
+    (err: Error & { details?: { code?: string } }) => {
+      assert.match(err.message, /^class "a" has no samples: 1 polygon\(s\), 1 overlapping the raster, 100 pixel\(s\) dropped for missing features: B4_mean has no value under any polygon\. /);
+      assert.match(err.message, /The band files behind it may hold only 0 \(no data\) or be cloudy on every date: check that year's band files/);
+      assert.doesNotMatch(err.message, /B3_mean/);
+      assert.equal(err.details?.code, 'empty-class');
+      return true;
+    },
+  );
+});

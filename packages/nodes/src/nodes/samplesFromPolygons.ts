@@ -98,6 +98,9 @@ export const samplesFromPolygons = defineNode({
     const nc = polygons.classes.length;
     const rowsPerClass = new Array<number>(nc).fill(0);
     const droppedPerClass = new Array<number>(nc).fill(0);
+    // Per feature, pixels under the polygons without a value: a feature with none at all names the bad input.
+    const missingPerFeature = new Array<number>(nf).fill(0);
+    let underPolygons = 0;
     const pixelsPerPolygon = new Map<number, number>();
     const xs: Float32Array[] = [];
     const ys: Int32Array[] = [];
@@ -126,7 +129,13 @@ export const samplesFromPolygons = defineNode({
             const cls = classOf[fi];
             const fid = polygons.features[fi].id;
             let ok = true;
-            for (let k = 0; k < nf; k++) if (!Number.isFinite(block[p * nf + k])) ok = false;
+            underPolygons++;
+            for (let k = 0; k < nf; k++) {
+              if (!Number.isFinite(block[p * nf + k])) {
+                ok = false;
+                missingPerFeature[k]++;
+              }
+            }
             if (!ok) {
               droppedPerClass[cls]++;
               continue;
@@ -151,10 +160,15 @@ export const samplesFromPolygons = defineNode({
       const name = polygons.classes[empty];
       const nPoly = polygons.features.filter((f) => f.className === name).length;
       const nIn = inside.filter((i) => classOf[i] === empty).length;
+      const never = composite.features.filter((_, k) => underPolygons > 0 && missingPerFeature[k] === underPolygons);
+      const cause = never.length
+        ? `: ${never.slice(0, 4).join(', ')}${never.length > 4 ? ` and ${never.length - 4} more` : ''} ${never.length > 1 ? 'have' : 'has'} no value under any polygon. ` +
+          `The band files behind ${never.length > 1 ? 'them' : 'it'} may hold only 0 (no data) or be cloudy on every date: check that year's band files (e.g. in QGIS) and the cloud mask, then run again.`
+        : ' (e.g. cloudy in every date). Add polygons for it or remove it from the classes.';
       throw new NodeError(
         `class "${name}" has no samples: ${nPoly} polygon(s), ${nIn} overlapping the raster, ` +
-          `${droppedPerClass[empty]} pixel(s) dropped for missing features (e.g. cloudy in every date). ` +
-          'Add polygons for it or remove it from the classes.',
+          `${droppedPerClass[empty]} pixel(s) dropped for missing features${cause}`,
+        { code: 'empty-class' },
       );
     }
     const table = {
