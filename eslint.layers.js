@@ -2,9 +2,11 @@
  * Layer rules as lint (no-restricted-imports zones): each layer of the tree lists what it may not import.
  *   protocol (wire types, no Node) ← contracts (values, grid, errors, chunkTask, fanOut) ← kernels (pure) ← io
  *   ← raster/ml/demo/validation (chunk work, node helpers) ← nodes ← engine ← server/CLI ← editor (protocol
- *   and pure kernels only)
+ *   and pure kernels only); inside the editor, its graph store (src/graph) is headless: no React, Rete, DOM or
+ *   network (it is tested in Node; the canvas and panels use it).
  * Tests (*.test.ts) and test helpers are outside the layers: they may reach anything they check.
- * Zones must not overlap: for one file, the last config that sets a rule wins (ESLint does not merge them).
+ * Zones must not overlap: for one file, the last config that sets a rule wins (ESLint does not merge them), so
+ * the graph-store zone, last, repeats the editor's patterns.
  */
 
 const rel = (dirs) => `^(\\.\\./)+(${dirs.join('|')})(/|\\.ts$)`;
@@ -21,6 +23,31 @@ const apps = { regex: '^@sentiflow/(runner|editor)(/.*)?$', message: 'packages/*
 const appsByPath = { regex: '^(\\.\\./)+apps/', message: 'packages/* import no app (runner, editor), by name or by path.' };
 const registry = (message) => ({ regex: '^(\\.\\./)+(define|tasks|catalog|index)\\.ts$', message });
 const nodeBuiltin = { regex: '^node:', message: 'no Node built-ins here (pure functions; the editor bundles this).' };
+
+const editorPatterns = [
+      {
+        regex: '^(\\.\\./)+(runner|apps/runner|nodes)/',
+        message: 'the editor reaches the runner only over HTTP/WS; shared types come from @sentiflow/protocol.',
+      },
+      { regex: '^(\\.\\./)+packages/(?!nodes/src/values\\.ts$)', message: 'the editor imports packages by name (@sentiflow/protocol).' },
+      // Socket values (Metrics, Change, ...) are still declared in nodes' values.ts: types only, until they move to the protocol.
+      { regex: '^(\\.\\./)+packages/nodes/src/values\\.ts$', allowTypeImports: true, message: 'only types may come from values.ts.' },
+      {
+        regex: '^@sentiflow/runner(/.*)?$',
+        message: 'the editor reaches the runner only over HTTP/WS; shared types come from @sentiflow/protocol.',
+      },
+      { regex: '^@sentiflow/nodes(?!/kernels/)', message: 'the editor may use pure kernels of @sentiflow/nodes (kernels/*) only.' },
+      { regex: '^node:', message: 'the editor runs in the browser: no Node built-ins.' },
+];
+
+const graphZone = zone(
+  ['apps/editor/src/graph/**'],
+  [
+    ...editorPatterns,
+    { regex: '^(react|react-dom|rete|rete-.*|styled-components|@deck\\.gl/.*)(/.*)?$', message: 'the graph store is headless: the canvas renders it, not the other way round.' },
+    { regex: '^\\.\\./(rete|components|views|api/client|api/events|controller|docActions|hooks)(/|\\.tsx?$)', message: 'the graph store is headless: UI and network code use it, it does not use them.' },
+  ],
+);
 
 export const layerRules = [
   zone(
@@ -103,22 +130,7 @@ export const layerRules = [
       { regex: '^(\\.\\./)+(editor|apps/editor)/', message: 'the runner imports no editor code.' },
     ],
   ),
-  zone(
-    ['apps/editor/src/**'],
-    [
-      {
-        regex: '^(\\.\\./)+(runner|apps/runner|nodes)/',
-        message: 'the editor reaches the runner only over HTTP/WS; shared types come from @sentiflow/protocol.',
-      },
-      { regex: '^(\\.\\./)+packages/(?!nodes/src/values\\.ts$)', message: 'the editor imports packages by name (@sentiflow/protocol).' },
-      // Socket values (Metrics, Change, ...) are still declared in nodes' values.ts: types only, until they move to the protocol.
-      { regex: '^(\\.\\./)+packages/nodes/src/values\\.ts$', allowTypeImports: true, message: 'only types may come from values.ts.' },
-      {
-        regex: '^@sentiflow/runner(/.*)?$',
-        message: 'the editor reaches the runner only over HTTP/WS; shared types come from @sentiflow/protocol.',
-      },
-      { regex: '^@sentiflow/nodes(?!/kernels/)', message: 'the editor may use pure kernels of @sentiflow/nodes (kernels/*) only.' },
-      { regex: '^node:', message: 'the editor runs in the browser: no Node built-ins.' },
-    ],
-  ),
+  zone(['apps/editor/src/**'], editorPatterns),
+  // The editor's graph store and commands run headless (tested in Node): no React, Rete, DOM or browser storage.
+  { ...graphZone, rules: { ...graphZone.rules, 'no-restricted-globals': ['error', ...['window', 'document', 'localStorage', 'navigator', 'fetch'].map((name) => ({ name, message: 'the graph store is headless (no DOM, storage or network).' }))] } },
 ];

@@ -49,6 +49,10 @@ const upward: [string, string][] = [
   ['apps/editor/src/x.ts', "import { createRun } from '@sentiflow/runner';"],
   ['apps/editor/src/x.ts', "import { nodeCatalog } from '@sentiflow/nodes/catalog.ts';"],
   ['apps/editor/src/views/x.ts', "import { UNCERTAIN_CODE } from '../../../../packages/nodes/src/values.ts';"],
+  ['apps/editor/src/graph/x.ts', "import { useSyncExternalStore } from 'react';"],
+  ['apps/editor/src/graph/x.ts', "import { NodeEditor } from 'rete';"],
+  ['apps/editor/src/graph/x.ts', "import { getView } from '../controller.ts';"],
+  ['apps/editor/src/graph/x.ts', "import type { Graph } from '../../../runner/src/engine/types.ts';"],
 ];
 
 const allowed: [string, string][] = [
@@ -68,6 +72,9 @@ const allowed: [string, string][] = [
   ['apps/editor/src/x.ts', "import { applyEvent } from '@sentiflow/protocol';"],
   ['apps/editor/src/x.ts', "import { checkExpression } from '@sentiflow/nodes/kernels/expression.ts';"],
   ['apps/editor/src/views/x.ts', "import type { Change } from '../../../../packages/nodes/src/values.ts';"],
+  ['apps/editor/src/graph/x.ts', "import { linkRefusal } from '../model/catalog.ts';"],
+  ['apps/editor/src/graph/x.ts', "import { graphSchema } from '@sentiflow/protocol';"],
+  ['apps/editor/src/rete/x.ts', "import { connect } from '../graph/commands.ts';"],
   ['packages/nodes/src/kernels/x.test.ts', "import { execFileSync } from 'node:child_process';"],
 ];
 

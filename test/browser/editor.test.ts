@@ -1,16 +1,19 @@
 /**
- * End-to-end: the built editor against the real runner server on generated demo data, in headless Chromium.
+ * End-to-end: the built editor against the real runner server on generated demo data, in headless Chromium, as
+ * three short user flows on one server (each in a fresh browser context): editing an example, running it,
+ * saving and reopening it. The graph editing itself is tested without a browser in apps/editor/src/graph/.
  *   node --import tsx --test test/browser/editor.test.ts
  * Screenshots of the main views go to test-output/screenshots/ (ignored by git); UPDATE_SCREENSHOTS=1 writes the
  * committed ones in docs/screenshots/ instead.
  */
-import { test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { file, needs } from '../needs.ts';
-import { CHROMIUM, openEditor, shots } from './harness.ts';
+import { CHROMIUM, openBrowser, shots, startEditorServer, type EditorServer } from './harness.ts';
+
 
 async function dragSocket(page: Page, from: string, to: string): Promise<void> {
   const a = await page.getByTestId(from).boundingBox();
@@ -42,8 +45,32 @@ async function waitRunEnd(page: Page, previousRunId: string | null): Promise<str
   return (await status.getAttribute('data-status')) ?? '';
 }
 
-test('editor: open example, run with live progress, results, refused link, stale + cache, save/reload', { skip: needs(file(CHROMIUM, 'chromium')), timeout: 600_000 }, async (t) => {
-  const { page, profile, errors } = await openEditor(t, { name: 'editor-e2e', viewport: { width: 1600, height: 1000 } });
+const skip = needs(file(CHROMIUM, 'chromium'));
+let shared: EditorServer | null = null;
+
+before(async () => {
+  if (!skip) shared = await startEditorServer({ name: 'editor-e2e' });
+});
+
+after(async () => {
+  await shared?.close();
+});
+
+/** A fresh Chromium profile (empty storage, so no autosaved graph) on the shared server's editor. */
+const openFresh = (t: TestContext) => openBrowser(t, shared!.server.url, { viewport: { width: 1600, height: 1000 } });
+
+/** A fresh profile with the example graph open. */
+async function openExample(t: TestContext): Promise<{ page: Page; errors: string[]; profile: string }> {
+  const opened = await openFresh(t);
+  const { page } = opened;
+  await page.getByTestId('examples-button').click();
+  await page.getByTestId('example-asgm-change.json').click();
+  await page.getByTestId('node-change').waitFor();
+  return opened;
+}
+
+test('editor: palette, open an example, refused link, parameter controls, expression checks, validation + undo, file picker', { skip, timeout: 300_000 }, async (t) => {
+  const { page, errors } = await openFresh(t);
 
   // Palette from the catalogue, grouped by category, searchable.
   assert.ok(await page.getByTestId('palette-group-Model').isVisible());
@@ -128,7 +155,11 @@ test('editor: open example, run with live progress, results, refused link, stale
   assert.equal(await page.getByTestId('param-dir').inputValue(), 'demo');
   // Let the error toasts expire so they do not cover the screenshots below.
   await page.waitForFunction(() => !document.querySelector('[data-testid=toast]'), undefined, { timeout: 15_000 });
+  assert.deepEqual(errors, [], 'no uncaught page errors');
+});
 
+test('editor: run with live progress, results views, a changed param makes its dependants stale, rerun from the cache', { skip, timeout: 600_000 }, async (t) => {
+  const { page, errors } = await openExample(t);
   // Run: progress shows live, then results.
   await page.evaluate(() => {
     const w = window as unknown as { sawProgress: boolean; sawRunning: boolean };
@@ -203,7 +234,15 @@ test('editor: open example, run with live progress, results, refused link, stale
   for (const id of ['load19', 'agg19', 'samples19', 'split19', 'xgb22']) assert.equal(await page.getByTestId(`node-${id}`).getAttribute('data-status'), 'cached', id);
   assert.equal(await page.getByTestId('node-xgb19').getAttribute('data-status'), 'done');
   assert.equal(await page.getByTestId('node-xgb19').getAttribute('data-stale'), 'false');
+  assert.deepEqual(errors, [], 'no uncaught page errors');
+});
 
+test('editor: save, reload, open the saved file (same graph); arrange', { skip, timeout: 300_000 }, async (t) => {
+  const { page, errors, profile } = await openExample(t);
+  // An edit that must survive the round trip.
+  await page.getByTestId('node-title-xgb19').click();
+  await page.locator('[data-testid=inspector][data-node-id=xgb19]').waitFor();
+  await page.getByTestId('param-maxDepth').fill('4');
   // Save, reload, open the saved file: same graph.
   const saved = (await download(page)) as { nodes: { id: string; params: Record<string, unknown> }[] };
   assert.equal(saved.nodes.find((n) => n.id === 'xgb19')?.params.maxDepth, 4);
@@ -219,15 +258,61 @@ test('editor: open example, run with live progress, results, refused link, stale
 
   // Arrange (its layout engine is loaded on first use) moves the nodes.
   const where = async () => (await page.getByTestId('node-change').boundingBox())!;
-  const before = await where();
+  const start = await where();
   await page.getByTestId('arrange-button').click();
   await page.waitForFunction(
     (b) => {
       const r = document.querySelector('[data-testid=node-change]')!.getBoundingClientRect();
       return Math.abs(r.x - b.x) > 2 || Math.abs(r.y - b.y) > 2;
     },
-    before,
+    start,
     { timeout: 30_000 },
   );
+  assert.deepEqual(errors, [], 'no uncaught page errors');
+});
+
+test('editor: canvas gestures are undoable edits (drag a node, copy/paste two linked nodes, delete them)', { skip, timeout: 300_000 }, async (t) => {
+  const { page, errors } = await openExample(t);
+  const nodes = () => page.locator('.sf-node').count();
+  const box = async (id: string) => (await page.getByTestId(`node-${id}`).boundingBox())!;
+
+  // Drag a node by its title; Ctrl+Z puts it back.
+  const start = await box('change');
+  const title = (await page.getByTestId('node-title-change').boundingBox())!;
+  await page.mouse.move(title.x + 20, title.y + title.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(title.x + 120, title.y + 80, { steps: 8 });
+  await page.mouse.up();
+  const moved = await box('change');
+  assert.ok(Math.abs(moved.x - start.x) > 50 && Math.abs(moved.y - start.y) > 40, `dragged: ${JSON.stringify([start, moved])}`);
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction((b) => {
+    const r = document.querySelector('[data-testid=node-change]')!.getBoundingClientRect();
+    return Math.abs(r.x - b.x) < 2 && Math.abs(r.y - b.y) < 2;
+  }, start);
+  assert.equal(await nodes(), 25, 'undo took back the move only');
+
+  // Select two linked nodes (Ctrl adds to the selection), copy, paste: fresh ids, the link between them kept.
+  await page.getByTestId('node-title-mask19').click();
+  await page.getByTestId('node-title-index19').click({ modifiers: ['Control'] });
+  await page.keyboard.press('Control+c');
+  await page.getByTestId('toast').filter({ hasText: 'Copied 2 nodes' }).waitFor();
+  await page.keyboard.press('Control+v');
+  await page.waitForFunction(() => document.querySelectorAll('.sf-node').length === 27);
+  const pasted = await page.locator('.sf-node').evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id')).slice(25));
+  assert.equal(pasted.length, 2);
+  assert.ok(!pasted.includes('mask19') && !pasted.includes('index19'), pasted.join(' '));
+  await page.locator(`[data-testid=connection][data-source="${pasted[0]}"][data-target="${pasted[1]}"]`).waitFor();
+  assert.equal(await page.getByTestId('inspector').getAttribute('data-node-id'), pasted[1], 'the inspector shows the last pasted node');
+
+  // Delete removes the pasted (selected) nodes; undo brings them back with their link.
+  await page.getByTestId('editor-canvas').focus();
+  await page.keyboard.press('Delete');
+  await page.waitForFunction(() => document.querySelectorAll('.sf-node').length === 25);
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(() => document.querySelectorAll('.sf-node').length === 27);
+  await page.locator(`[data-testid=connection][data-source="${pasted[0]}"][data-target="${pasted[1]}"]`).waitFor();
+  await page.keyboard.press('Control+y');
+  await page.waitForFunction(() => document.querySelectorAll('.sf-node').length === 25);
   assert.deepEqual(errors, [], 'no uncaught page errors');
 });

@@ -1,6 +1,7 @@
 /**
- * Application logic between the UI, the Rete adapter and the runner: open/save, validate, run, cancel,
- * event stream → run state, staleness. No React here.
+ * Application logic between the UI, the graph store, the canvas and the runner: open/save, validate, run,
+ * cancel, event stream → run state, staleness, autosave. No React here. The graph store is created when the app
+ * starts and connected here (connectGraph); the graph's own behaviour lives in graph/ and is tested headlessly.
  */
 import { api } from './api/client.ts';
 import { subscribeRun, type EventSubscription } from './api/events.ts';
@@ -8,28 +9,56 @@ import type { Graph, RunInfo } from './api/types.ts';
 import { appStore, toast } from './model/appState.ts';
 import { nodeKeys, parseGraphText, serializeGraph, staleNodes } from './model/graphDoc.ts';
 import { applyEvent, initialRunState } from './model/runState.ts';
-import type { EditorApi } from './rete/editor.ts';
+import type { CanvasView } from './rete/editor.ts';
+import type { GraphStore } from './graph/store.ts';
+import { loadGraph } from './graph/commands.ts';
 import { replaceGraph } from './docActions.ts';
 
-let editor: EditorApi | null = null;
+let graph: GraphStore | null = null;
+let view: CanvasView | null = null;
 let subscription: EventSubscription | null = null;
 let validateTimer: ReturnType<typeof setTimeout> | undefined;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 const runInfos = new Map<string, Promise<RunInfo>>();
 const AUTOSAVE_KEY = 'sentiflow.graph';
 
-export function attachEditor(api: EditorApi | null): void {
-  editor = api;
+/**
+ * Makes `store` the working graph: every change recomputes staleness and is validated and autosaved (debounced);
+ * opening another document (or undoing back to one) drops the run state, which belonged to the other one.
+ */
+export function connectGraph(store: GraphStore): () => void {
+  graph = store;
+  let doc = store.get().doc;
+  const unsubscribe = store.subscribe(() => {
+    const next = store.get().doc;
+    if (next === doc) return;
+    const opened = next.generation !== doc.generation;
+    doc = next;
+    if (opened) appStore.set({ results: {}, run: null, stale: new Set(), problems: [] });
+    graphChanged();
+  });
+  return () => {
+    unsubscribe();
+    clearTimeout(validateTimer);
+    clearTimeout(saveTimer);
+    if (graph === store) graph = null;
+  };
 }
 
-export function getEditor(): EditorApi | null {
-  return editor;
+export function graphStore(): GraphStore | null {
+  return graph;
+}
+
+export function attachView(canvas: CanvasView | null): void {
+  view = canvas;
+}
+
+export function getView(): CanvasView | null {
+  return view;
 }
 
 export function currentGraph(): Graph | null {
-  if (!editor) return null;
-  const s = appStore.get();
-  return editor.toGraph({ name: s.graphName, description: s.graphDescription });
+  return graph?.toGraph() ?? null;
 }
 
 function recomputeStale(): void {
@@ -40,9 +69,7 @@ function recomputeStale(): void {
   appStore.set({ stale: staleNodes(graph, runKeys, (id) => results[id] !== undefined) });
 }
 
-/** Called by the adapter whenever nodes, links or params change. */
-export function graphChanged(): void {
-  appStore.set((s) => ({ revision: s.revision + 1 }));
+function graphChanged(): void {
   recomputeStale();
   clearTimeout(validateTimer);
   validateTimer = setTimeout(() => void validateNow(), 350);
@@ -64,12 +91,13 @@ export async function validateNow(): Promise<void> {
   }
 }
 
-export async function openGraph(graph: Graph): Promise<void> {
-  if (!editor) return;
-  appStore.set({ graphName: graph.name ?? 'Untitled graph', graphDescription: graph.description ?? '', selectedNodeId: null, results: {}, run: null, stale: new Set(), problems: [] });
-  await editor.load(graph);
-  const unknown = graph.nodes.filter((n) => !appStore.get().catalog.some((e) => e.type === n.type));
+/** Opens a graph as the working document (an undo step unless `record` is false, e.g. the autosave at start). */
+export async function openGraph(next: Graph, options: { record?: boolean } = {}): Promise<void> {
+  if (!graph) return;
+  graph.apply(loadGraph(next), { record: options.record });
+  const unknown = next.nodes.filter((n) => !graph!.entries.has(n.type));
   if (unknown.length) toast(`Unknown node type${unknown.length > 1 ? 's' : ''}: ${unknown.map((n) => `${n.id} (${n.type})`).join(', ')}`, 'error');
+  await view?.rendered();
 }
 
 export async function openFile(file: File): Promise<void> {
@@ -180,8 +208,4 @@ export function runInfo(runId: string): Promise<RunInfo> {
     p.catch(() => runInfos.delete(runId));
   }
   return p;
-}
-
-export function setParams(nodeId: string, params: Record<string, unknown>): void {
-  editor?.setParams(nodeId, params);
 }

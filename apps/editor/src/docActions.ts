@@ -9,35 +9,28 @@ import type { Graph, GraphNode } from './api/types.ts';
 import { appStore, toast } from './model/appState.ts';
 import { duplicateForYear } from './model/building.ts';
 import { missingFolders, relocatePaths } from './model/relocate.ts';
-import { currentGraph, getEditor, openGraph, saveGraph, setParams } from './controller.ts';
-
-/** Graphs replaced by New/Open/Examples, most recent last: Undo past the first edit restores them. */
-const replaced: Graph[] = [];
-let cleanRevision = 0;
-
-export function markClean(): void {
-  cleanRevision = appStore.get().revision;
-}
+import { addNodeNearSelection, insert, setParamsOfMany, updateNode } from './graph/commands.ts';
+import { currentGraph, getView, graphStore, openGraph, saveGraph } from './controller.ts';
 
 /** Unsaved: changed since it was opened or saved, and not empty. */
 export function isDirty(): boolean {
-  const g = currentGraph();
-  return !!g && g.nodes.length > 0 && appStore.get().revision !== cleanRevision;
+  return graphStore()?.isDirty() ?? false;
 }
 
 /**
  * Replaces the working graph after asking when there are unsaved changes. `confirmFn` is window.confirm in
- * the app; the replaced graph stays reachable with Undo either way.
+ * the app; the replaced graph stays reachable with Undo either way (opening is an undo step of the store).
  */
 export async function replaceGraph(next: Graph, what: string, confirmFn: (text: string) => boolean = (t) => window.confirm(t)): Promise<boolean> {
-  const before = currentGraph();
-  if (isDirty() && before) {
+  const store = graphStore();
+  if (!store) return false;
+  const before = store.get().doc;
+  if (store.isDirty()) {
     const text = `“${before.name}” has unsaved changes (${before.nodes.length} nodes).\n\n${what} replaces it. You can bring it back with Undo, or Cancel and Save first (Ctrl+S).`;
     if (!confirmFn(text)) return false;
   }
-  if (before && before.nodes.length) replaced.push(before);
   await openGraph(next);
-  markClean();
+  store.markClean();
   void offerRelocation(next);
   return true;
 }
@@ -46,20 +39,23 @@ export async function newGraph(): Promise<void> {
   await replaceGraph({ schema: 'sentiflow/graph@1', name: 'Untitled graph', nodes: [], links: [] }, 'A new graph');
 }
 
-/** Undo an edit; with no edit left, bring back the graph that New/Open/Examples replaced. */
-export async function undo(): Promise<void> {
-  const ed = getEditor();
-  if (!ed) return;
-  if (ed.canUndo()) return void (await ed.undo());
-  const prev = replaced.pop();
-  if (!prev) return;
-  await openGraph(prev);
-  toast(`Restored “${prev.name}”.`, 'info', 2500);
+/** Undo an edit; undoing past the opening of a graph brings back the graph that New/Open/Examples replaced. */
+export function undo(): void {
+  const store = graphStore();
+  if (!store) return;
+  const before = store.get().doc;
+  if (!store.undo()) return;
+  const now = store.get().doc;
+  if (now.generation !== before.generation && now.nodes.length) toast(`Restored “${now.name}”.`, 'info', 2500);
+}
+
+export function redo(): void {
+  graphStore()?.redo();
 }
 
 export function save(): void {
   saveGraph();
-  markClean();
+  graphStore()?.markClean();
 }
 
 /** After opening: when the graph's folders are missing here, offer to point all loaders at one folder. */
@@ -74,11 +70,12 @@ async function offerRelocation(graph: Graph): Promise<void> {
 }
 
 export function applyRelocation(folder: string): number {
+  const store = graphStore();
   const graph = currentGraph();
-  if (!graph) return 0;
+  if (!store || !graph) return 0;
   const pathParams = Object.fromEntries(appStore.get().catalog.map((e) => [e.type, e.pathParams]));
   const changes = relocatePaths(graph, folder, pathParams);
-  for (const [id, params] of changes) setParams(id, params);
+  store.apply(setParamsOfMany(changes));
   appStore.set({ missingFolders: [] });
   toast(`Pointed ${changes.size} node${changes.size === 1 ? '' : 's'} at ${folder || 'the data root'}.`, 'success', 3000);
   return changes.size;
@@ -86,21 +83,27 @@ export function applyRelocation(folder: string): number {
 
 /** Palette click: add next to the selection, linked when the types fit, and select it. */
 export async function addFromPalette(type: string): Promise<void> {
-  const ed = getEditor();
-  if (!ed) return;
-  const id = await ed.addNodeNearSelection(type);
-  if (id) await ed.selectNode(id);
+  const store = graphStore();
+  const view = getView();
+  if (!store || !view) return;
+  const center = view.center();
+  if (store.apply(addNodeNearSelection(type, center))) return;
+  const id = store.get().selection[0];
+  const pos = id ? store.node(id)?.position : undefined;
+  if (id && pos && (pos.x !== Math.round(center.x) || pos.y !== Math.round(center.y))) await view.keepInView(id);
 }
 
 /** Copies the branch of loader `loaderId` for `year`. */
 export async function duplicateBranch(loaderId: string, year: number): Promise<void> {
-  const ed = getEditor();
+  const store = graphStore();
   const graph = currentGraph();
-  if (!ed || !graph) return;
-  const entries = new Map(appStore.get().catalog.map((e) => [e.type, e]));
-  const copy = duplicateForYear(graph, entries, loaderId, year);
+  if (!store || !graph) return;
+  const copy = duplicateForYear(graph, store.entries, loaderId, year);
   if (!copy.nodes.length) return;
-  await ed.insert(copy.nodes, copy.links);
+  const refused = store.apply(insert(copy.nodes, copy.links));
+  if (refused) return void toast(refused, 'error');
+  await getView()?.rendered();
+  await getView()?.zoomToFit();
   toast(`Added ${copy.nodes.length} nodes for ${year}.`, 'success', 2500);
 }
 
@@ -135,10 +138,10 @@ export async function fillFromFolder(nodeId: string, dir: string): Promise<void>
   } catch {
     return;
   }
-  const ed = getEditor();
-  const node = ed?.getNode(nodeId);
+  const store = graphStore();
+  const node = store?.node(nodeId);
   const graph = currentGraph();
-  if (!node || !graph || node.params.dir !== dir || !scan.prefixes.length) return;
+  if (!store || !node || !graph || node.params.dir !== dir || !scan.prefixes.length) return;
   const params = { ...node.params };
   const prefix = scan.prefixes.find((p) => p.prefix === params.prefix) ?? (scan.prefixes.length === 1 ? scan.prefixes[0] : undefined);
   if (!prefix) return;
@@ -151,8 +154,9 @@ export async function fillFromFolder(nodeId: string, dir: string): Promise<void>
   const y = prefix.years.find((x) => x.year === params.year);
   if (y && !y.cloudLayers.includes(String(params.cloudLayer ?? 'probability'))) params.cloudLayer = y.cloudLayers[0] ?? 'none';
   if (params.prefix !== node.params.prefix || params.year !== node.params.year || params.cloudLayer !== node.params.cloudLayer) {
-    setParams(nodeId, params);
     // Only a default label follows the year; a label the user typed is kept.
-    if (node.label === node.entry?.label || /^S2 \d{4}$/.test(node.label)) ed?.setLabel(nodeId, `S2 ${params.year}`);
+    const label = node.label ?? store.entries.get(node.type)?.label ?? node.type;
+    const followsYear = label === store.entries.get(node.type)?.label || /^S2 \d{4}$/.test(label);
+    store.apply(updateNode(nodeId, { params, ...(followsYear ? { label: `S2 ${params.year}` } : {}) }));
   }
 }

@@ -1,9 +1,12 @@
-/** Hosts the Rete editor: created once per mount, destroyed on unmount. Handles keyboard and drops. */
+/** Hosts the canvas for the app's graph store: created once per mount, destroyed on unmount. Handles keyboard and drops. */
 import { useEffect, useRef } from 'react';
 import { appStore, toast } from '../model/appState.ts';
-import { createEditor } from '../rete/editor.ts';
-import { attachEditor, autosavedGraph, getEditor, graphChanged, openFile, openGraph, startRun } from '../controller.ts';
-import { undo } from '../docActions.ts';
+import { createCanvas } from '../rete/editor.ts';
+import { attachView, getView, openFile, startRun } from '../controller.ts';
+import { redo, undo } from '../docActions.ts';
+import { useGraphStore } from '../hooks.ts';
+import { addNode, removeNodes } from '../graph/commands.ts';
+import type { GraphStore } from '../graph/store.ts';
 
 export const PALETTE_MIME = 'application/x-sentiflow-node';
 
@@ -12,63 +15,69 @@ function isTyping(target: EventTarget | null): boolean {
   return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
 }
 
+function copyNode(store: GraphStore, id: string): number {
+  if (!store.get().selection.includes(id)) store.select([id]);
+  return store.copy();
+}
+
 export function EditorCanvas() {
   const ref = useRef<HTMLDivElement>(null);
+  const store = useGraphStore();
 
   useEffect(() => {
     let disposed = false;
     let destroy = () => {};
-    const { catalog } = appStore.get();
-    void createEditor(ref.current!, catalog, {
-      onChange: graphChanged,
-      onSelect: (id) => appStore.set({ selectedNodeId: id }),
+    void createCanvas(ref.current!, store, {
       onRefused: (reason) => toast(reason, 'error'),
       onRunUpTo: (id) => void startRun(id),
       onShowResults: (id) => appStore.set({ resultsOpen: true, resultsNodeId: id }),
-    }).then(async (api) => {
+      onCopy: (id) => void copyNode(store, id),
+      onDuplicate: (id) => {
+        store.select([id]);
+        store.copy();
+        store.paste();
+      },
+    }).then((view) => {
       if (disposed) {
-        api.destroy();
+        view.destroy();
         return;
       }
-      attachEditor(api);
+      attachView(view);
       destroy = () => {
-        attachEditor(null);
-        api.destroy();
+        attachView(null);
+        view.destroy();
       };
-      const saved = autosavedGraph();
-      if (saved) await openGraph(saved);
     });
     return () => {
       disposed = true;
       destroy();
     };
-  }, []);
+  }, [store]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const ed = getEditor();
-      if (!ed || isTyping(e.target)) return;
+      if (isTyping(e.target)) return;
       const mod = e.ctrlKey || e.metaKey;
-      if (mod && e.key.toLowerCase() === 'z' && !e.shiftKey) void undo();
-      else if (mod && (e.key.toLowerCase() === 'y' || (e.key.toLowerCase() === 'z' && e.shiftKey))) void ed.redo();
+      if (mod && e.key.toLowerCase() === 'z' && !e.shiftKey) undo();
+      else if (mod && (e.key.toLowerCase() === 'y' || (e.key.toLowerCase() === 'z' && e.shiftKey))) redo();
       else if (mod && e.key.toLowerCase() === 'c') {
-        const n = ed.copySelected();
+        const n = store.copy();
         if (n) toast(`Copied ${n} node${n > 1 ? 's' : ''}`, 'info', 1500);
-      } else if (mod && e.key.toLowerCase() === 'v') void ed.paste();
-      else if (e.key === 'Delete' || e.key === 'Backspace') void ed.removeSelected();
+      } else if (mod && e.key.toLowerCase() === 'v') store.paste();
+      else if (e.key === 'Delete' || e.key === 'Backspace') store.apply(removeNodes(store.get().selection));
       else return;
       e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [store]);
 
   const onDrop = (e: React.DragEvent) => {
     e.preventDefault();
-    const ed = getEditor();
+    const view = getView();
     const type = e.dataTransfer.getData(PALETTE_MIME);
-    if (type && ed) {
-      void ed.addNodeAtClient(type, e.clientX, e.clientY).then((id) => (id ? ed.selectNode(id) : undefined));
+    if (type && view) {
+      store.apply(addNode(type, view.fromClient(e.clientX, e.clientY)));
       return;
     }
     const file = e.dataTransfer.files[0];

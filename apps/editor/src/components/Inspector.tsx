@@ -1,7 +1,9 @@
 /** Right panel: the selected node's label, description, parameters (from its JSON Schema) and problems. */
-import { useApp } from '../hooks.ts';
+import { useMemo } from 'react';
+import { useApp, useGraph, useGraphStore } from '../hooks.ts';
 import { fieldsOf, isShown } from '../model/schema.ts';
-import { currentGraph, getEditor, setParams, startRun } from '../controller.ts';
+import { startRun } from '../controller.ts';
+import { setLabel, setParams, toGraph } from '../graph/commands.ts';
 import { fieldContextFor } from '../model/expressions.ts';
 import { appStore } from '../model/appState.ts';
 import { ParamField } from './ParamField.tsx';
@@ -11,11 +13,14 @@ import { FolderHints, RunErrorBox } from './NodeHelpers.tsx';
 import { fillFromFolder } from '../docActions.ts';
 
 export function Inspector() {
-  const id = useApp((s) => s.selectedNodeId);
-  useApp((s) => s.revision); // re-render when params change (undo/redo included)
+  const store = useGraphStore();
+  const id = useGraph((s) => s.selection.at(-1) ?? null);
+  // Documents are immutable: a new doc (or node) object is a change, undo/redo included.
+  const doc = useGraph((s) => s.doc);
+  const node = id ? doc.nodes.find((n) => n.id === id) : undefined;
   const problems = useApp((s) => s.problems);
   const catalog = useApp((s) => s.catalog);
-  const node = id ? getEditor()?.getNode(id) : undefined;
+  const graph = useMemo(() => toGraph(doc, store.entries), [doc, store]);
   if (!id || !node) {
     return (
       <aside className="sf-inspector" data-testid="inspector">
@@ -26,17 +31,18 @@ export function Inspector() {
       </aside>
     );
   }
-  const entry = node.entry;
+  const entry = store.entries.get(node.type);
+  const params = node.params;
   const fields = entry ? fieldsOf(entry.params, entry.pathParams) : [];
   const nodeProblems = problems.filter((p) => p.nodeId === id);
-  // Re-derived on every render: the Inspector re-renders on each graph revision (links and params).
-  const context = fieldContextFor(currentGraph(), id, catalog);
+  // Re-derived on every render: the Inspector re-renders on each change of the document (links and params).
+  const context = fieldContextFor(graph, id, catalog);
   return (
     <aside className="sf-inspector" data-testid="inspector" data-node-id={id}>
       <div className="sf-inspector-head">
-        <input className="sf-node-label-input" data-testid="node-label" value={node.label} onChange={(e) => getEditor()?.setLabel(id, e.target.value)} />
+        <input className="sf-node-label-input" data-testid="node-label" value={node.label ?? entry?.label ?? node.type} onChange={(e) => store.apply(setLabel(id, e.target.value), { merge: `label:${id}` })} />
         <div className="muted">
-          {id} · {node.nodeType} v{node.version}
+          {id} · {node.type} v{node.version}
         </div>
         {entry && <p className="sf-desc">{entry.description}</p>}
         <div className="sf-inspector-actions">
@@ -58,24 +64,24 @@ export function Inspector() {
         </ul>
       )}
       <RunErrorBox id={id} />
-      {node.nodeType === 's2.load' && <FolderHints id={id} params={node.params} />}
+      {node.type === 's2.load' && <FolderHints id={id} params={params} />}
       <div className="sf-fields">
         {fields.some((f) => f.widget === 'classList') && (
-          <ClassListField nodeId={id} params={node.params as ClassListParams} onParams={(p) => setParams(id, { ...node.params, classes: p.classes, names: p.names })} />
+          <ClassListField nodeId={id} params={params as ClassListParams} onParams={(p) => store.apply(setParams(id, { ...params, classes: p.classes, names: p.names }))} />
         )}
-        {fields.filter((f) => f.widget !== 'classList' && isShown(f, node.params, fields)).map((f) => (
+        {fields.filter((f) => f.widget !== 'classList' && isShown(f, params, fields)).map((f) => (
           <ParamField
             key={`${id}:${f.name}`}
             field={f}
-            value={node.params[f.name]}
+            value={params[f.name]}
             context={context}
             problem={nodeProblems.find((p) => p.param === f.name || p.param?.startsWith(`${f.name}.`))?.message}
             onChange={(v) => {
-              const next = { ...node.params };
+              const next = { ...params };
               if (v === undefined) delete next[f.name];
               else next[f.name] = v;
-              setParams(id, next);
-              if (node.nodeType === 's2.load' && f.name === 'dir' && typeof v === 'string') void fillFromFolder(id, v);
+              store.apply(setParams(id, next));
+              if (node.type === 's2.load' && f.name === 'dir' && typeof v === 'string') void fillFromFolder(id, v);
             }}
           />
         ))}

@@ -4,9 +4,9 @@
  * colleague's loaders at a folder of this data root.
  */
 import { useEffect, useState } from 'react';
-import { useApp } from '../hooks.ts';
+import { useApp, useGraph, useGraphStore } from '../hooks.ts';
 import { applyRelocation, duplicateBranch, scanFolder, type FolderScan } from '../docActions.ts';
-import { currentGraph, setParams } from '../controller.ts';
+import { setParams } from '../graph/commands.ts';
 import { FilePicker } from './FilePicker.tsx';
 
 export function RunErrorBox({ id }: { id: string }) {
@@ -25,7 +25,9 @@ export function FolderHints({ id, params }: { id: string; params: Record<string,
   const dir = typeof params.dir === 'string' ? params.dir : '';
   const [scan, setScan] = useState<FolderScan | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useApp((s) => s.revision);
+  const store = useGraphStore();
+  // Years already loaded elsewhere in the graph (re-read on each change of the document).
+  const nodes = useGraph((s) => s.doc.nodes);
   useEffect(() => {
     setScan(null);
     setError(null);
@@ -37,9 +39,8 @@ export function FolderHints({ id, params }: { id: string; params: Record<string,
   if (!scan) return null;
   if (!scan.prefixes.length) return <div className="sf-hints sf-field-error" data-testid="folder-hints">No files named &lt;PREFIX&gt;_&lt;YEAR&gt;_&lt;BAND&gt;.tif in {dir}/.</div>;
   const prefix = scan.prefixes.find((p) => p.prefix === params.prefix);
-  const graph = currentGraph();
-  const used = new Set(graph?.nodes.filter((n) => n.type === 's2.load').map((n) => n.params.year) ?? []);
-  const set = (patch: Record<string, unknown>) => setParams(id, { ...params, ...patch });
+  const used = new Set(nodes.filter((n) => n.type === 's2.load').map((n) => n.params.year));
+  const set = (patch: Record<string, unknown>) => store.apply(setParams(id, { ...params, ...patch }));
   return (
     <div className="sf-hints" data-testid="folder-hints">
       <div>

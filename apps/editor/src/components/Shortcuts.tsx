@@ -3,7 +3,7 @@
  * inspector, closing menus, and the list of shortcuts under "?".
  */
 import { useEffect, useState } from 'react';
-import { getEditor, startRun } from '../controller.ts';
+import { getView, startRun } from '../controller.ts';
 import { save } from '../docActions.ts';
 
 export const SHORTCUTS: [string, string][] = [
@@ -30,7 +30,7 @@ export function Shortcuts() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
-      const ed = getEditor();
+      const ed = getView();
       if (mod && e.key.toLowerCase() === 's') {
         save();
       } else if (mod && e.key === 'Enter') {

@@ -2,11 +2,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { ExampleInfo } from '../api/types.ts';
-import { useApp } from '../hooks.ts';
+import { useApp, useGraph, useGraphStore } from '../hooks.ts';
 import { appStore } from '../model/appState.ts';
 import { formatDuration } from '../model/runState.ts';
-import { cancelRun, getEditor, openExample, openFile, startRun } from '../controller.ts';
-import { newGraph, save, undo } from '../docActions.ts';
+import { cancelRun, getView, openExample, openFile, startRun } from '../controller.ts';
+import { newGraph, redo, save, undo } from '../docActions.ts';
+import { setMeta } from '../graph/commands.ts';
 import { RunProgress } from './RunProgress.tsx';
 import { VariantButton } from './VariantDialog.tsx';
 
@@ -67,7 +68,8 @@ function RunStatus() {
 }
 
 export function Toolbar() {
-  const name = useApp((s) => s.graphName);
+  const store = useGraphStore();
+  const name = useGraph((s) => s.doc.name);
   const running = useApp((s) => s.run?.status === 'running');
   const resultsOpen = useApp((s) => s.resultsOpen);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -76,7 +78,7 @@ export function Toolbar() {
       <div className="sf-brand">
         <span className="sf-logo">◆</span> Sentiflow
       </div>
-      <input className="sf-graph-name" data-testid="graph-name" value={name} onChange={(e) => appStore.set({ graphName: e.target.value })} aria-label="Graph name" />
+      <input className="sf-graph-name" data-testid="graph-name" value={name} onChange={(e) => store.apply(setMeta({ name: e.target.value }), { merge: 'name' })} aria-label="Graph name" />
       <div className="sf-group">
         <button data-testid="new-button" onClick={() => void newGraph()} title="Start an empty graph (asks first if there are unsaved changes; Undo brings the old one back)">
           New
@@ -102,16 +104,16 @@ export function Toolbar() {
         <ExamplesMenu />
       </div>
       <div className="sf-group">
-        <button data-testid="undo-button" onClick={() => void undo()} title="Undo (Ctrl+Z); also brings back a graph replaced by New, Open or an example">
+        <button data-testid="undo-button" onClick={undo} title="Undo (Ctrl+Z); also brings back a graph replaced by New, Open or an example">
           ↶ Undo
         </button>
-        <button data-testid="redo-button" onClick={() => void getEditor()?.redo()} title="Redo (Ctrl+Y)">
+        <button data-testid="redo-button" onClick={redo} title="Redo (Ctrl+Y)">
           ↷ Redo
         </button>
-        <button data-testid="arrange-button" onClick={() => void getEditor()?.arrange()} title="Auto-arrange (ELK layered)">
+        <button data-testid="arrange-button" onClick={() => void getView()?.arrange()} title="Auto-arrange (ELK layered)">
           Arrange
         </button>
-        <button data-testid="fit-button" onClick={() => void getEditor()?.zoomToFit()} title="Zoom to fit">
+        <button data-testid="fit-button" onClick={() => void getView()?.zoomToFit()} title="Zoom to fit">
           Fit
         </button>
       </div>

@@ -7,6 +7,7 @@ import { experiments } from '../api/experiments.ts';
 import { currentGraph, runInfo } from '../controller.ts';
 import { appStore } from '../model/appState.ts';
 import { nodeKeys } from '../model/graphDoc.ts';
+import type { GraphStore } from '../graph/store.ts';
 
 async function restore(): Promise<void> {
   const graph = currentGraph();
@@ -29,13 +30,12 @@ async function restore(): Promise<void> {
   if (Object.keys(results).length) appStore.set({ results });
 }
 
-/** Waits for the first graph with nodes, then restores its results once. */
-export function restoreResultsAfterReload(): void {
-  const unsubscribe = appStore.subscribe(() => {
-    const s = appStore.get();
-    if (s.revision === 0 || !currentGraph()?.nodes.length) return;
+/** Waits for the first graph with nodes in `graph`, then restores its results once. */
+export function restoreResultsAfterReload(graph: GraphStore): void {
+  const unsubscribe = graph.subscribe(() => {
+    if (!graph.get().doc.nodes.length) return;
     unsubscribe();
-    // After the burst of changes a load makes (nodes, then links).
+    // After the canvas has drawn what was opened.
     setTimeout(() => void restore().catch(() => undefined), 300);
   });
 }

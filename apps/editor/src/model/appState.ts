@@ -1,4 +1,4 @@
-/** The editor's application state: catalogue, run status, results per node, problems, staleness, toasts. */
+/** The editor's application state: catalogue, run status, results per node, problems, staleness, toasts (the graph itself is in graph/store.ts). */
 import type { CatalogEntry, Problem } from '../api/types.ts';
 import type { RunState } from './runState.ts';
 import { createStore } from './store.ts';
@@ -17,17 +17,12 @@ export interface Toast {
 
 export interface AppState {
   catalog: CatalogEntry[];
-  graphName: string;
-  graphDescription: string;
-  selectedNodeId: string | null;
   run: RunState | null;
   /** Latest run that produced a result for each node (survives partial "run up to" runs). */
   results: Record<string, NodeResultRef>;
   stale: Set<string>;
   problems: Problem[];
   toasts: Toast[];
-  /** Bumped whenever the graph (nodes, links, params) changes. */
-  revision: number;
   resultsOpen: boolean;
   resultsNodeId: string | null;
   /** Folders the opened graph reads that do not exist in this data root (offer to point loaders elsewhere). */
@@ -36,15 +31,11 @@ export interface AppState {
 
 export const appStore = createStore<AppState>({
   catalog: [],
-  graphName: 'Untitled graph',
-  graphDescription: '',
-  selectedNodeId: null,
   run: null,
   results: {},
   stale: new Set(),
   problems: [],
   toasts: [],
-  revision: 0,
   resultsOpen: false,
   resultsNodeId: null,
   missingFolders: [],

@@ -112,7 +112,7 @@ function bfs(graph: Pick<Graph, 'links'>, start: string, dir: 'down' | 'up'): st
  * unconsumed outputs of that type, earlier year first; each output of the new node fills a free input of
  * the selected node of the same type.
  */
-export function autoLinks(graph: Pick<Graph, 'nodes' | 'links'>, entries: Map<string, Sockets>, entry: Sockets, newId: string, selected: string | null): GraphLink[] {
+export function autoLinks(graph: Pick<Graph, 'nodes' | 'links'>, entries: ReadonlyMap<string, Sockets>, entry: Sockets, newId: string, selected: string | null): GraphLink[] {
   const links: GraphLink[] = [];
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
   const outputsOf = (id: string) => Object.entries(entries.get(nodes.get(id)?.type ?? '')?.outputs ?? {});
@@ -165,7 +165,7 @@ export function autoLinks(graph: Pick<Graph, 'nodes' | 'links'>, entries: Map<st
  * nodes stay shared, and a comparison node (two inputs of one type, e.g. change.diff) is not copied but gets
  * the copy on its free input. Returns the nodes and links to add.
  */
-export function duplicateForYear(graph: Graph, entries: Map<string, Sockets>, loaderId: string, year: number): { nodes: GraphNode[]; links: GraphLink[] } {
+export function duplicateForYear(graph: Graph, entries: ReadonlyMap<string, Sockets>, loaderId: string, year: number): { nodes: GraphNode[]; links: GraphLink[] } {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const loader = byId.get(loaderId);
   if (!loader) return { nodes: [], links: [] };

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { describeChange } from '@sentiflow/protocol';
 import { experiments, reportUrl, type HistoryItem } from '../api/experiments.ts';
 import { showRunResults } from '../experiments/showRun.ts';
-import { useApp } from '../hooks.ts';
+import { useApp, useGraph } from '../hooks.ts';
 import { toast } from '../model/appState.ts';
 import { formatDuration } from '../model/runState.ts';
 import { CompareView, type CompareSide } from './CompareView.tsx';
@@ -47,7 +47,7 @@ function NameField({ item, onSaved }: { item: HistoryItem; onSaved(): void }) {
 }
 
 export function HistoryView() {
-  const graphName = useApp((s) => s.graphName);
+  const graphName = useGraph((s) => s.doc.name);
   const runKey = useApp((s) => `${s.run?.runId}:${s.run?.status}`);
   const [all, setAll] = useState(false);
   const [items, setItems] = useState<HistoryItem[] | null>(null);

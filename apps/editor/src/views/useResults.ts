@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useApp } from '../hooks.ts';
-import { runInfo, getEditor } from '../controller.ts';
+import { graphStore, runInfo } from '../controller.ts';
 import type { NodeResult } from '../model/results.ts';
 
 /** The latest result of every node (fetched from GET /api/runs/:id of the run that produced it). */
@@ -27,10 +27,11 @@ export function useNodeResults(): { results: NodeResult[]; loading: boolean } {
           if (!state) continue;
           const merged = { ...state, files: state.files ?? info?.report?.nodes?.[nodeId]?.files };
           const gnode = info?.graph?.nodes.find((n) => n.id === nodeId);
-          const label = getEditor()?.getNode(nodeId)?.label ?? gnode?.label ?? nodeId;
-          out.push({ nodeId, runId: ref.runId, type: gnode?.type ?? getEditor()?.getNode(nodeId)?.nodeType ?? '', label, state: merged });
+          const node = graphStore()?.node(nodeId);
+          const label = node ? (node.label ?? graphStore()?.entries.get(node.type)?.label ?? node.type) : (gnode?.label ?? nodeId);
+          out.push({ nodeId, runId: ref.runId, type: gnode?.type ?? node?.type ?? '', label, state: merged });
         }
-        const order = getEditor()?.toGraph({ name: '' }).nodes.map((n) => n.id) ?? [];
+        const order = graphStore()?.get().doc.nodes.map((n) => n.id) ?? [];
         out.sort((a, b) => order.indexOf(a.nodeId) - order.indexOf(b.nodeId));
         setResults(out);
       })
