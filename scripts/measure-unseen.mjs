@@ -163,7 +163,9 @@ const verdicts = {
     gdal,
   },
 };
-const figures = { scene: { width: scene.width, height: scene.height, datesPerYear: scene.datesPerYear, seed: scene.seed, truth: scene.truth }, runs: rows.map(({ classFiles, transitionFile, ...r }) => r), tiesFirst: (({ classFiles, transitionFile, ...r }) => r)(first), notebook: nbTruth, verdicts, timings: { ...timings, totalSeconds: seconds(t0) } };
+const paths = new Set(['classFiles', 'transitionFile']);
+const strip = (r) => Object.fromEntries(Object.entries(r).filter(([k]) => !paths.has(k)));
+const figures = { scene: { width: scene.width, height: scene.height, datesPerYear: scene.datesPerYear, seed: scene.seed, truth: scene.truth }, runs: rows.map(strip), tiesFirst: strip(first), notebook: nbTruth, verdicts, timings: { ...timings, totalSeconds: seconds(t0) } };
 writeFileSync(join(work, 'figures.json'), JSON.stringify(figures, null, 2));
 const pct = (v) => `${(100 * v).toFixed(2)} %`;
 console.log(`\nunseen scene ${scene.width} x ${scene.height} px, ${scene.datesPerYear} dates/year, seed ${scene.seed}: truth forest → ASGM ${scene.truth.forestToAsgmKm2.toFixed(4)} km², ASGM ${scene.truth.asgmChangePercent.toFixed(1)} %`);
