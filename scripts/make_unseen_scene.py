@@ -25,6 +25,7 @@ Writes what a GEE `ImageCollection.toBands()` export looks like (DESIGN.md, as s
                                          band description "<YYYYMMDDTHHMMSS>_<YYYYMMDDTHHMMSS>_T21NZG"
   <out>/<PREFIX>_<YEAR>_probability.tif  uint8 0-100 (s2cloudless-like), same dates
   <out>/labels/<YEAR>/<YEAR>_<class>.shp training polygons, one class per file (EPSG:32621, with .prj)
+  <out>/labels_river/<YEAR>/...          the same plus water polygons on the river (a variant, see measure-unseen)
   <out>/truth_<YEAR>.tif                 uint8 truth, 0 water, 1 forest, 2 asgm (majority of the pixel's area)
   <out>/truth_fractions_<YEAR>.tif       uint8 percent of the pixel's area: water, forest, asgm
   <out>/surface_<YEAR>.tif               uint8 dominant surface: 0 lake, 1 river, 2 creek, 3 forest, 4 bare, 5 pond
@@ -470,6 +471,21 @@ def training_polygons(rng, F, cls_frac, sites, scale):
     return polys
 
 
+def river_polygons(rng, F, scale):
+    """Water polygons on the open river (for the labels_river variant: training data that covers the river)."""
+    room = clearance(F["river"] >= 0.99)
+    out, taken = [], np.zeros(room.shape, bool)
+    for _ in range(int(round(4 * scale))):
+        r = rng.uniform(2.0, 3.0)
+        ok = np.argwhere((room > r + 1) & ~taken)
+        if len(ok) == 0:
+            break
+        cy, cx = ok[rng.integers(len(ok))]
+        out.append(polygon_ring(rng, cy + 0.5, cx + 0.5, r))
+        taken[max(0, cy - 40):cy + 41, max(0, cx - 40):cx + 41] = True
+    return out
+
+
 def write_polygons(folder, year, polys):
     os.makedirs(folder, exist_ok=True)
     srs = osr.SpatialReference()
@@ -533,6 +549,10 @@ def main():
         write_single(os.path.join(a.out, f"surface_{year}.tif"), [surface], ["dominant surface (" + ", ".join(f"{i}={s}" for i, s in enumerate(SURFACES)) + ")"])
         polys = training_polygons(np.random.default_rng([a.seed, year, 1]), F, cls_frac, sites, scale)
         write_polygons(os.path.join(a.out, "labels", str(year)), year, polys)
+        # A variant whose water class also has polygons on the river (same other polygons): what the river's
+        # errors owe to training data that never saw it.
+        extra = river_polygons(np.random.default_rng([a.seed, year, 2]), F, scale)
+        write_polygons(os.path.join(a.out, "labels_river", str(year)), year, {**polys, "water": polys["water"] + extra})
 
         yrng = np.random.default_rng([a.seed, year])
         dates = atmosphere(yrng, make_dates(yrng, year, n_dates), H, W)
@@ -558,6 +578,7 @@ def main():
             "surfacePixels": {s: int(np.sum(surface == i)) for i, s in enumerate(SURFACES)},
             "mixedPixels": int(np.sum(np.max(cls_frac, 0) < 0.99)),
             "trainingPolygons": {c: len(v) for c, v in polys.items()},
+            "riverPolygons": len(extra),
             "miningSites": len(sites),
         }
     y1, y2 = a.years

@@ -8,7 +8,7 @@
 //       the uncertain row of the change table;
 //   (d) gdalinfo: colour table and category names on the class and transition maps.
 // usage: node scripts/measure-unseen.mjs <workDir> [--size small|real|WxHxDATES] [--seed N] [--layout pixel|band]
-//        [--seeds 42,7] [--remake]      (prints one JSON line per run, then the figures; writes <workDir>/figures.json)
+//        [--seeds 42,7] [--labels labels|labels_river] [--remake]      (prints one JSON line per run, then the figures; writes <workDir>/figures.json)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,7 +18,7 @@ const repo = resolve(import.meta.dirname, '..');
 const PY = '/usr/bin/python3';
 const { positionals, values: opt } = parseArgs({
   allowPositionals: true,
-  options: { size: { type: 'string', default: 'small' }, seed: { type: 'string', default: '20260' }, layout: { type: 'string', default: 'pixel' }, seeds: { type: 'string', default: '42,7' }, remake: { type: 'boolean', default: false } },
+  options: { size: { type: 'string', default: 'small' }, seed: { type: 'string', default: '20260' }, layout: { type: 'string', default: 'pixel' }, seeds: { type: 'string', default: '42,7' }, labels: { type: 'string', default: 'labels' }, remake: { type: 'boolean', default: false } },
 });
 const work = positionals[0] && resolve(positionals[0]);
 if (!work) throw new Error('usage: measure-unseen.mjs <workDir> [--size small|real|WxHxDATES] [--seed N] [--layout pixel|band] [--seeds 42,7] [--remake]');
@@ -60,7 +60,7 @@ function graphFor(order, ties) {
   for (const n of g.nodes) {
     if (n.type === 's2.load') Object.assign(n.params, { dir: 'unseen', prefix: scene.prefix });
     if (n.type === 'vector.load') {
-      n.params.path = `unseen/labels/${n.params.path.match(/(\d{4})$/)[1]}`;
+      n.params.path = `unseen/${opt.labels}/${n.params.path.match(/(\d{4})$/)[1]}`;
       if (order) n.params.classes = order;
       else delete n.params.classes;
     }
@@ -110,7 +110,7 @@ const nbDirs = nbSeeds.map((seed) => {
   const dir = join(work, `notebook-${seed}`);
   mkdirSync(dir, { recursive: true });
   const started = Date.now();
-  const out = JSON.parse(py('notebook_reference.py', ['--dir', sceneDir, '--prefix', scene.prefix, '--years', ...YEARS.map(String), '--labels', join(sceneDir, 'labels'), '--out', join(dir, 'nb.json'), '--class-npy-dir', dir, '--seed', String(seed)]));
+  const out = JSON.parse(py('notebook_reference.py', ['--dir', sceneDir, '--prefix', scene.prefix, '--years', ...YEARS.map(String), '--labels', join(sceneDir, opt.labels), '--out', join(dir, 'nb.json'), '--class-npy-dir', dir, '--seed', String(seed)]));
   timings[`notebook seed ${seed}`] = seconds(started);
   return { seed, dir, forestToAsgmKm2: out.forestToAsgmKm2, validationAccuracy: out.validationAccuracy };
 });
