@@ -24,13 +24,15 @@ const params = z.object({
     .min(0)
     .max(0.5)
     .default(DEFAULT_TIE_TOLERANCE)
-    .describe('Probability difference between the two best classes at or below which a row is a tie (use the value model.classify uses).'),
+    .describe('Probability difference between the two best classes at or below which a row is a tie (use the value model.classify uses).')
+    .meta({ unit: 'probability', showWhen: { ties: ['uncertain'] } }),
   minProbability: z
     .number()
     .min(0)
     .max(1)
     .optional()
-    .describe('If set, rows whose highest class probability is below it are uncertain too (also with ties "first").'),
+    .describe('If set, rows whose highest class probability is below it are uncertain too (also with ties "first").')
+    .meta({ unit: 'probability' }),
 });
 
 export const modelEvaluate = defineNode({
