@@ -121,6 +121,11 @@ export interface Metrics {
   /** confusion[trueClass][predictedClass] */
   confusion: number[][];
   perClass: { className: string; precision: number; recall: number; f1: number; support: number }[];
+  /**
+   * Rows the tie rule left uncertain (model.evaluate): not in accuracy, kappa, confusion or perClass.
+   * byClass[i] = uncertain rows whose true class is i; accuracyAllRows counts them as wrong.
+   */
+  uncertain?: { rows: number; share: number; byClass: number[]; accuracyAllRows: number };
 }
 
 export { NODATA_CODE, UNCERTAIN_CODE, UNCERTAIN_NAME } from '@sentiflow/protocol/classCodes.ts';

@@ -22,6 +22,13 @@ export function MetricsView({ metrics, title }: { metrics: Partial<Metrics>; tit
           <span>Cohen's κ</span>
           <b>{num(metrics.kappa)}</b>
         </div>
+        {metrics.uncertain && metrics.uncertain.rows > 0 && (
+          // Tied rows are not scored as the class listed first: they are left out of the figures and counted here.
+          <div className="sf-kpi" data-testid="metric-uncertain" title={`left out of accuracy, κ and the matrix; accuracy over all rows (uncertain counted wrong): ${pct(metrics.uncertain.accuracyAllRows)}`}>
+            <span>Uncertain rows</span>
+            <b>{metrics.uncertain.rows} ({pct(metrics.uncertain.share)})</b>
+          </div>
+        )}
       </div>
       {confusion.length > 0 && (
         <table className="sf-table sf-confusion" data-testid="confusion-matrix">

@@ -34,6 +34,7 @@ function ctx(overrides: Partial<NodeContext> = {}): NodeContext {
 }
 const XGB = { nEstimators: 30, maxDepth: 6, learningRate: 0.3, subsample: 1, colsampleBytree: 1, minChildWeight: 1, regLambda: 1, gamma: 0, seed: 0, threads: 1, treeMethod: 'hist' } as const;
 const FEATURES = ['B2_mean', 'NDVI_mean', 'BSI_mean'];
+const EVAL = { ties: 'uncertain', tieTolerance: 0.02 } as const;
 const CLASSES = ['water', 'forest', 'ASGM'];
 /** Class-dependent feature values, NaN-free. */
 function pixel(c: number, rand: () => number): number[] {
@@ -60,7 +61,7 @@ test('split → train (tree, xgboost) → evaluate → classify', { skip: needs(
   assert.ok(existsSync(sep.files![0]));
   const tree = await modelDecisionTree.run(ctx(), { train: split.outputs.train }, { maxDepth: 5, maxLeafNodes: 10, minSamplesLeaf: 1 });
   assert.ok((tree.summary!.leaves as number) <= 10);
-  const evTree = await modelEvaluate.run(ctx(), { model: tree.outputs.model, samples: split.outputs.validation }, {});
+  const evTree = await modelEvaluate.run(ctx(), { model: tree.outputs.model, samples: split.outputs.validation }, EVAL);
   assert.ok(evTree.outputs.metrics.accuracy > 0.95, `tree accuracy ${evTree.outputs.metrics.accuracy}`);
   const models = [tree.outputs.model];
   { // XGBoost
@@ -85,13 +86,13 @@ test('split → train (tree, xgboost) → evaluate → classify', { skip: needs(
     const imp = sx.importance as { feature: string; gain: number; totalGain: number }[];
     assert.deepEqual(imp.map((i) => i.feature).sort(), [...FEATURES].sort());
     assert.ok(Math.abs(imp.reduce((a, i) => a + i.gain, 0) - 1) < 1e-3);
-    const ev = await modelEvaluate.run(ctx(), { model: xgb.outputs.model, samples: split.outputs.validation }, {});
+    const ev = await modelEvaluate.run(ctx(), { model: xgb.outputs.model, samples: split.outputs.validation }, EVAL);
     assert.ok(ev.outputs.metrics.accuracy > 0.95);
     models.push(xgb.outputs.model);
   }
   // Feature mismatch is a clear error.
   const bad = { ...tree.outputs.model, features: ['B2_mean', 'NDWI_mean', 'BSI_mean'] };
-  await assert.rejects(modelEvaluate.run(ctx(), { model: bad, samples: s }, {}), /lacks: NDWI_mean/);
+  await assert.rejects(modelEvaluate.run(ctx(), { model: bad, samples: s }, EVAL), /lacks: NDWI_mean/);
 
   // Composite: left third water, middle forest, right ASGM, a NaN stripe.
   const grid: Grid = { width: 150, height: 90, geoTransform: [500000, 10, 0, 600000, 0, -10], crs: { epsg: 32621 } };
