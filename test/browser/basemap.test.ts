@@ -156,7 +156,6 @@ test('basemap: XYZ tiles from a local server under the class map, at the right p
   const caption = await page.locator('.sf-deck-caption').first().boundingBox();
   const overlays = [...covered, caption].filter((b): b is NonNullable<typeof b> => !!b);
   const underOverlay = ([x, y]: [number, number]) => overlays.some((b) => x >= b.x - 3 && x <= b.x + b.width + 3 && y >= b.y - 3 && y <= b.y + b.height + 3);
-  const bare = await page.screenshot();
 
   // Where the raster is on screen, from two read-outs (centre, and 60 px right and 40 px down of it).
   const cx = deck.x + deck.width / 2;
@@ -187,10 +186,20 @@ test('basemap: XYZ tiles from a local server under the class map, at the right p
   }
   const distinct = new Set(points.map((p) => p.tile.join('/')));
   assert.ok(points.length >= 8 && distinct.size >= 2, `${points.length} points on ${distinct.size} tiles`);
-  const seen = await pixelsOf(page, bare, points.map((p) => p.at));
-  const wrong = points
-    .map((p, i) => ({ p, got: seen[i], want: tileColour(z, p.tile[0], p.tile[1]) }))
-    .filter(({ got, want }) => got.some((v, k) => Math.abs(v - want[k]) > 4));
+  // Tile images decode and upload asynchronously after they arrive: look again (cursor off the map, so no
+  // read-out covers it) until every point shows its tile, for up to ~10 s.
+  let bare: Buffer = Buffer.alloc(0);
+  let wrong: { p: (typeof points)[number]; got: number[]; want: number[] }[] = [];
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await page.mouse.move(2, 2);
+    await page.waitForTimeout(attempt === 0 ? 300 : 1000);
+    bare = await page.screenshot();
+    const seen = await pixelsOf(page, bare, points.map((p) => p.at));
+    wrong = points
+      .map((p, i) => ({ p, got: [...seen[i]], want: [...tileColour(z, p.tile[0], p.tile[1])] }))
+      .filter(({ got, want }) => got.some((v, k) => Math.abs(v - want[k]) > 4));
+    if (wrong.length === 0) break;
+  }
   assert.deepEqual(
     wrong.map(({ p, got, want }) => `${p.e} E ${p.n} N: tile ${z}/${p.tile.join('/')} ${want.join(',')} but ${got.join(',')}`),
     [],
