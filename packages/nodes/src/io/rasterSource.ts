@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { chunkWindows, type Grid, type Window } from '../grid.ts';
 import type { RasterSource } from '../values.ts';
-import { arrayForType, dataTypeOfArray as dataTypeOf, deinterleave, openRaster, type RasterDataType, type TypedArray } from './geotiff/read.ts';
+import { arrayForType, dataTypeOfArray as dataTypeOf, deinterleave, openRaster, type RasterDataType, type RasterFile, type TypedArray } from './geotiff/read.ts';
 
 export interface SourceInfo {
   grid: Grid;
@@ -89,76 +89,62 @@ export async function readSourceWindow(source: RasterSource, win: Window): Promi
 /** Supplies a reusable array of the given type and length, or undefined to let the reader allocate. */
 export type BufferSource = (dataType: RasterDataType, length: number) => TypedArray | undefined;
 
+type Order = 'pixel' | 'band';
+
 /**
- * The window pixel-major (win.width * win.height * bandCount values, a pixel's bands — for a GEE stack, its
- * dates — contiguous), assembled from the tiles. One tile at 0,0: the file's own read, usually zero-copy.
+ * The window in `order` assembled from the source's tiles: pixel-major (win.width * win.height * bandCount
+ * values, a pixel's bands — for a GEE stack, its dates — contiguous) or band-major (bandCount planes of
+ * win.width * win.height; for a GEE stack date-major). One tile at 0,0: the file's own read, usually zero-copy.
  * `alloc` may supply the output array (see RasterFile.readWindowInterleaved's `into`).
  */
-export async function readSourceWindowInterleaved(source: RasterSource, win: Window, alloc?: BufferSource): Promise<TypedArray> {
+async function readMosaicWindow(source: RasterSource, win: Window, order: Order, alloc?: BufferSource): Promise<TypedArray> {
   if (win.x < 0 || win.y < 0 || win.x + win.width > source.width || win.y + win.height > source.height) {
     throw new Error(`readSourceWindow: window ${JSON.stringify(win)} outside the ${source.width}x${source.height} mosaic`);
   }
+  const read = (f: RasterFile, w: Window, into?: TypedArray) => (order === 'band' ? f.readWindowPlanar(w, into) : f.readWindowInterleaved(w, into));
   const hits = source.tiles.filter((t) => t.xOff < win.x + win.width && t.xOff + t.width > win.x && t.yOff < win.y + win.height && t.yOff + t.height > win.y);
   if (hits.length === 1 && hits[0].xOff === 0 && hits[0].yOff === 0) {
     const file = await openRaster(hits[0].path);
-    return file.readWindowInterleaved(win, alloc?.(file.dataType, win.width * win.height * source.bandCount));
+    return read(file, win, alloc?.(file.dataType, win.width * win.height * source.bandCount));
   }
   const firstFile = await openRaster(source.tiles[0].path);
   const spp = source.bandCount;
-  const n = win.width * win.height * spp;
-  const out = alloc?.(firstFile.dataType, n) ?? arrayForType(firstFile.dataType, n);
-  out.fill(0);
-  if (firstFile.noData !== null && firstFile.noData !== 0) out.fill(firstFile.noData);
-  await Promise.all(hits.map(async (t) => {
-    const x0 = Math.max(win.x, t.xOff), x1 = Math.min(win.x + win.width, t.xOff + t.width);
-    const y0 = Math.max(win.y, t.yOff), y1 = Math.min(win.y + win.height, t.yOff + t.height);
-    const part = await (await openRaster(t.path)).readWindowInterleaved({ x: x0 - t.xOff, y: y0 - t.yOff, width: x1 - x0, height: y1 - y0 });
-    const rowValues = (x1 - x0) * spp;
-    for (let r = 0; r < y1 - y0; r++) {
-      out.set(part.subarray(r * rowValues, (r + 1) * rowValues) as never, ((y0 - win.y + r) * win.width + (x0 - win.x)) * spp);
-    }
-  }));
-  return out;
-}
-
-/** 'band' when every file of the source is band-interleaved (then readSourceWindowPlanar needs no transpose). */
-export async function sourceInterleave(source: RasterSource): Promise<'pixel' | 'band'> {
-  for (const t of source.tiles) if ((await openRaster(t.path)).interleave !== 'band') return 'pixel';
-  return 'band';
-}
-
-/**
- * The window band-major (bandCount planes of win.width * win.height; for a GEE stack date-major), assembled
- * from the tiles: a band-interleaved file's own order. `alloc` as for readSourceWindowInterleaved.
- */
-export async function readSourceWindowPlanar(source: RasterSource, win: Window, alloc?: BufferSource): Promise<TypedArray> {
-  if (win.x < 0 || win.y < 0 || win.x + win.width > source.width || win.y + win.height > source.height) {
-    throw new Error(`readSourceWindow: window ${JSON.stringify(win)} outside the ${source.width}x${source.height} mosaic`);
-  }
-  const hits = source.tiles.filter((t) => t.xOff < win.x + win.width && t.xOff + t.width > win.x && t.yOff < win.y + win.height && t.yOff + t.height > win.y);
-  if (hits.length === 1 && hits[0].xOff === 0 && hits[0].yOff === 0) {
-    const file = await openRaster(hits[0].path);
-    return file.readWindowPlanar(win, alloc?.(file.dataType, win.width * win.height * source.bandCount));
-  }
-  const firstFile = await openRaster(source.tiles[0].path);
   const plane = win.width * win.height;
-  const n = plane * source.bandCount;
-  const out = alloc?.(firstFile.dataType, n) ?? arrayForType(firstFile.dataType, n);
+  const out = alloc?.(firstFile.dataType, plane * spp) ?? arrayForType(firstFile.dataType, plane * spp);
   out.fill(0);
   if (firstFile.noData !== null && firstFile.noData !== 0) out.fill(firstFile.noData);
   await Promise.all(hits.map(async (t) => {
     const x0 = Math.max(win.x, t.xOff), x1 = Math.min(win.x + win.width, t.xOff + t.width);
     const y0 = Math.max(win.y, t.yOff), y1 = Math.min(win.y + win.height, t.yOff + t.height);
     const w = x1 - x0, h = y1 - y0;
-    const part = await (await openRaster(t.path)).readWindowPlanar({ x: x0 - t.xOff, y: y0 - t.yOff, width: w, height: h });
-    for (let b = 0; b < source.bandCount; b++) {
+    const part = await read(await openRaster(t.path), { x: x0 - t.xOff, y: y0 - t.yOff, width: w, height: h });
+    // Row by row (of each plane, band-major): a pixel-major row holds w * spp values, a plane's row w.
+    const [planes, rowValues, planeOut] = order === 'band' ? [spp, w, plane] : [1, w * spp, 0];
+    const perPixel = order === 'band' ? 1 : spp;
+    for (let b = 0; b < planes; b++) {
       for (let r = 0; r < h; r++) {
-        const src = b * w * h + r * w;
-        out.set(part.subarray(src, src + w) as never, b * plane + (y0 - win.y + r) * win.width + (x0 - win.x));
+        const src = b * w * h + r * rowValues;
+        out.set(part.subarray(src, src + rowValues) as never, b * planeOut + ((y0 - win.y + r) * win.width + (x0 - win.x)) * perPixel);
       }
     }
   }));
   return out;
+}
+
+/** The window pixel-major, assembled from the tiles (see readMosaicWindow). */
+export function readSourceWindowInterleaved(source: RasterSource, win: Window, alloc?: BufferSource): Promise<TypedArray> {
+  return readMosaicWindow(source, win, 'pixel', alloc);
+}
+
+/** The window band-major (a band-interleaved file's own order), assembled from the tiles (see readMosaicWindow). */
+export function readSourceWindowPlanar(source: RasterSource, win: Window, alloc?: BufferSource): Promise<TypedArray> {
+  return readMosaicWindow(source, win, 'band', alloc);
+}
+
+/** 'band' when every file of the source is band-interleaved (then readSourceWindowPlanar needs no transpose). */
+export async function sourceInterleave(source: RasterSource): Promise<Order> {
+  for (const t of source.tiles) if ((await openRaster(t.path)).interleave !== 'band') return 'pixel';
+  return 'band';
 }
 
 /** How each file of these sources is read (RasterFile.readPath), by file name: for run summaries. */
