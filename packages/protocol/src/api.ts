@@ -64,3 +64,31 @@ export interface HistoryItem {
   variants: string[];
   outDir: string;
 }
+
+/** `GET /api/runs/:id/nodes/:node/pixel?x&y`: the values of a map's pixel. */
+export interface PixelValue {
+  label: string;
+  value: number | null;
+  /** Readable form, e.g. a class name or a transition "<before> → <after>". */
+  text?: string;
+}
+
+export interface PixelAnswer {
+  x: number;
+  y: number;
+  /** Centre of the pixel in the grid's CRS (metres for UTM). */
+  easting: number;
+  northing: number;
+  crs: string;
+  values: PixelValue[];
+}
+
+/** `GET /api/basemap`: whether an XYZ basemap is configured and reachable (the tile URL itself is never sent). */
+export interface BasemapStatus {
+  enabled: boolean;
+  host?: string;
+  attribution?: string;
+  /** null until a tile was asked for. */
+  reachable?: boolean | null;
+  reason?: string;
+}

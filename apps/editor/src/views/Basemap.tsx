@@ -6,14 +6,8 @@
 import { useEffect, useState } from 'react';
 import type { OrthographicViewState } from '@deck.gl/core';
 import { tilesForView, type MapGrid, type TileQuad } from './basemapTiles.ts';
+import type { BasemapStatus } from '@sentiflow/protocol';
 
-export interface BasemapStatus {
-  enabled: boolean;
-  host?: string;
-  attribution?: string;
-  reachable?: boolean | null;
-  reason?: string;
-}
 
 const statusUrl = 'api/basemap';
 const tileUrl = (t: TileQuad) => `api/basemap/tile/${t.z}/${t.x}/${t.y}`;

@@ -4,15 +4,8 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { UnavailableLayer } from '../model/results.ts';
+import type { PixelAnswer } from '@sentiflow/protocol';
 
-export interface PixelAnswer {
-  x: number;
-  y: number;
-  easting: number;
-  northing: number;
-  crs: string;
-  values: { label: string; value: number | null; text?: string }[];
-}
 
 export function pixelUrl(runId: string, nodeId: string, x: number, y: number): string {
   return `api/runs/${encodeURIComponent(runId)}/nodes/${encodeURIComponent(nodeId)}/pixel?x=${x}&y=${y}`;

@@ -13,6 +13,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { HttpError } from './errors.ts';
+import type { BasemapStatus } from '@sentiflow/protocol';
 
 export interface BasemapOptions {
   /** Tile URL template with {z}, {x} and {y} ({-y}: TMS rows; {s}: one of a, b, c). */
@@ -21,14 +22,6 @@ export interface BasemapOptions {
   attribution?: string;
 }
 
-export interface BasemapStatus {
-  enabled: boolean;
-  host?: string;
-  attribution?: string;
-  /** null until a tile was asked for. */
-  reachable?: boolean | null;
-  reason?: string;
-}
 
 const MAX_ZOOM = 22;
 const MAX_TILE_BYTES = 4 * 1024 * 1024;

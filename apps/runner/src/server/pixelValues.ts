@@ -11,25 +11,11 @@ import type { Grid } from '@sentiflow/nodes/grid.ts';
 import type { ServerDeps } from './deps.ts';
 import { HttpError } from './errors.ts';
 import type { RunRegistry } from './runs.ts';
+import type { PixelAnswer, PixelValue } from '@sentiflow/protocol';
 
 const query = z.object({ x: z.coerce.number().int().min(0).max(1e7), y: z.coerce.number().int().min(0).max(1e7) });
 
-export interface PixelValue {
-  label: string;
-  value: number | null;
-  /** Readable form, e.g. a class name or a transition "<before> → <after>". */
-  text?: string;
-}
 
-export interface PixelAnswer {
-  x: number;
-  y: number;
-  /** Centre of the pixel in the grid's CRS (metres for UTM). */
-  easting: number;
-  northing: number;
-  crs: string;
-  values: PixelValue[];
-}
 
 const finite = (v: number) => (Number.isFinite(v) ? v : null);
 
