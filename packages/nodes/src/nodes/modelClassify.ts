@@ -13,40 +13,17 @@ import { temporaryPath } from '../io/atomicFile.ts';
 import { classifyWindow } from '../ml/classifyTask.ts';
 import { forEachWindow } from '../fanOut.ts';
 import { featureColumns, round } from '../ml/nodeHelpers.ts';
+import { tieRuleParams } from '../ml/tieRule.ts';
 import { NODATA_CODE, UNCERTAIN_CODE, UNCERTAIN_NAME } from '../values.ts';
 import { classMapStyle, writeCategoriesSidecar } from '../io/geotiff/categories.ts';
 import { modelClassifyProblems } from './joinChecks.ts';
 
-/**
- * Default near-tie tolerance: two classes whose probabilities differ by at most this are a tie. Measured on a
- * demo scene with the issue-9 phenomena (seed 11, 320 x 240, 24 dates, XGBoost defaults): margins are either
- * exactly 0 (1.25 % of the pixels in 2019, 1.47 % in 2022: (1/3, 1/3, 1/3) and (0.4998, 0.4998, 0.0004) on river
- * water and edges) or above 0.2, so any tolerance from float32 rounding (~1e-7, what reordering the classes can
- * move) up to 0.2 gives the same map. 0.02 also takes near ties such as a tree leaf of 0.505 vs 0.495, coin
- * flips a second seed would decide differently, and stays a tenth of the smallest confident margin seen.
- * np.argmax got the tied pixels right 90 % (2019) and 70 % (2022) of the time there, only because water is code 0.
- */
-export const DEFAULT_TIE_TOLERANCE = 0.02;
 
 const params = z.object({
-  ties: z
-    .enum(['uncertain', 'first'])
-    .default('uncertain')
-    .describe('"uncertain" = a pixel whose two highest class probabilities are within tieTolerance gets the uncertain code 254, reported as its own area; "first" = the lowest class code wins, exactly as the notebook\'s np.argmax (the result then depends on the order of the classes).'),
-  tieTolerance: z
-    .number()
-    .min(0)
-    .max(0.5)
-    .default(DEFAULT_TIE_TOLERANCE)
-    .describe('Probability difference between the two best classes at or below which a pixel is a tie (0 = exact ties only).')
-    .meta({ unit: 'probability', showWhen: { ties: ['uncertain'] } }),
-  minProbability: z
-    .number()
-    .min(0)
-    .max(1)
-    .optional()
-    .describe('If set, pixels whose highest class probability is below it are uncertain too (also with ties "first").')
-    .meta({ unit: 'probability' }),
+  ...tieRuleParams(
+    'pixel',
+    '"uncertain" = a pixel whose two highest class probabilities are within tieTolerance gets the uncertain code 254, reported as its own area; "first" = the lowest class code wins, exactly as the notebook\'s np.argmax (the result then depends on the order of the classes).',
+  ),
   chunkSize: z.number().int().min(64).max(4096).default(500).describe('Chunk edge in pixels (chunks of chunkSize × chunkSize are classified in parallel; memory grows with its square).').meta({ unit: 'px' }),
 });
 

@@ -12,28 +12,14 @@ import { classificationMetrics } from '../kernels/metrics.ts';
 import { loadPredictor } from '../ml/predict.ts';
 import { featureColumns, requireRows, round, selectColumns } from '../ml/nodeHelpers.ts';
 import type { Metrics } from '../values.ts';
-import { DEFAULT_TIE_TOLERANCE } from './modelClassify.ts';
+import { tieRuleParams } from '../ml/tieRule.ts';
 
-const params = z.object({
-  ties: z
-    .enum(['uncertain', 'first'])
-    .default('uncertain')
-    .describe('As in model.classify: "uncertain" = a row whose two highest class probabilities are within tieTolerance is uncertain: left out of accuracy, kappa, the confusion matrix and the per-class scores, and counted apart; "first" = the lowest class code wins (np.argmax, the notebook).'),
-  tieTolerance: z
-    .number()
-    .min(0)
-    .max(0.5)
-    .default(DEFAULT_TIE_TOLERANCE)
-    .describe('Probability difference between the two best classes at or below which a row is a tie (use the value model.classify uses).')
-    .meta({ unit: 'probability', showWhen: { ties: ['uncertain'] } }),
-  minProbability: z
-    .number()
-    .min(0)
-    .max(1)
-    .optional()
-    .describe('If set, rows whose highest class probability is below it are uncertain too (also with ties "first").')
-    .meta({ unit: 'probability' }),
-});
+const params = z.object(
+  tieRuleParams(
+    'row',
+    'As in model.classify: "uncertain" = a row whose two highest class probabilities are within tieTolerance is uncertain: left out of accuracy, kappa, the confusion matrix and the per-class scores, and counted apart; "first" = the lowest class code wins (np.argmax, the notebook).',
+  ),
+);
 
 export const modelEvaluate = defineNode({
   type: 'model.evaluate',
