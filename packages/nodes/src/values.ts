@@ -111,6 +111,11 @@ export interface Model {
   classes: string[];
   /** XGBoost JSON model file, or a JSON file with { nodes: DecisionTreeNode[] }. */
   file: string;
+  /**
+   * applicability.json: the training rows the model's area of applicability is measured against
+   * (ml/applicabilityFile.ts); absent for models trained before it existed or on no complete row.
+   */
+  applicability?: string;
 }
 
 export interface Metrics {

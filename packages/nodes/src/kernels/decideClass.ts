@@ -16,9 +16,14 @@ export interface DecideOptions {
   minProbability?: number;
 }
 
+/** Why a pixel is uncertain (the third band of confidence.tif): the first rule that applied. */
+export const UNCERTAIN_REASON = { decided: 0, tie: 1, lowProbability: 2, outsideTraining: 3 } as const;
+
 export interface Decision {
   /** Class code 0..nClasses-1 or UNCERTAIN_CODE. */
   code: number;
+  /** UNCERTAIN_REASON of an uncertain pixel, 0 for a decided one. */
+  reason: number;
   /** Highest probability. */
   max: number;
   /** Highest minus second-highest probability (the max itself when there is one class). */
@@ -44,8 +49,7 @@ export function decidePixel(proba: ArrayLike<number>, offset: number, nClasses: 
     }
   }
   const margin = nClasses > 1 ? max - second : max;
-  let code = best;
-  if (opts.ties === 'uncertain' && nClasses > 1 && margin <= opts.tieTolerance) code = UNCERTAIN_CODE;
-  if (opts.minProbability && max < opts.minProbability) code = UNCERTAIN_CODE;
-  return { code, max, margin };
+  if (opts.ties === 'uncertain' && nClasses > 1 && margin <= opts.tieTolerance) return { code: UNCERTAIN_CODE, reason: UNCERTAIN_REASON.tie, max, margin };
+  if (opts.minProbability && max < opts.minProbability) return { code: UNCERTAIN_CODE, reason: UNCERTAIN_REASON.lowProbability, max, margin };
+  return { code: best, reason: UNCERTAIN_REASON.decided, max, margin };
 }

@@ -7,12 +7,15 @@ import { readSamples } from '../io/samplesStore.ts';
 import { defineTask } from '../chunkTask.ts';
 import { Booster, type XgbParams } from './xgboost.ts';
 import { accuracyOf, countByClass, requireRows } from './nodeHelpers.ts';
+import { writeDomainOfSamples, type DomainSummary } from './applicabilityFile.ts';
 
 export interface TrainXgboostPayload {
   samplesFile: string;
   params: XgbParams;
   /** Where the XGBoost JSON model is written (atomically: a temporary name, then a rename). */
   modelPath: string;
+  /** Where the model's area of applicability is written (ml/applicabilityFile.ts). */
+  applicabilityPath: string;
 }
 
 export interface TrainXgboostResult {
@@ -28,6 +31,8 @@ export interface TrainXgboostResult {
   gain: number[];
   /** Total gain per feature index. */
   totalGain: number[];
+  /** The area of applicability written, or null when no training row has every feature. */
+  applicability: DomainSummary | null;
 }
 
 export const trainXgboost = defineTask<TrainXgboostPayload, TrainXgboostResult>('trainXgboost', async (payload) => {
@@ -46,9 +51,10 @@ export const trainXgboost = defineTask<TrainXgboostPayload, TrainXgboostResult>(
     const totalGain = booster.featureScore(nf, 'total_gain');
     const trainingAccuracy = accuracyOf(booster.predictProba(t.X, rows, nf), t.y, nc);
     const rounds = booster.rounds();
+    const applicability = writeDomainOfSamples(payload.applicabilityPath, t);
     // Saved last: the model file appears (by rename) only once everything else succeeded.
     booster.save(payload.modelPath);
-    return { result: { rounds, classes: t.classes, features: t.features, rows, trainingAccuracy, trainSeconds, gain, totalGain } };
+    return { result: { rounds, classes: t.classes, features: t.features, rows, trainingAccuracy, trainSeconds, gain, totalGain, applicability } };
   } finally {
     booster.free();
   }

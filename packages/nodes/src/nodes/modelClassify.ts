@@ -1,7 +1,8 @@
 /**
  * model.classify: applies a model to every pixel of a composite, chunk by chunk on the worker pool, and
  * writes classes.tif (uint8, 254 = uncertain, 255 = no data, with a colour table and category names),
- * probabilities.tif (float32, one band per class) and confidence.tif (highest probability, margin to the second).
+ * probabilities.tif (float32, one band per class) and confidence.tif (highest probability, margin to the second,
+ * why a pixel is uncertain).
  */
 import { closeSync, openSync, readSync, rmSync, writeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { classifyWindow } from '../ml/classifyTask.ts';
 import { forEachWindow } from '../fanOut.ts';
 import { featureColumns, round } from '../ml/nodeHelpers.ts';
 import { tieRuleParams } from '../ml/tieRule.ts';
+import { UNCERTAIN_REASON } from '../kernels/decideClass.ts';
 import { NODATA_CODE, UNCERTAIN_CODE, UNCERTAIN_NAME } from '../values.ts';
 import { classMapStyle, writeCategoriesSidecar } from '../io/geotiff/categories.ts';
 import { modelClassifyProblems } from './joinChecks.ts';
@@ -24,6 +26,13 @@ const params = z.object({
     'pixel',
     '"uncertain" = a pixel whose two highest class probabilities are within tieTolerance gets the uncertain code 254, reported as its own area; "first" = the lowest class code wins, exactly as the notebook\'s np.argmax (the result then depends on the order of the classes).',
   ),
+  outsideTraining: z
+    .enum(['uncertain', 'classify'])
+    .default('uncertain')
+    .describe(
+      '"uncertain" = a pixel unlike every training row (its dissimilarity index, the distance to the nearest training row in standardised features, is above the largest one between training polygons; Meyer & Pebesma 2021) is uncertain too: tree models answer confidently but arbitrarily there (a sediment-laden river no water polygon covered came out ASGM with p = 0.999). "classify" = keep the model\'s class. Applies with ties "uncertain"; ties "first" reproduces np.argmax exactly.',
+    )
+    .meta({ showWhen: { ties: ['uncertain'] } }),
   chunkSize: z.number().int().min(64).max(4096).default(500).describe('Chunk edge in pixels (chunks of chunkSize × chunkSize are classified in parallel; memory grows with its square).').meta({ unit: 'px' }),
 });
 
@@ -67,7 +76,7 @@ export const modelClassify = defineNode({
   label: 'Classify',
   description:
     'Classifies every pixel of the composite with the model, in chunks on all CPU cores. Pixels with any missing feature get no class (255) and NaN probabilities. ' +
-    'Tied pixels (two best probabilities within tieTolerance) and, if minProbability is set, pixels below it are "uncertain" (254), reported as their own area, never decided by class order; ties "first" reproduces np.argmax.',
+    'Tied pixels (two best probabilities within tieTolerance), pixels unlike all training data (outside the model\'s area of applicability) and, if minProbability is set, pixels below it are "uncertain" (254), reported as their own area, never decided by class order; ties "first" reproduces np.argmax.',
   inputs: {
     composite: { type: 'Composite', label: 'Composite' },
     model: { type: 'Model', label: 'Model' },
@@ -83,8 +92,10 @@ export const modelClassify = defineNode({
     const windows = chunkWindows(grid, p.chunkSize);
     const classScratch = new Scratch(temporaryPath(join(ctx.workDir, 'classes.raw')), grid.width, grid.height, 1, 1);
     const probScratch = new Scratch(temporaryPath(join(ctx.workDir, 'probabilities.raw')), grid.width, grid.height, nc, 4);
-    const confScratch = new Scratch(temporaryPath(join(ctx.workDir, 'confidence.raw')), grid.width, grid.height, 2, 4);
+    const confScratch = new Scratch(temporaryPath(join(ctx.workDir, 'confidence.raw')), grid.width, grid.height, 3, 4);
     const rule = { ties: p.ties, tieTolerance: p.tieTolerance, minProbability: p.minProbability };
+    const outsideTraining = p.ties === 'uncertain' && p.outsideTraining === 'uncertain' && !!model.applicability;
+    const uncertainBy = [0, 0, 0, 0];
     const pixelsPerClass = new Array<number>(nc).fill(0);
     let uncertain = 0;
     let nodata = 0;
@@ -92,7 +103,8 @@ export const modelClassify = defineNode({
       const t0 = performance.now();
       let done = 0;
       await forEachWindow(windows, { concurrency: 2 * ctx.pool.size, signal: ctx.signal }, async (win) => {
-        const r = await ctx.pool.run(classifyWindow, { composite, model, window: win, rule }, ctx.signal);
+        const r = await ctx.pool.run(classifyWindow, { composite, model, window: win, rule, outsideTraining }, ctx.signal);
+        r.uncertainBy.forEach((n, i) => (uncertainBy[i] += n));
         classScratch.write(win, r.classes);
         probScratch.write(win, r.probabilities);
         confScratch.write(win, r.confidence);
@@ -120,7 +132,8 @@ export const modelClassify = defineNode({
           readInterleaved: (win) => classScratch.read(win), signal: ctx.signal,
         }).then(() => writeCategoriesSidecar(classFile, style.categories)),
         writeGeoTiff(confidenceFile, {
-          grid, bandCount: 2, dataType: 'float32', noData: NaN, descriptions: ['highest class probability', 'margin to the second class'],
+          grid, bandCount: 3, dataType: 'float32', noData: NaN,
+          descriptions: ['highest class probability', 'margin to the second class', 'uncertain because (0 decided, 1 tie, 2 below minProbability, 3 unlike the training data)'],
           readInterleaved: (win) => new Float32Array(confScratch.read(win).buffer), signal: ctx.signal,
         }),
         writeGeoTiff(probabilityFile, {
@@ -149,6 +162,8 @@ export const modelClassify = defineNode({
           classPixels: Object.fromEntries(model.classes.map((c, i) => [c, pixelsPerClass[i]])),
           uncertainPixels: uncertain,
           uncertainPercent: classified > 0 ? round((100 * uncertain) / classified, 3) : 0,
+          uncertainPixelsBy: { tie: uncertainBy[UNCERTAIN_REASON.tie], lowProbability: uncertainBy[UNCERTAIN_REASON.lowProbability], outsideTraining: uncertainBy[UNCERTAIN_REASON.outsideTraining] },
+          outsideTraining: outsideTraining ? 'uncertain' : p.ties === 'first' || p.outsideTraining === 'classify' ? 'classified' : 'not checked (the model has no applicability.json: retrain it)',
           ties: p.ties,
           tieTolerance: p.tieTolerance,
           ...(p.minProbability ? { minProbability: p.minProbability } : {}),

@@ -81,7 +81,7 @@ function numpy(classFile: string, probFile: string, confFile: string, tol: numbe
 }
 
 test('default: exact and near ties are uncertain (254), reported as area; confidence = numpy max and margin', { skip: skipGdal }, async () => {
-  const out = await modelClassify.run(ctx(), { composite, model: treeModel(CLASSES) }, { chunkSize: 64, ties: 'uncertain', tieTolerance: 0.02 });
+  const out = await modelClassify.run(ctx(), { composite, model: treeModel(CLASSES) }, { chunkSize: 64, outsideTraining: 'uncertain', ties: 'uncertain', tieTolerance: 0.02 });
   const m = out.outputs.classMap;
   const r = numpy(m.classFile, m.probabilityFile!, m.confidenceFile!, 0.02);
   assert.equal(r.uncertain, true);
@@ -93,12 +93,12 @@ test('default: exact and near ties are uncertain (254), reported as area; confid
   assert.ok(Math.abs(m.classAreasKm2.forest - 200 * km2) < 1e-12);
   assert.equal((out.summary as { uncertainPercent: number }).uncertainPercent, Math.round((100 * 600) / (1200 - 20) * 1000) / 1000);
   // tieTolerance 0 keeps only the exact ties.
-  const exact = await modelClassify.run(ctx(), { composite, model: treeModel(CLASSES) }, { chunkSize: 64, ties: 'uncertain', tieTolerance: 0 });
+  const exact = await modelClassify.run(ctx(), { composite, model: treeModel(CLASSES) }, { chunkSize: 64, outsideTraining: 'uncertain', ties: 'uncertain', tieTolerance: 0 });
   assert.equal(numpy(exact.outputs.classMap.classFile, exact.outputs.classMap.probabilityFile!, exact.outputs.classMap.confidenceFile!, 0).n254, 400);
 });
 
 test('ties "first" equals numpy argmax exactly', { skip: skipGdal }, async () => {
-  const out = await modelClassify.run(ctx(), { composite, model: treeModel(CLASSES) }, { chunkSize: 32, ties: 'first', tieTolerance: 0.02 });
+  const out = await modelClassify.run(ctx(), { composite, model: treeModel(CLASSES) }, { chunkSize: 32, outsideTraining: 'uncertain', ties: 'first', tieTolerance: 0.02 });
   const m = out.outputs.classMap;
   const r = numpy(m.classFile, m.probabilityFile!, m.confidenceFile!, 0.02);
   assert.equal(r.first, true);
@@ -107,7 +107,7 @@ test('ties "first" equals numpy argmax exactly', { skip: skipGdal }, async () =>
 });
 
 test('minProbability marks low-confidence pixels uncertain even with ties "first"', { skip: skipGdal }, async () => {
-  const out = await modelClassify.run(ctx(), { composite, model: treeModel(CLASSES) }, { chunkSize: 64, ties: 'first', tieTolerance: 0, minProbability: 0.55 });
+  const out = await modelClassify.run(ctx(), { composite, model: treeModel(CLASSES) }, { chunkSize: 64, outsideTraining: 'uncertain', ties: 'first', tieTolerance: 0, minProbability: 0.55 });
   // 0.5 (2-way), 1/3 (3-way) and 0.505 (near tie) are below 0.55; 0.6, 0.9, 0.9 are not.
   assert.ok(Math.abs(out.outputs.classMap.classAreasKm2.uncertain - 600e-4) < 1e-12);
 });
@@ -115,18 +115,18 @@ test('minProbability marks low-confidence pixels uncertain even with ties "first
 test('class order: the same areas by name whatever order the model lists the classes', async () => {
   const areas: Record<string, number>[] = [];
   for (const order of [CLASSES, ['asgm', 'forest', 'water'], ['forest', 'asgm', 'water']]) {
-    const out = await modelClassify.run(ctx(), { composite, model: treeModel(order) }, { chunkSize: 64, ties: 'uncertain', tieTolerance: 0.02 });
+    const out = await modelClassify.run(ctx(), { composite, model: treeModel(order) }, { chunkSize: 64, outsideTraining: 'uncertain', ties: 'uncertain', tieTolerance: 0.02 });
     areas.push(out.outputs.classMap.classAreasKm2);
   }
   for (const a of areas.slice(1)) for (const k of [...CLASSES, 'uncertain']) assert.equal(a[k], areas[0][k], k);
   // With ties "first" the area of a class depends on its position: the very problem the default avoids.
-  const first = await modelClassify.run(ctx(), { composite, model: treeModel(['asgm', 'forest', 'water']) }, { chunkSize: 64, ties: 'first', tieTolerance: 0 });
-  const firstDefault = await modelClassify.run(ctx(), { composite, model: treeModel(CLASSES) }, { chunkSize: 64, ties: 'first', tieTolerance: 0 });
+  const first = await modelClassify.run(ctx(), { composite, model: treeModel(['asgm', 'forest', 'water']) }, { chunkSize: 64, outsideTraining: 'uncertain', ties: 'first', tieTolerance: 0 });
+  const firstDefault = await modelClassify.run(ctx(), { composite, model: treeModel(CLASSES) }, { chunkSize: 64, outsideTraining: 'uncertain', ties: 'first', tieTolerance: 0 });
   assert.notEqual(first.outputs.classMap.classAreasKm2.water, firstDefault.outputs.classMap.classAreasKm2.water);
 });
 
 test('class map GeoTIFF: GDAL reports its colour table and category names', { skip: skipGdal }, async () => {
-  const out = await modelClassify.run(ctx(), { composite, model: treeModel(['asgm', 'forest', 'water']) }, { chunkSize: 64, ties: 'uncertain', tieTolerance: 0.02 });
+  const out = await modelClassify.run(ctx(), { composite, model: treeModel(['asgm', 'forest', 'water']) }, { chunkSize: 64, outsideTraining: 'uncertain', ties: 'uncertain', tieTolerance: 0.02 });
   const info = JSON.parse(execFileSync('gdalinfo', ['-json', out.outputs.classMap.classFile], { encoding: 'utf8' }));
   const band = info.bands[0];
   assert.equal(band.colorInterpretation, 'Palette');

@@ -75,7 +75,7 @@ test('split → train (tree, xgboost) → evaluate → classify', { skip: needs(
     const xgb = await modelXgboost.run(xc, { train: split.outputs.train }, XGB);
     assert.deepEqual(tasks, ['trainXgboost']);
     assert.deepEqual(progress, ['0/1 model', '1/1 model']);
-    assert.deepEqual(readdirSync(xc.workDir), ['model.json']);
+    assert.deepEqual(readdirSync(xc.workDir).sort(), ['applicability.json', 'model.json']);
     const sx = xgb.summary!;
     assert.equal(sx.rounds, 30);
     assert.equal(sx.trees, 90);
@@ -109,7 +109,7 @@ test('split → train (tree, xgboost) → evaluate → classify', { skip: needs(
   for (const model of models) {
     const c = ctx();
     const t0 = performance.now();
-    const out = await modelClassify.run(c, { composite, model }, { chunkSize: 64, ties: 'uncertain', tieTolerance: 0.02 });
+    const out = await modelClassify.run(c, { composite, model }, { chunkSize: 64, outsideTraining: 'uncertain', ties: 'uncertain', tieTolerance: 0.02 });
     console.log(`${model.algorithm}: classify ${grid.width * grid.height} px in ${(performance.now() - t0).toFixed(0)} ms`, out.summary);
     assert.equal(out.summary!.nodataPixels, grid.width);
     const areas = out.outputs.classMap.classAreasKm2;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { defineNode } from '../define.ts';
 import { trainXgboost, type TrainXgboostPayload, type TrainXgboostResult } from '../ml/trainTask.ts';
 import { round } from '../ml/nodeHelpers.ts';
+import { applicabilitySummary } from '../ml/applicabilityFile.ts';
 import { xgboostTrainingProblems } from './joinChecks.ts';
 
 const params = z.object({
@@ -30,7 +31,9 @@ const params = z.object({
 
 export const modelXgboost = defineNode({
   type: 'model.xgboost',
-  version: 1,
+  // Version 2 also writes applicability.json (the model output changed, the params did not).
+  version: 2,
+  migrations: { 1: (p) => p },
   category: 'Model',
   label: 'Train XGBoost',
   description: 'Gradient-boosted trees (the real XGBoost library, objective multi:softprob). Missing values (NaN) are handled natively. Saves model.json, which Python xgboost loads.',
@@ -40,24 +43,27 @@ export const modelXgboost = defineNode({
   check: (_p, ctx) => xgboostTrainingProblems(ctx),
   async run(ctx, inputs, p) {
     const file = join(ctx.workDir, 'model.json');
+    const applicabilityFile = join(ctx.workDir, 'applicability.json');
     ctx.progress(0, 1, 'model');
     // Training is synchronous native code: it runs on a pool worker so the event loop stays free for other
     // branches. The task validates the samples (NodeErrors keep their message and details through the pool).
-    const payload: TrainXgboostPayload = { samplesFile: inputs.train.file, params: p, modelPath: file };
+    const payload: TrainXgboostPayload = { samplesFile: inputs.train.file, params: p, modelPath: file, applicabilityPath: applicabilityFile };
     let r: TrainXgboostResult;
     try {
       r = await ctx.pool.run(trainXgboost, payload, ctx.signal);
     } catch (e) {
       // A cancelled task's worker is terminated; never leave a model behind (the engine also drops the work dir).
-      await rm(file, { force: true }).catch(() => undefined);
+      await Promise.all([file, applicabilityFile].map((f) => rm(f, { force: true }).catch(() => undefined)));
       throw e;
     }
     ctx.progress(1, 1, 'model');
     const nc = r.classes.length, nf = r.features.length;
     const sum = r.gain.reduce((a, b) => a + b, 0) || 1;
     return {
-      outputs: { model: { kind: 'Model', algorithm: 'xgboost', features: r.features, classes: r.classes, file } },
-      files: [file],
+      outputs: {
+        model: { kind: 'Model', algorithm: 'xgboost', features: r.features, classes: r.classes, file, ...(r.applicability ? { applicability: applicabilityFile } : {}) },
+      },
+      files: r.applicability ? [file, applicabilityFile] : [file],
       summary: {
         rounds: r.rounds,
         trees: r.rounds * nc,
@@ -66,6 +72,7 @@ export const modelXgboost = defineNode({
         trainingRows: r.rows,
         trainingAccuracy: round(r.trainingAccuracy),
         trainSeconds: round(r.trainSeconds, 3),
+        ...(r.applicability ? { applicability: applicabilitySummary(r.applicability) } : {}),
         // Average gain per split normalised to 1, as xgboost's sklearn feature_importances_; plus total gain.
         importance: r.features
           .map((f, i) => ({ feature: f, gain: round(r.gain[i] / sum), totalGain: round(r.totalGain[i], 2) }))
