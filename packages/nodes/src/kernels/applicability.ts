@@ -9,10 +9,12 @@
  * rows. Two choices differ from CAST's defaults, both measured on the unseen scene (docs/class-order-and-ties.md):
  * - features are not weighted by importance: on separable classes XGBoost splits on 3 of 13 features, and a
  *   pixel unlike the training data in the other 10 would go unseen;
- * - a training row's own DI is taken to the nearest row of another polygon (rows of one polygon are
- *   neighbours in space and nearly copies, CAST uses its cross-validation folds for the same reason), and the
- *   threshold is the largest training DI, not CAST's upper whisker (Q3 + 1.5 IQR), which on 25 tight polygons
- *   flagged 18 % of the scene, 16 % of its forest, against 2.3 % (river and creeks) with the maximum.
+ * - per class: a pixel is compared with the training rows of the class the model gave it, and a class's
+ *   threshold is the largest DI of one of its rows to the nearest row of the same class in another polygon
+ *   (rows of one polygon are neighbours in space and nearly copies; CAST uses its cross-validation folds for
+ *   the same reason). CAST's single threshold, the upper whisker (Q3 + 1.5 IQR) of all rows, flagged 18 % of
+ *   the scene, 16 % of its forest; one threshold at the largest DI let the river in wherever one forest
+ *   polygon (a darker one) sat far from the others; per class, the river is outside in every year measured.
  */
 
 /** What a trained model carries to decide whether a pixel is inside its area of applicability. */
@@ -21,14 +23,19 @@ export interface Domain {
   points: Float32Array;
   /** Their polygon ids (which rows are neighbours in space). */
   groups: Int32Array;
+  /** Their class codes. */
+  classes: Int32Array;
   nFeatures: number;
   /** Per-feature mean and standard deviation (ddof 0; 1 where a feature is constant) of the reference rows. */
   mean: Float64Array;
   scale: Float64Array;
   /** Mean Euclidean distance between two reference rows in standardised units (DI's denominator). */
   meanDistance: number;
-  /** Largest DI of a reference row to the nearest row of another polygon; Infinity when all rows are one polygon. */
-  threshold: number;
+  /**
+   * Per class code: the largest DI of one of its rows to the nearest row of the same class in another polygon;
+   * Infinity when the class has one polygon (nothing to measure it against) or no row.
+   */
+  thresholds: number[];
 }
 
 export interface DomainOptions {
@@ -64,10 +71,12 @@ function finiteRows(X: Float32Array, rows: number, nf: number): number[] {
 }
 
 /**
- * The domain of training rows `X` (rows x nf) with polygon ids `groups`. Returns null when no row has all
- * features finite.
+ * The domain of training rows `X` (rows x nf) with polygon ids `groups` and class codes `y` (0..nClasses-1).
+ * Returns null when no row has all features finite.
  */
-export function buildDomain(X: Float32Array, rows: number, nf: number, groups: ArrayLike<number>, opts: DomainOptions = {}): Domain | null {
+export function buildDomain(
+  X: Float32Array, rows: number, nf: number, groups: ArrayLike<number>, y: ArrayLike<number>, nClasses: number, opts: DomainOptions = {},
+): Domain | null {
   let keep = finiteRows(X, rows, nf);
   if (keep.length === 0) return null;
   const maxPoints = opts.maxPoints ?? DEFAULT_MAX_REFERENCE_POINTS;
@@ -82,10 +91,11 @@ export function buildDomain(X: Float32Array, rows: number, nf: number, groups: A
   }
   const n = keep.length;
   const points = new Float32Array(n * nf);
-  const g = new Int32Array(n);
+  const g = new Int32Array(n), cls = new Int32Array(n);
   keep.forEach((r, i) => {
     points.set(X.subarray(r * nf, (r + 1) * nf), i * nf);
     g[i] = groups[r];
+    cls[i] = y[r];
   });
   const mean = new Float64Array(nf), scale = new Float64Array(nf);
   for (let j = 0; j < nf; j++) {
@@ -98,7 +108,7 @@ export function buildDomain(X: Float32Array, rows: number, nf: number, groups: A
     scale[j] = sd > 0 ? sd : 1;
   }
   const Z = standardise(points, n, nf, mean, scale);
-  // One pass over all pairs: the sum of distances, and each row's nearest row of another polygon.
+  // One pass over all pairs: the sum of distances, and each row's nearest row of its class in another polygon.
   const nearestOther = new Float64Array(n).fill(Infinity);
   let sum = 0;
   for (let i = 0; i < n; i++) {
@@ -110,7 +120,7 @@ export function buildDomain(X: Float32Array, rows: number, nf: number, groups: A
       }
       const d = Math.sqrt(d2);
       sum += d;
-      if (g[i] !== g[k]) {
+      if (g[i] !== g[k] && cls[i] === cls[k]) {
         if (d < nearestOther[i]) nearestOther[i] = d;
         if (d < nearestOther[k]) nearestOther[k] = d;
       }
@@ -118,11 +128,11 @@ export function buildDomain(X: Float32Array, rows: number, nf: number, groups: A
   }
   const pairs = (n * (n - 1)) / 2;
   const meanDistance = pairs > 0 ? sum / pairs : 0;
-  let threshold = -Infinity;
-  for (let i = 0; i < n; i++) threshold = Math.max(threshold, nearestOther[i]);
-  // All identical rows (meanDistance 0) or one polygon (no "other" neighbour): nothing to measure against.
-  threshold = meanDistance > 0 && Number.isFinite(threshold) ? threshold / meanDistance : Infinity;
-  return { points, groups: g, nFeatures: nf, mean, scale, meanDistance, threshold };
+  const largest = new Array<number>(nClasses).fill(-Infinity);
+  for (let i = 0; i < n; i++) largest[cls[i]] = Math.max(largest[cls[i]], nearestOther[i]);
+  // All identical rows (meanDistance 0) or a class in one polygon (no "other" neighbour): nothing to measure against.
+  const thresholds = largest.map((d) => (meanDistance > 0 && Number.isFinite(d) ? d / meanDistance : Infinity));
+  return { points, groups: g, classes: cls, nFeatures: nf, mean, scale, meanDistance, thresholds };
 }
 
 function standardise(X: ArrayLike<number>, n: number, nf: number, mean: Float64Array, scale: Float64Array): Float64Array {
@@ -134,14 +144,45 @@ function standardise(X: ArrayLike<number>, n: number, nf: number, mean: Float64A
 const LEAF_SIZE = 8;
 
 /**
- * A k-d tree over a domain's standardised reference points that answers "is any point within DI ≤ threshold
- * of this pixel?". Pixels come in row order and neighbours look alike, so the point that answered the last
- * pixel is tried first: inside pixels then cost one distance, and only pixels near or outside the edge search.
+ * "Is this pixel inside the area of applicability of the class the model gave it?": one k-d tree per class over
+ * that class's standardised reference rows. Pixels come in row order and neighbours look alike, so the row that
+ * answered the last pixel of a class is tried first: inside pixels then cost one distance, and only pixels near
+ * or outside the edge search.
  */
 export class DomainIndex {
-  private readonly Z: Float64Array;
-  private readonly nf: number;
-  private readonly radius2: number;
+  private readonly trees: (ClassTree | null)[];
+  private readonly q: Float64Array;
+
+  constructor(private readonly domain: Domain) {
+    const { nFeatures: nf, classes } = domain;
+    const Z = standardise(domain.points, classes.length, nf, domain.mean, domain.scale);
+    this.q = new Float64Array(nf);
+    this.trees = domain.thresholds.map((t, c) => {
+      if (!Number.isFinite(t)) return null;
+      const rows = [];
+      for (let i = 0; i < classes.length; i++) if (classes[i] === c) rows.push(i);
+      const Zc = new Float64Array(rows.length * nf);
+      rows.forEach((r, i) => Zc.set(Z.subarray(r * nf, (r + 1) * nf), i * nf));
+      const r = t * domain.meanDistance;
+      return new ClassTree(Zc, rows.length, nf, r * r);
+    });
+  }
+
+  /**
+   * True when the pixel `x[offset .. offset + nFeatures)` (raw feature values, all finite) has a reference row of
+   * class `code` within that class's threshold, or the class has no threshold.
+   */
+  inside(x: ArrayLike<number>, offset: number, code: number): boolean {
+    const tree = this.trees[code];
+    if (!tree) return true;
+    const { mean, scale, nFeatures: nf } = this.domain;
+    for (let j = 0; j < nf; j++) this.q[j] = (x[offset + j] - mean[j]) / scale[j];
+    return tree.anyWithin(this.q);
+  }
+}
+
+/** A k-d tree over points (rows x nf, standardised) answering "any point within sqrt(radius2)?". */
+class ClassTree {
   private readonly order: Int32Array;
   // Node arrays: a leaf covers order[start, end); an inner node splits on dim at value.
   private readonly start: number[] = [];
@@ -150,17 +191,11 @@ export class DomainIndex {
   private readonly value: number[] = [];
   private readonly left: number[] = [];
   private readonly right: number[] = [];
-  private readonly q: Float64Array;
+  private q: Float64Array = new Float64Array(0);
   private hint = 0;
 
-  constructor(private readonly domain: Domain) {
-    const n = domain.groups.length;
-    this.nf = domain.nFeatures;
-    this.Z = standardise(domain.points, n, this.nf, domain.mean, domain.scale);
-    const r = domain.threshold * domain.meanDistance;
-    this.radius2 = r * r;
+  constructor(private readonly Z: Float64Array, n: number, private readonly nf: number, private readonly radius2: number) {
     this.order = Int32Array.from({ length: n }, (_, i) => i);
-    this.q = new Float64Array(this.nf);
     if (n > 0) this.build(0, n);
   }
 
@@ -209,15 +244,9 @@ export class DomainIndex {
     return d2;
   }
 
-  /**
-   * True when the pixel `x[offset .. offset + nFeatures)` (raw feature values, all finite) has a reference
-   * point within DI ≤ threshold: inside the area of applicability.
-   */
-  inside(x: ArrayLike<number>, offset: number): boolean {
-    if (!Number.isFinite(this.radius2)) return true;
+  anyWithin(q: Float64Array): boolean {
     if (this.order.length === 0) return false;
-    const { mean, scale } = this.domain;
-    for (let j = 0; j < this.nf; j++) this.q[j] = (x[offset + j] - mean[j]) / scale[j];
+    this.q = q;
     if (this.dist2(this.hint) <= this.radius2) return true;
     return this.search(0);
   }

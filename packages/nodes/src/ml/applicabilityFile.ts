@@ -16,48 +16,57 @@ interface DomainFile {
   mean: number[];
   scale: number[];
   meanDistance: number;
-  /** null = no limit (all training rows in one polygon). */
-  threshold: number | null;
+  /** the class names, in code order */
+  classNames: string[];
+  /** per class code; null = no limit (the class has one polygon) */
+  thresholds: (number | null)[];
   groups: number[];
+  /** class code per reference row */
+  classes: number[];
   /** raw feature values, one array per reference row */
   points: number[][];
 }
 
 export interface DomainSummary {
   referenceRows: number;
-  threshold: number | null;
-  meanDistance: number;
+  /** per class name; null = no limit */
+  thresholds: Record<string, number | null>;
 }
 
 /** Builds the domain of the training samples and writes it; null (and no file) when no row is complete. */
 export function writeDomainOfSamples(path: string, t: SampleTable): DomainSummary | null {
   const nf = t.features.length;
-  const domain = buildDomain(t.X, t.y.length, nf, t.polygonId);
+  const domain = buildDomain(t.X, t.y.length, nf, t.polygonId, t.y, t.classes.length);
   if (!domain) return null;
   const n = domain.groups.length;
   const file: DomainFile = {
     format: 'sentiflow-applicability',
     version: 1,
     method:
-      'Dissimilarity index (Meyer & Pebesma 2021): features standardised by these rows (mean, ddof-0 sd), DI = Euclidean distance to the nearest row / meanDistance; ' +
-      'a pixel is outside when DI > threshold, the largest DI of a row to the nearest row of another polygon.',
+      'Dissimilarity index (Meyer & Pebesma 2021): features standardised by these rows (mean, ddof-0 sd); DI = Euclidean distance to the nearest row of the class ' +
+      'the model chose / meanDistance (the mean distance between rows); a pixel is outside when DI > that class\'s threshold, the largest DI of one of its rows ' +
+      'to the nearest row of the same class in another polygon.',
     features: t.features,
     mean: Array.from(domain.mean),
     scale: Array.from(domain.scale),
     meanDistance: domain.meanDistance,
-    threshold: Number.isFinite(domain.threshold) ? domain.threshold : null,
+    classNames: t.classes,
+    thresholds: domain.thresholds.map((v) => (Number.isFinite(v) ? v : null)),
     groups: Array.from(domain.groups),
+    classes: Array.from(domain.classes),
     points: Array.from({ length: n }, (_, i) => Array.from(domain.points.subarray(i * nf, (i + 1) * nf))),
   };
   writeJsonAtomic(path, file);
-  return { referenceRows: n, threshold: file.threshold, meanDistance: domain.meanDistance };
+  return { referenceRows: n, thresholds: Object.fromEntries(t.classes.map((c, i) => [c, file.thresholds[i]])) };
 }
 
 /** For a trainer's run summary. */
 export function applicabilitySummary(s: DomainSummary) {
   return {
     referenceRows: s.referenceRows,
-    threshold: s.threshold === null ? 'none (all training rows are one polygon)' : Math.round(s.threshold * 1e4) / 1e4,
+    thresholds: Object.fromEntries(
+      Object.entries(s.thresholds).map(([c, v]) => [c, v === null ? 'none: one polygon of this class (draw more to check its pixels)' : Math.round(v * 1e4) / 1e4]),
+    ),
   };
 }
 
@@ -73,11 +82,12 @@ async function readDomain(path: string, features: string[]): Promise<Domain> {
   return {
     points,
     groups: Int32Array.from(f.groups),
+    classes: Int32Array.from(f.classes),
     nFeatures: nf,
     mean: Float64Array.from(f.mean),
     scale: Float64Array.from(f.scale),
     meanDistance: f.meanDistance,
-    threshold: f.threshold ?? Infinity,
+    thresholds: f.thresholds.map((v) => v ?? Infinity),
   };
 }
 

@@ -74,7 +74,7 @@ export const classifyWindow = defineTask<ClassifyWindowPayload, ClassifyWindowRe
       for (let c = 0; c < nc; c++) probabilities[p * nc + c] = proba[i * nc + c];
       const d = decidePixel(proba, i * nc, nc, rule);
       let { code, reason } = d;
-      if (domain && code !== UNCERTAIN_CODE && !domain.inside(X, i * mf)) {
+      if (domain && code !== UNCERTAIN_CODE && !domain.inside(X, i * mf, code)) {
         code = UNCERTAIN_CODE;
         reason = UNCERTAIN_REASON.outsideTraining;
       }

@@ -2,7 +2,7 @@
  * Pixels unlike all training data: a real XGBoost model trained by model.xgboost on three tight classes, then
  * a composite with a stripe of pixels no training polygon resembles (between and beyond the classes, where the
  * trees still answer with high probability). The default marks exactly the pixels scipy finds outside the
- * area of applicability (DI recomputed from applicability.json alone) uncertain, with reason 3 in
+ * area of applicability of the class the model gave them (DI recomputed from applicability.json alone) uncertain, with reason 3 in
  * confidence.tif; "classify" and ties "first" keep the model's answer (first = numpy's argmax).
  */
 import { test } from 'node:test';
@@ -40,17 +40,22 @@ import sys, json, numpy as np
 from osgeo import gdal
 from scipy.spatial import cKDTree
 d = json.load(open(sys.argv[1]))
-X = np.array(d['points'], dtype=np.float64); mu = np.array(d['mean']); sd = np.array(d['scale'])
+X = np.array(d['points'], dtype=np.float64); mu = np.array(d['mean']); sd = np.array(d['scale']); y = np.array(d['classes'])
 comp = np.fromfile(sys.argv[2], dtype=np.float32).reshape(-1, len(d['features'])).astype(np.float64)
-di = cKDTree((X - mu) / sd).query((comp - mu) / sd)[0] / d['meanDistance']
 c = gdal.Open(sys.argv[3]).ReadAsArray().ravel(); conf = gdal.Open(sys.argv[4]).ReadAsArray()
-p = gdal.Open(sys.argv[5]).ReadAsArray()
-s = np.sort(p, 0); tie = (s[-1] - s[-2]).ravel() <= 0.02
-edge = np.abs(di - d['threshold']) < 1e-9
-out = (di > d['threshold']) & ~tie
+p = gdal.Open(sys.argv[5]).ReadAsArray().reshape(len(d['thresholds']), -1)
+best = np.argmax(p, 0)
+s = np.sort(p, 0); tie = (s[-1] - s[-2]) <= 0.02
+# DI to the nearest training row of the class the model chose, against that class's threshold
+di = np.zeros(len(comp)); thr = np.array([np.inf if t is None else t for t in d['thresholds']])[best]
+for k in range(len(d['thresholds'])):
+    m = best == k
+    if m.any(): di[m] = cKDTree((X[y == k] - mu) / sd).query((comp[m] - mu) / sd)[0] / d['meanDistance']
+edge = np.abs(di - thr) < 1e-9
+out = (di > thr) & ~tie
 print(json.dumps({'outside': int(out.sum()), 'agree': bool(((c == 254) == (out | tie))[~edge].all()),
   'reason3': bool(((conf[2].ravel() == 3) == out)[~edge].all()), 'tie': int(tie.sum()),
-  'argmax': bool((gdal.Open(sys.argv[6]).ReadAsArray() == np.argmax(p, 0)).all()) if len(sys.argv) > 6 else None}))
+  'argmax': bool((gdal.Open(sys.argv[6]).ReadAsArray().ravel() == best).all()) if len(sys.argv) > 6 else None}))
 `;
 
 test('model.classify: pixels outside the area of applicability are uncertain, exactly where scipy says', { skip: needs(libxgboost, python('osgeo.gdal', 'numpy', 'scipy')) }, async () => {
