@@ -14,7 +14,7 @@ function yearBranch(y, row, { indices = ['NDVI', 'NDWI', 'BSI'], reducers = ['me
     { id: `labels${s}`, type: 'vector.load', version: 1, label: `Labels ${y}`, params: { path: `demo/labels/${y}`, classes: CLASSES }, position: { x: 900, y: Y + 260 } },
     { id: `samples${s}`, type: 'samples.fromPolygons', version: 1, label: `Samples ${y}`, params: {}, position: { x: 1200, y: Y + 120 } },
     { id: `split${s}`, type: 'samples.split', version: 1, label: `Split ${y}`, params: { trainFraction: 0.7, seed: 42, strategy, balance: 'undersample' }, position: { x: 1500, y: Y + 120 } },
-    { id: `xgb${s}`, type: 'model.xgboost', version: 1, label: `XGBoost ${y}`, params: { nEstimators: 100, maxDepth: 6, learningRate: 0.3 }, position: { x: 1800, y: Y } },
+    { id: `xgb${s}`, type: 'model.xgboost', version: 2, label: `XGBoost ${y}`, params: { nEstimators: 100, maxDepth: 6, learningRate: 0.3 }, position: { x: 1800, y: Y } },
     { id: `evalXgb${s}`, type: 'model.evaluate', version: 1, label: `Accuracy XGBoost ${y}`, params: {}, position: { x: 2100, y: Y + 230 } },
     { id: `classify${s}`, type: 'model.classify', version: 1, label: `Classify ${y}`, params: { chunkSize: 500 }, position: { x: 2100, y: Y } },
   ];
@@ -27,7 +27,7 @@ function yearBranch(y, row, { indices = ['NDVI', 'NDWI', 'BSI'], reducers = ['me
   ];
   if (tree) {
     nodes.push(
-      { id: `tree${s}`, type: 'model.decisionTree', version: 1, label: `Decision tree ${y}`, params: { maxDepth: 5, maxLeafNodes: 10 }, position: { x: 1800, y: Y + 330 } },
+      { id: `tree${s}`, type: 'model.decisionTree', version: 2, label: `Decision tree ${y}`, params: { maxDepth: 5, maxLeafNodes: 10 }, position: { x: 1800, y: Y + 330 } },
       { id: `evalTree${s}`, type: 'model.evaluate', version: 1, label: `Accuracy tree ${y}`, params: {}, position: { x: 2100, y: Y + 470 } },
     );
     links.push(L('split', 'train', 'tree', 'train'), L('tree', 'model', 'evalTree', 'model'), L('split', 'validation', 'evalTree', 'samples'));

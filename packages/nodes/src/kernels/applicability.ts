@@ -12,9 +12,10 @@
  * - per class: a pixel is compared with the training rows of the class the model gave it, and a class's
  *   threshold is the largest DI of one of its rows to the nearest row of the same class in another polygon
  *   (rows of one polygon are neighbours in space and nearly copies; CAST uses its cross-validation folds for
- *   the same reason). CAST's single threshold, the upper whisker (Q3 + 1.5 IQR) of all rows, flagged 18 % of
- *   the scene, 16 % of its forest; one threshold at the largest DI let the river in wherever one forest
- *   polygon (a darker one) sat far from the others; per class, the river is outside in every year measured.
+ *   the same reason), never below the typical distance of the most isolated polygon of any class. CAST's
+ *   single threshold, the upper whisker (Q3 + 1.5 IQR) of all rows, flagged 18 % of the scene, 16 % of its
+ *   forest; one threshold at the largest DI let the river in wherever one forest polygon (a darker one) sat far
+ *   from the others. Figures: docs/class-order-and-ties.md.
  */
 
 /** What a trained model carries to decide whether a pixel is inside its area of applicability. */
@@ -32,8 +33,9 @@ export interface Domain {
   /** Mean Euclidean distance between two reference rows in standardised units (DI's denominator). */
   meanDistance: number;
   /**
-   * Per class code: the largest DI of one of its rows to the nearest row of the same class in another polygon;
-   * Infinity when the class has one polygon (nothing to measure it against) or no row.
+   * Per class code: the largest DI of one of its rows to the nearest row of the same class in another polygon,
+   * at least the median DI of the most isolated polygon of any class (isolatedPolygonDistance); Infinity when
+   * the class has one polygon (nothing to measure it against) or no row.
    */
   thresholds: number[];
 }
@@ -130,9 +132,33 @@ export function buildDomain(
   const meanDistance = pairs > 0 ? sum / pairs : 0;
   const largest = new Array<number>(nClasses).fill(-Infinity);
   for (let i = 0; i < n; i++) largest[cls[i]] = Math.max(largest[cls[i]], nearestOther[i]);
+  const floor = isolatedPolygonDistance(nearestOther, g);
   // All identical rows (meanDistance 0) or a class in one polygon (no "other" neighbour): nothing to measure against.
-  const thresholds = largest.map((d) => (meanDistance > 0 && Number.isFinite(d) ? d / meanDistance : Infinity));
+  const thresholds = largest.map((d) => (meanDistance > 0 && Number.isFinite(d) ? Math.max(d, floor) / meanDistance : Infinity));
   return { points, groups: g, classes: cls, nFeatures: nf, mean, scale, meanDistance, thresholds };
+}
+
+/**
+ * The typical distance of the most isolated polygon to the others of its class: the largest, over polygons, of
+ * the median of their rows' distances. A class drawn as near-identical polygons (forest interiors) would
+ * otherwise get a threshold below its own ordinary variation (haze, shadows, season) and flag 7.6 % of the
+ * forest (measured); with this floor 0.6 %.
+ */
+function isolatedPolygonDistance(distance: Float64Array, groups: Int32Array): number {
+  const byPolygon = new Map<number, number[]>();
+  for (let i = 0; i < groups.length; i++) {
+    if (!Number.isFinite(distance[i])) continue;
+    let list = byPolygon.get(groups[i]);
+    if (!list) byPolygon.set(groups[i], (list = []));
+    list.push(distance[i]);
+  }
+  let floor = 0;
+  for (const list of byPolygon.values()) {
+    list.sort((a, b) => a - b);
+    const m = list.length >> 1;
+    floor = Math.max(floor, list.length % 2 ? list[m] : (list[m - 1] + list[m]) / 2);
+  }
+  return floor;
 }
 
 function standardise(X: ArrayLike<number>, n: number, nf: number, mean: Float64Array, scale: Float64Array): Float64Array {
