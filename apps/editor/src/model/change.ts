@@ -45,7 +45,7 @@ export function changeHeadline(change: Partial<Change>): ChangeHeadline | null {
   return { focus: false, from: classes[i], to: classes[j], km2: at(i, j), areaClass: classes[j], percent: pct(classes[j]) };
 }
 
-/** Uncertain (tied or low-confidence) area before and after, or null when the result has no uncertain label. */
+/** Uncertain (tied, low-confidence or unlike the training data) area before and after, or null when the result has no uncertain label. */
 export function uncertainArea(change: Partial<Change>): { before: number; after: number } | null {
   if (!change.labels?.includes('uncertain')) return null;
   const v = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);

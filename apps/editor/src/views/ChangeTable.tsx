@@ -40,7 +40,7 @@ export function ChangeTable({ change, title, area }: { change: Partial<Change>; 
           </div>
           {unsure && (
             <div className="sf-headline-item" data-testid="change-headline-uncertain">
-              <span className="sf-headline-label">Uncertain (ties)</span>
+              <span className="sf-headline-label" title="Tied pixels, pixels unlike all training data and, if set, pixels below minProbability: never counted as a class">Uncertain</span>
               <span className="sf-headline-value">
                 {formatKm2(unsure.before)} → {formatKm2(unsure.after)} km²
               </span>

@@ -192,7 +192,7 @@ export const changeDiff = defineNode({
         uncertainKm2: { before: round(areaBeforeKm2[UNCERTAIN_NAME]), after: round(areaAfterKm2[UNCERTAIN_NAME]) },
         pixelsComparedKm2: round(validPixels * km2),
         pixelsNotCompared: grid.width * grid.height - validPixels,
-        note: 'Areas over pixels with data in both years; "uncertain" = tied or low-confidence pixels, never counted as a class.',
+        note: 'Areas over pixels with data in both years; "uncertain" = tied, low-confidence or unlike-the-training-data pixels, never counted as a class.',
       },
     };
   },
