@@ -22,7 +22,7 @@ export interface ClassifyWindowPayload {
 
 export interface ClassifyWindowResult {
   window: Window;
-  /** class index per pixel, UNCERTAIN_CODE = tie or low confidence, NODATA_CODE = no data (a feature is not finite) */
+  /** class index per pixel, UNCERTAIN_CODE = tie, low confidence or unlike the training data, NODATA_CODE = no data (a feature is not finite) */
   classes: Uint8Array;
   /** pixel-interleaved (highest probability, margin to the second, UNCERTAIN_REASON), NaN for no data */
   confidence: Float32Array;

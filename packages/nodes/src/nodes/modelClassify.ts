@@ -30,7 +30,7 @@ const params = z.object({
     .enum(['uncertain', 'classify'])
     .default('uncertain')
     .describe(
-      '"uncertain" = a pixel unlike every training row (its dissimilarity index, the distance to the nearest training row in standardised features, is above the largest one between training polygons; Meyer & Pebesma 2021) is uncertain too: tree models answer confidently but arbitrarily there (a sediment-laden river no water polygon covered came out ASGM with p = 0.999). "classify" = keep the model\'s class. Applies with ties "uncertain"; ties "first" reproduces np.argmax exactly.',
+      '"uncertain" = a pixel unlike the training data is uncertain too: farther (in standardised features, the dissimilarity index of Meyer & Pebesma 2021) from every training row of the class the model chose than that class\'s polygons lie from each other (the model\'s applicability.json): tree models answer confidently but arbitrarily there (a sediment-laden river no water polygon covered came out ASGM with p = 0.999). "classify" = keep the model\'s class. Applies with ties "uncertain"; ties "first" reproduces np.argmax exactly.',
     )
     .meta({ showWhen: { ties: ['uncertain'] } }),
   chunkSize: z.number().int().min(64).max(4096).default(500).describe('Chunk edge in pixels (chunks of chunkSize × chunkSize are classified in parallel; memory grows with its square).').meta({ unit: 'px' }),
