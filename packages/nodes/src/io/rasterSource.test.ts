@@ -71,6 +71,19 @@ for (const layout of ['pixel', 'band'] as const) test(`GEE split tiles (${layout
       const planar = await readSourceWindowPlanar(source, win);
       const n = win.width * win.height;
       for (let b = 0; b < 24; b++) assert.deepEqual(planar.subarray(b * n, (b + 1) * n), exp[b], `band ${b + 1} of ${JSON.stringify(win)}`);
+      // With padded planes (what the composite kernel is given): plane b at b * stride (the gaps are scratch).
+      const stride = n + 7;
+      const into = new Uint16Array(23 * stride + n).fill(65535);
+      const padded = await readSourceWindowPlanar(source, win, () => into, stride);
+      assert.equal(padded, into);
+      for (let b = 0; b < 24; b++) {
+        assert.deepEqual(padded.subarray(b * stride, b * stride + n), exp[b], `padded band ${b + 1} of ${JSON.stringify(win)}`);
+      }
+      const single = await openRaster(files[0]);
+      const first = { x: 0, y: 0, width: 40, height: 32 };
+      const firstExp = await original.readWindow(first);
+      const direct = await single.readWindowPlanar(first, undefined, 40 * 32 + 5);
+      for (let b = 0; b < 24; b++) assert.deepEqual(direct.subarray(b * (40 * 32 + 5), b * (40 * 32 + 5) + 40 * 32), firstExp[b]);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

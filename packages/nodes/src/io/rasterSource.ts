@@ -97,29 +97,35 @@ type Order = 'pixel' | 'band';
  * win.width * win.height; for a GEE stack date-major). One tile at 0,0: the file's own read, usually zero-copy.
  * `alloc` may supply the output array (see RasterFile.readWindowInterleaved's `into`).
  */
-async function readMosaicWindow(source: RasterSource, win: Window, order: Order, alloc?: BufferSource): Promise<TypedArray> {
+async function readMosaicWindow(source: RasterSource, win: Window, order: Order, alloc?: BufferSource, planeStride?: number): Promise<TypedArray> {
   if (win.x < 0 || win.y < 0 || win.x + win.width > source.width || win.y + win.height > source.height) {
     throw new Error(`readSourceWindow: window ${JSON.stringify(win)} outside the ${source.width}x${source.height} mosaic`);
   }
-  const read = (f: RasterFile, w: Window, into?: TypedArray) => (order === 'band' ? f.readWindowPlanar(w, into) : f.readWindowInterleaved(w, into));
+  const spp = source.bandCount;
+  const plane = win.width * win.height;
+  // Band-major planes start planeStride apart (the values between them are scratch); pixel-major output is dense.
+  const stride = order === 'band' ? (planeStride ?? plane) : plane;
+  const length = (spp - 1) * stride + plane;
+  const read = (f: RasterFile, w: Window, into?: TypedArray) => (order === 'band' ? f.readWindowPlanar(w, into, stride) : f.readWindowInterleaved(w, into));
   const hits = source.tiles.filter((t) => t.xOff < win.x + win.width && t.xOff + t.width > win.x && t.yOff < win.y + win.height && t.yOff + t.height > win.y);
   if (hits.length === 1 && hits[0].xOff === 0 && hits[0].yOff === 0) {
     const file = await openRaster(hits[0].path);
-    return read(file, win, alloc?.(file.dataType, win.width * win.height * source.bandCount));
+    return read(file, win, alloc?.(file.dataType, length));
   }
   const firstFile = await openRaster(source.tiles[0].path);
-  const spp = source.bandCount;
-  const plane = win.width * win.height;
-  const out = alloc?.(firstFile.dataType, plane * spp) ?? arrayForType(firstFile.dataType, plane * spp);
+  const out = alloc?.(firstFile.dataType, length) ?? arrayForType(firstFile.dataType, length);
   out.fill(0);
   if (firstFile.noData !== null && firstFile.noData !== 0) out.fill(firstFile.noData);
   await Promise.all(hits.map(async (t) => {
     const x0 = Math.max(win.x, t.xOff), x1 = Math.min(win.x + win.width, t.xOff + t.width);
     const y0 = Math.max(win.y, t.yOff), y1 = Math.min(win.y + win.height, t.yOff + t.height);
     const w = x1 - x0, h = y1 - y0;
-    const part = await read(await openRaster(t.path), { x: x0 - t.xOff, y: y0 - t.yOff, width: w, height: h });
+    // Parts are read dense (no plane gaps): the copy below indexes them by w * h per plane.
+    const partFile = await openRaster(t.path);
+    const partWin = { x: x0 - t.xOff, y: y0 - t.yOff, width: w, height: h };
+    const part = await (order === 'band' ? partFile.readWindowPlanar(partWin) : partFile.readWindowInterleaved(partWin));
     // Row by row (of each plane, band-major): a pixel-major row holds w * spp values, a plane's row w.
-    const [planes, rowValues, planeOut] = order === 'band' ? [spp, w, plane] : [1, w * spp, 0];
+    const [planes, rowValues, planeOut] = order === 'band' ? [spp, w, stride] : [1, w * spp, 0];
     const perPixel = order === 'band' ? 1 : spp;
     for (let b = 0; b < planes; b++) {
       for (let r = 0; r < h; r++) {
@@ -136,9 +142,12 @@ export function readSourceWindowInterleaved(source: RasterSource, win: Window, a
   return readMosaicWindow(source, win, 'pixel', alloc);
 }
 
-/** The window band-major (a band-interleaved file's own order), assembled from the tiles (see readMosaicWindow). */
-export function readSourceWindowPlanar(source: RasterSource, win: Window, alloc?: BufferSource): Promise<TypedArray> {
-  return readMosaicWindow(source, win, 'band', alloc);
+/**
+ * The window band-major (a band-interleaved file's own order), assembled from the tiles (see readMosaicWindow);
+ * plane b starts at b * planeStride (default: the plane's size, no gaps).
+ */
+export function readSourceWindowPlanar(source: RasterSource, win: Window, alloc?: BufferSource, planeStride?: number): Promise<TypedArray> {
+  return readMosaicWindow(source, win, 'band', alloc, planeStride);
 }
 
 /** 'band' when every file of the source is band-interleaved (then readSourceWindowPlanar needs no transpose). */

@@ -96,9 +96,9 @@ export const s2Aggregate = defineNode({
 
     try {
       await forEachWindow(windows, { concurrency: 2 * ctx.pool.size, signal: ctx.signal }, async (win) => {
-        const block = await ctx.pool.run(aggregateWindow, { series, spec, window: win }, ctx.signal);
-        writer.writeWindow(win, block);
-        for (let i = 0; i < block.length; i++) if (block[i] !== block[i]) nanCount[i % nf]++;
+        // The worker writes the window into the composite file itself and returns its no-data counts.
+        const { noData } = await ctx.pool.run(aggregateWindow, { series, spec, window: win, into: { file: writer.scratchFile, width: series.grid.width } }, ctx.signal);
+        for (let f = 0; f < nf; f++) nanCount[f] += noData[f];
         ctx.progress(++done, windows.length, 'chunks');
       });
     } catch (e) {

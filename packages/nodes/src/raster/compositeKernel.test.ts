@@ -101,10 +101,14 @@ test('generated kernel equals expression + temporalReduce: every mask kind, no-d
   }
 });
 
-/** The same values date-major (nDates planes of nPixels): a band-interleaved GeoTIFF's order. */
-function dateMajorCopy<T extends ArrayLike<number> & { constructor: unknown }>(a: T): T {
-  const out = new (a.constructor as new (n: number) => T & { [i: number]: number })(a.length);
-  for (let p = 0; p < nPixels; p++) for (let d = 0; d < nDates; d++) out[d * nPixels + p] = a[p * nDates + d];
+/**
+ * The same values date-major (nDates planes of nPixels, plane d at d * stride): a band-interleaved GeoTIFF's
+ * order. The values between padded planes are 7s, which no pixel may see.
+ */
+function dateMajorCopy<T extends ArrayLike<number> & { constructor: unknown }>(a: T, stride = nPixels): T {
+  const out = new (a.constructor as new (n: number) => T & { [i: number]: number; fill(v: number): T })((nDates - 1) * stride + nPixels);
+  out.fill(7);
+  for (let p = 0; p < nPixels; p++) for (let d = 0; d < nDates; d++) out[d * stride + p] = a[p * nDates + d];
   return out;
 }
 
@@ -114,20 +118,22 @@ test('date-major layers (band-interleaved files) give the same features as the i
   const probability = Uint8Array.from({ length: n }, () => Math.floor(rand() * 101));
   const arrayMask = Uint8Array.from({ length: n }, () => (rand() < 0.3 ? 1 : 0));
   const names = Object.keys(variables);
-  const byDate = Object.fromEntries(Object.entries(layers).map(([b, a]) => [b, dateMajorCopy(a)]));
-  for (const reducers of reducerSets) {
-    const kernel = compileCompositeKernel({ variables: names.map((v) => variables[v]), reducers });
-    // every layer date-major, or a mix (a stack whose files differ in layout); the probability layer either way
-    for (const dateMajor of [new Set([...Object.keys(layers), MASK_LAYER]), new Set(['B4', 'F'])]) {
-      const mixed = Object.fromEntries(Object.keys(layers).map((b) => [b, dateMajor.has(b) ? byDate[b] : layers[b]]));
-      const cases: [string, KernelInputs['mask'], Uint8Array][] = [
-        ['none', { kind: 'none' }, new Uint8Array(n)],
-        ['probability', { kind: 'probability', probability: dateMajor.has(MASK_LAYER) ? dateMajorCopy(probability) : probability, threshold: 30 }, Uint8Array.from(probability, (v) => (v > 30 ? 1 : 0))],
-        ['array', { kind: 'array', masked: arrayMask }, arrayMask],
-      ];
-      for (const [label, mask, masked] of cases) {
-        const got = kernel.run({ nPixels, nDates, layers: mixed, mask, dnOffset: offset, reflectanceScale: scale, dateMajor });
-        assertSame(got, reference(layers, masked, names, reducers), `date-major ${[...dateMajor].join('+')}, ${label} mask, ${JSON.stringify(reducers)}`);
+  for (const stride of [nPixels, nPixels + 5]) {
+    const byDate = Object.fromEntries(Object.entries(layers).map(([b, a]) => [b, dateMajorCopy(a, stride)]));
+    for (const reducers of reducerSets) {
+      const kernel = compileCompositeKernel({ variables: names.map((v) => variables[v]), reducers });
+      // every layer date-major, or a mix (a stack whose files differ in layout); the probability layer either way
+      for (const dateMajor of [new Set([...Object.keys(layers), MASK_LAYER]), new Set(['B4', 'F'])]) {
+        const mixed = Object.fromEntries(Object.keys(layers).map((b) => [b, dateMajor.has(b) ? byDate[b] : layers[b]]));
+        const cases: [string, KernelInputs['mask'], Uint8Array][] = [
+          ['none', { kind: 'none' }, new Uint8Array(n)],
+          ['probability', { kind: 'probability', probability: dateMajor.has(MASK_LAYER) ? dateMajorCopy(probability, stride) : probability, threshold: 30 }, Uint8Array.from(probability, (v) => (v > 30 ? 1 : 0))],
+          ['array', { kind: 'array', masked: arrayMask }, arrayMask],
+        ];
+        for (const [label, mask, masked] of cases) {
+          const got = kernel.run({ nPixels, nDates, layers: mixed, mask, dnOffset: offset, reflectanceScale: scale, dateMajor, planeStride: stride });
+          assertSame(got, reference(layers, masked, names, reducers), `date-major ${[...dateMajor].join('+')}, plane stride ${stride}, ${label} mask, ${JSON.stringify(reducers)}`);
+        }
       }
     }
   }

@@ -41,6 +41,11 @@ export interface KernelInputs {
    * nPixels, a band-interleaved GeoTIFF's own order, so those files are read without a transpose.
    */
   dateMajor?: ReadonlySet<string>;
+  /**
+   * Values from one date's plane to the next in date-major layers (default nPixels). A padded stride keeps the
+   * planes off a power-of-two spacing (see planeStrideFor).
+   */
+  planeStride?: number;
 }
 
 /** The key of a probability mask layer in KernelInputs.dateMajor. */
@@ -48,7 +53,7 @@ export const MASK_LAYER = '\u0000mask';
 
 type Generated = (
   nPixels: number, nDates: number, layers: ArrayLike<number>[], mask: ArrayLike<number> | null, threshold: number, offset: number, scale: number,
-  out: Float32Array, scratch: Float64Array[], reducers: readonly Reducer[], reduce: typeof reduceSeries,
+  out: Float32Array, scratch: Float64Array[], reducers: readonly Reducer[], reduce: typeof reduceSeries, stride: number,
 ) => void;
 
 export interface CompositeKernel {
@@ -224,7 +229,7 @@ function generate(spec: KernelSpec, integerBands: ReadonlySet<string>, maskKind:
     L('    for (let p = p0; p < pe; p++) {');
     L('      const k = p - p0;');
     L(`      let clear = C[k]${Array.from({ length: nv }, (_, v) => `, n${v} = N${v}[k]${sumsOnly ? `, s${v} = A${v}[k]` : ''}`).join('')};`);
-    L('      for (let i = p * nDates + d0, j = d0 * nPixels + p, iEnd = p * nDates + d1; i < iEnd; i++, j += nPixels) {');
+    L('      for (let i = p * nDates + d0, j = d0 * stride + p, iEnd = p * nDates + d1; i < iEnd; i++, j += stride) {');
     sample('        ', { clear: 'clear', n: (v) => `n${v}`, s: (v) => `s${v}`, keep: (v) => `S${v}[k * nDates + n${v}++] = x;` });
     L('      }');
     L(`      C[k] = clear;${Array.from({ length: nv }, (_, v) => ` N${v}[k] = n${v};${sumsOnly ? ` A${v}[k] = s${v};` : ''}`).join('')}`);
@@ -242,7 +247,7 @@ function generate(spec: KernelSpec, integerBands: ReadonlySet<string>, maskKind:
     L('}');
   }
   const source = lines.join('\n');
-  const fn = new Function('nPixels', 'nDates', 'layers', 'mask', 'threshold', 'offset', 'scale', 'out', 'scratch', 'reducers', 'reduce', source) as Generated;
+  const fn = new Function('nPixels', 'nDates', 'layers', 'mask', 'threshold', 'offset', 'scale', 'out', 'scratch', 'reducers', 'reduce', 'stride', source) as Generated;
   const entry = { source, bands, fn };
   cache.set(key, entry);
   return entry;
@@ -258,20 +263,24 @@ export function compileCompositeKernel(spec: KernelSpec): CompositeKernel {
     featureCount,
     run(input) {
       const { nPixels, nDates } = input;
+      const stride = input.planeStride ?? nPixels;
+      if (stride < nPixels) throw new Error(`composite kernel: plane stride ${stride} is smaller than the ${nPixels} pixels of a plane`);
+      const lengthOf = (key: string) => (input.dateMajor?.has(key) ? (nDates - 1) * stride + nPixels : nPixels * nDates);
       const integerBands = new Set(bands.filter((b) => isIntegerArray(input.layers[b])));
       const { fn } = generate(spec, integerBands, input.mask.kind, input.dateMajor);
       const layers = bands.map((b) => {
         const layer = input.layers[b];
         if (!layer) throw new Error(`composite kernel: band ${b} missing`);
-        if (layer.length !== nPixels * nDates) throw new Error(`composite kernel: band ${b} has ${layer.length} values, expected ${nPixels * nDates}`);
+        if (layer.length < lengthOf(b) || (layer.length !== lengthOf(b) && !input.dateMajor?.has(b))) throw new Error(`composite kernel: band ${b} has ${layer.length} values, expected ${lengthOf(b)}`);
         return layer;
       });
       const m = input.mask;
       const maskValues = m.kind === 'array' ? m.masked : m.kind === 'probability' ? m.probability : null;
-      if (maskValues && maskValues.length !== nPixels * nDates) throw new Error(`composite kernel: mask has ${maskValues.length} values, expected ${nPixels * nDates}`);
+      const maskLength = m.kind === 'probability' ? lengthOf(MASK_LAYER) : nPixels * nDates;
+      if (maskValues && maskValues.length < maskLength) throw new Error(`composite kernel: mask has ${maskValues.length} values, expected ${maskLength}`);
       const out = new Float32Array(nPixels * featureCount);
       const scratch = spec.variables.map(() => new Float64Array(nDates));
-      fn(nPixels, nDates, layers, maskValues, m.kind === 'probability' ? m.threshold : 0, input.dnOffset, input.reflectanceScale, out, scratch, spec.reducers, reduceSeries);
+      fn(nPixels, nDates, layers, maskValues, m.kind === 'probability' ? m.threshold : 0, input.dnOffset, input.reflectanceScale, out, scratch, spec.reducers, reduceSeries, stride);
       return out;
     },
   };

@@ -22,16 +22,14 @@ export class CompositeWriter {
     ftruncateSync(this.fd, grid.width * grid.height * features.length * 4);
   }
 
+  /** The file being written (sized already): other threads may write windows into it (writeCompositeWindow). */
+  get scratchFile(): string {
+    return this.tmp;
+  }
+
   /** `data` is the window's pixel-interleaved float32 block (width * height * features). */
   writeWindow(win: Window, data: Float32Array): void {
-    const nf = this.features.length;
-    if (data.length !== win.width * win.height * nf) throw new Error(`CompositeWriter: block size ${data.length} does not match window`);
-    const rowBytes = win.width * nf * 4;
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    for (let r = 0; r < win.height; r++) {
-      const pos = ((win.y + r) * this.grid.width + win.x) * nf * 4;
-      writeSync(this.fd, bytes, r * rowBytes, rowBytes, pos);
-    }
+    writeRows(this.fd, this.grid.width, this.features.length, win, data);
   }
 
   /** Closes and moves the file into place; returns the Composite value. */
@@ -52,6 +50,30 @@ export class CompositeWriter {
     } catch {
       /* nothing to remove */
     }
+  }
+}
+
+function writeRows(fd: number, gridWidth: number, nf: number, win: Window, data: Float32Array): void {
+  if (data.length !== win.width * win.height * nf) throw new Error(`CompositeWriter: block size ${data.length} does not match window`);
+  const rowBytes = win.width * nf * 4;
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (win.x === 0 && win.width === gridWidth) {
+    writeSync(fd, bytes, 0, bytes.byteLength, win.y * rowBytes); // full-width windows are one contiguous run
+    return;
+  }
+  for (let r = 0; r < win.height; r++) writeSync(fd, bytes, r * rowBytes, rowBytes, ((win.y + r) * gridWidth + win.x) * nf * 4);
+}
+
+/**
+ * Writes a window into a composite file that a CompositeWriter is writing (its scratchFile), from any thread:
+ * windows do not overlap, so positioned writes from several threads need no lock.
+ */
+export function writeCompositeWindow(file: string, gridWidth: number, nf: number, win: Window, data: Float32Array): void {
+  const fd = openSync(file, 'r+');
+  try {
+    writeRows(fd, gridWidth, nf, win, data);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -90,11 +90,21 @@ function giveBack(buffers: TypedArray[]): void {
   if (spareBuffers.length > MAX_SPARE) spareBuffers.splice(0, spareBuffers.length - MAX_SPARE); // oldest go
 }
 
+/**
+ * Date-major planes of a 256² window are 128 KB (uint16) apart: the kernel, reading 16 dates x 11 layers at
+ * once, then hits the same few cache sets with every load (a power-of-two stride), which measured ~1.3x slower
+ * than planes padded by 32 values (64 bytes) each.
+ */
+export function paddedPlaneStride(nPixels: number): number {
+  return nPixels + 32;
+}
+
 export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpec, win: Window): Promise<Float32Array> {
   const plan = planComposite(ts, spec);
   const kernel = kernelFor(plan, spec);
   const nDates = ts.dates.length;
   const nPixels = win.width * win.height;
+  const planeStride = paddedPlaneStride(nPixels);
 
   // 1. Every needed layer in its files' own order: pixel-major (a pixel's dates contiguous, as GEE writes
   // its stacks) or, for band-interleaved files, date-major, so neither is transposed. The cloud-mask kernel
@@ -106,7 +116,7 @@ export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpe
   const readChecked = async (what: string, source: RasterSource, key: string, pixelMajorOnly: boolean) => {
     if (source.bandCount !== nDates) throw new Error(`${what} has ${source.bandCount} raster bands but the series has ${nDates} dates`);
     const planar = !pixelMajorOnly && (await sourceInterleave(source)) === 'band';
-    const data = planar ? await readSourceWindowPlanar(source, win, takeBuffer) : await readSourceWindowInterleaved(source, win, takeBuffer);
+    const data = planar ? await readSourceWindowPlanar(source, win, takeBuffer, planeStride) : await readSourceWindowInterleaved(source, win, takeBuffer);
     if (planar) dateMajor.add(key);
     taken.push(data);
     return data;
@@ -131,7 +141,7 @@ export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpe
               kind: 'array',
               masked: cloudMask(m, { nDates, nPixels, cloud, references: m.method === 'reference' ? (m.bands ?? [m.referenceBand]).map((b) => layers[b]) : undefined, dnOffset: ts.dnOffset }),
             };
-    return kernel.run({ nPixels, nDates, layers, mask, dnOffset: ts.dnOffset, reflectanceScale: REFLECTANCE_SCALE, dateMajor });
+    return kernel.run({ nPixels, nDates, layers, mask, dnOffset: ts.dnOffset, reflectanceScale: REFLECTANCE_SCALE, dateMajor, planeStride });
   } finally {
     giveBack(taken);
   }

@@ -123,9 +123,10 @@ export function readBandsDirect(file: number, layout: ChunkLayout, win: Window, 
 /**
  * Fills `out` (samples planes of win.width * win.height, sample-major: for a GEE stack date-major) from a
  * band-interleaved file's chunks: each plane's rows are copied, or a chunk that is exactly the window decodes
- * straight into its plane. Nothing is transposed; the composite kernel reads this order directly.
+ * straight into its plane. Nothing is transposed; the composite kernel reads this order directly. Plane b
+ * starts at b * stride (default: right after the previous plane).
  */
-export function readPlanarDirect(file: number, layout: ChunkLayout, win: Window, out: TypedArray, make: Make, path: string): TypedArray {
+export function readPlanarDirect(file: number, layout: ChunkLayout, win: Window, out: TypedArray, make: Make, path: string, stride = win.width * win.height): TypedArray {
   if (!layout.planar) throw new Error(`${path}: internal: a plane-by-plane read of a pixel-interleaved file`);
   const { chunkWidth: cw, chunkHeight: ch, samples: spp } = layout;
   const n = win.width * win.height;
@@ -133,7 +134,7 @@ export function readPlanarDirect(file: number, layout: ChunkLayout, win: Window,
   for (const s of spans(layout, win)) {
     const index = s.cy * layout.across + s.cx;
     if (win.width === cw && win.height === ch && win.x === s.cx * cw && win.y === s.cy * ch) {
-      for (let b = 0; b < spp; b++) decodeChunk(file, layout, b * perPlane + index, bytesOf(out, b * n, n), path);
+      for (let b = 0; b < spp; b++) decodeChunk(file, layout, b * perPlane + index, bytesOf(out, b * stride, n), path);
       continue;
     }
     const block = scratchFor(make, cw * ch, out);
@@ -141,7 +142,7 @@ export function readPlanarDirect(file: number, layout: ChunkLayout, win: Window,
       decodeChunk(file, layout, b * perPlane + index, bytesOf(block, 0, cw * ch), path);
       for (let y = s.y0; y < s.y1; y++) {
         const src = (y - s.cy * ch) * cw + (s.x0 - s.cx * cw);
-        out.set(block.subarray(src, src + s.x1 - s.x0) as never, b * n + (y - win.y) * win.width + (s.x0 - win.x));
+        out.set(block.subarray(src, src + s.x1 - s.x0) as never, b * stride + (y - win.y) * win.width + (s.x0 - win.x));
       }
     }
   }

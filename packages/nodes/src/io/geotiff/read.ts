@@ -43,9 +43,11 @@ export interface RasterFile {
   interleave: 'pixel' | 'band';
   /**
    * The window sample-major: bandCount planes of win.width * win.height (for a GEE stack, date-major). A
-   * band-interleaved file's own order, read without a transpose; `into` as for readWindowInterleaved.
+   * band-interleaved file's own order, read without a transpose; `into` as for readWindowInterleaved (its
+   * length then is (bandCount - 1) * planeStride + win.width * win.height). `planeStride` (default: a plane's
+   * size) puts plane b at b * planeStride; the values between planes are unspecified.
    */
-  readWindowPlanar(win: Window, into?: TypedArray): Promise<TypedArray>;
+  readWindowPlanar(win: Window, into?: TypedArray, planeStride?: number): Promise<TypedArray>;
 }
 
 /** Incremented by every readWindow (tests use it to prove that cached reruns read no raster data). */
@@ -261,14 +263,16 @@ async function describe(path: string, entry: Entry): Promise<RasterFile> {
       count([out]);
       return out;
     },
-    async readWindowPlanar(win, into) {
+    async readWindowPlanar(win, into, planeStride) {
       check(win);
-      const n = win.width * win.height * bandCount;
-      const dst = fits(into, dataType, n) ? into! : make(n);
+      const plane = win.width * win.height;
+      const stride = planeStride ?? plane;
+      if (stride < plane) throw new Error(`${path}: plane stride ${stride} is smaller than the window's ${plane} pixels`);
+      const dst = fits(into, dataType, (bandCount - 1) * stride + plane) ? into! : make((bandCount - 1) * stride + plane);
       const out = await withFile(async () => {
-        if (layout?.planar) return readPlanarDirect(fileDescriptor(), layout, win, dst, make, path);
-        const bands = layout ? deinterleave(readInterleavedDirect(fileDescriptor(), layout, win, make(n), make, path), bandCount, dataType) : await readGeneric(win);
-        bands.forEach((b, i) => dst.set(b as never, i * win.width * win.height));
+        if (layout?.planar) return readPlanarDirect(fileDescriptor(), layout, win, dst, make, path, stride);
+        const bands = layout ? deinterleave(readInterleavedDirect(fileDescriptor(), layout, win, make(plane * bandCount), make, path), bandCount, dataType) : await readGeneric(win);
+        bands.forEach((b, i) => dst.set(b as never, i * stride));
         return dst;
       });
       count([out]);
