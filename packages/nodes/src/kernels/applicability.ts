@@ -18,6 +18,8 @@
  *   from the others. Figures: docs/class-order-and-ties.md.
  */
 
+import { mulberry32 } from './sampleSplit.ts';
+
 /** What a trained model carries to decide whether a pixel is inside its area of applicability. */
 export interface Domain {
   /** Training rows used as reference points, raw feature values, rows x features, row-major. */
@@ -49,18 +51,6 @@ export interface DomainOptions {
 
 export const DEFAULT_MAX_REFERENCE_POINTS = 5000;
 
-/** Deterministic PRNG (mulberry32), local so this kernel depends on nothing. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Rows whose features are all finite: a pixel with a missing feature is never classified, so never asked about. */
 function finiteRows(X: Float32Array, rows: number, nf: number): number[] {
   const out: number[] = [];
@@ -84,7 +74,7 @@ export function buildDomain(
   const maxPoints = opts.maxPoints ?? DEFAULT_MAX_REFERENCE_POINTS;
   if (keep.length > maxPoints) {
     // Partial Fisher-Yates: a uniform subset, then back in row order so the file reads like the samples.
-    const rand = random(opts.seed ?? 0);
+    const rand = mulberry32(opts.seed ?? 0);
     for (let i = 0; i < maxPoints; i++) {
       const j = i + Math.floor(rand() * (keep.length - i));
       [keep[i], keep[j]] = [keep[j], keep[i]];
