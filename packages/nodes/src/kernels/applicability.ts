@@ -164,7 +164,7 @@ const HINTS = 8;
  * "Is this pixel inside the area of applicability of the class the model gave it?": one k-d tree per class over
  * that class's standardised reference rows. Pixels come in row order and neighbours look alike, so the rows
  * that answered the last 8 pixels of a class are tried first (89 % of pixels answered so on a real-size
- * composite; 0.6 µs a pixel in all, against 1.2 µs with one such row and 26 µs a pixel outside without the
+ * composite; 0.57 µs a pixel in all, against 1.2 µs with one such row and 26 µs a pixel outside without the
  * trees' bounding boxes).
  */
 export class DomainIndex {
@@ -267,11 +267,14 @@ class ClassTree {
     return id;
   }
 
+  /** Squared distance from the query to point p, stopping once it is past the radius (then only "> radius2" is true). */
   private dist2(p: number): number {
     let d2 = 0;
+    const o = p * this.nf;
     for (let j = 0; j < this.nf; j++) {
-      const t = this.Z[p * this.nf + j] - this.q[j];
+      const t = this.Z[o + j] - this.q[j];
       d2 += t * t;
+      if (d2 > this.radius2) return d2;
     }
     return d2;
   }
@@ -279,7 +282,8 @@ class ClassTree {
   anyWithin(q: Float64Array): boolean {
     if (this.order.length === 0) return false;
     this.q = q;
-    for (let h = 0; h < HINTS; h++) if (this.dist2(this.hints[h]) <= this.radius2) return true;
+    // Most recent first: the last pixel's answer is the likeliest.
+    for (let h = 1; h <= HINTS; h++) if (this.dist2(this.hints[(this.nextHint - h + HINTS) % HINTS]) <= this.radius2) return true;
     return this.search(0);
   }
 
