@@ -6,16 +6,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeContext } from '../define.ts';
 import type { Grid } from '../grid.ts';
-import type { DecisionTreeNode, Model } from '../values.ts';
 import { chunkTasks } from '../tasks.ts';
 import { inlinePool } from '../chunkTask.ts';
 import { CompositeWriter } from '../raster/compositeStore.ts';
 import { modelClassify } from './modelClassify.ts';
+import { CLASSES, treeModel as sharedTreeModel } from './tieFixture.test-helper.ts';
 
 const hasGdal = spawnSync('/usr/bin/python3', ['-c', 'from osgeo import gdal; import numpy']).status === 0;
 const skipGdal = !hasGdal && (process.env.CI ? false : 'needs /usr/bin/python3 with numpy and osgeo.gdal');
@@ -30,27 +30,7 @@ function ctx(): NodeContext {
   };
 }
 
-const CLASSES = ['water', 'forest', 'asgm'];
-/** Leaf class counts by feature value band x in [k, k+1): water/forest tie, 3-way tie, clear forest, near tie forest/asgm (0.505 vs 0.495), clear asgm, clear water. */
-const LEAVES = [[4, 4, 0], [1, 1, 1], [0, 6, 4], [0, 5.05, 4.95], [1, 0, 9], [9, 1, 0]];
-
-function treeModel(order: string[]): Model {
-  const nodes: DecisionTreeNode[] = [];
-  const perm = order.map((c) => CLASSES.indexOf(c));
-  const leaf = (v: number[]) => nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, value: perm.map((k) => v[k]), impurity: 0, samples: 1 }) - 1;
-  // A chain: x <= 0.5 -> leaf 0, else x <= 1.5 -> leaf 1, ...
-  const build = (k: number): number => {
-    if (k === LEAVES.length - 1) return leaf(LEAVES[k]);
-    const at = nodes.push({ feature: 0, threshold: k + 0.5, left: -1, right: -1, value: [1, 1, 1], impurity: 0, samples: 1 }) - 1;
-    nodes[at].left = leaf(LEAVES[k]);
-    nodes[at].right = build(k + 1);
-    return at;
-  };
-  build(0);
-  const file = join(root, `tree-${order.join('-')}.json`);
-  writeFileSync(file, JSON.stringify({ nodes, features: ['x'], classes: order }));
-  return { kind: 'Model', algorithm: 'decisionTree', features: ['x'], classes: order, file };
-}
+const treeModel = (order: string[]) => sharedTreeModel(root, order);
 
 const grid: Grid = { width: 60, height: 20, geoTransform: [500000, 10, 0, 600000, 0, -10], crs: { epsg: 32621 } };
 const composite = (() => {

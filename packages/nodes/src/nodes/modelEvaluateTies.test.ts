@@ -7,13 +7,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeContext } from '../define.ts';
-import type { DecisionTreeNode, Metrics, Model } from '../values.ts';
+import type { Metrics } from '../values.ts';
 import { writeSamples } from '../io/samplesStore.ts';
 import { modelEvaluate } from './modelEvaluate.ts';
+import { CLASSES, LEAVES, treeModel as sharedTreeModel } from './tieFixture.test-helper.ts';
 import { debianPython, needs, python } from '../../../../test/needs.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'evalties-'));
@@ -27,26 +28,7 @@ function ctx(): NodeContext {
   };
 }
 
-const CLASSES = ['water', 'forest', 'asgm'];
-/** Leaf class counts for x in [k, k+1): water/forest tie, 3-way tie, clear forest, near tie forest/asgm, clear asgm, clear water. */
-const LEAVES = [[4, 4, 0], [1, 1, 1], [0, 6, 4], [0, 5.05, 4.95], [1, 0, 9], [9, 1, 0]];
-
-function treeModel(order: string[]): Model {
-  const nodes: DecisionTreeNode[] = [];
-  const perm = order.map((c) => CLASSES.indexOf(c));
-  const leaf = (v: number[]) => nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, value: perm.map((k) => v[k]), impurity: 0, samples: 1 }) - 1;
-  const build = (k: number): number => {
-    if (k === LEAVES.length - 1) return leaf(LEAVES[k]);
-    const at = nodes.push({ feature: 0, threshold: k + 0.5, left: -1, right: -1, value: [1, 1, 1], impurity: 0, samples: 1 }) - 1;
-    nodes[at].left = leaf(LEAVES[k]);
-    nodes[at].right = build(k + 1);
-    return at;
-  };
-  build(0);
-  const file = join(root, `tree-${order.join('-')}.json`);
-  writeFileSync(file, JSON.stringify({ nodes, features: ['x'], classes: order }));
-  return { kind: 'Model', algorithm: 'decisionTree', features: ['x'], classes: order, file };
-}
+const treeModel = (order: string[]) => sharedTreeModel(root, order);
 
 // 600 rows: leaf k = r % 6 (x = k), true class by a pattern that gives every leaf rows of several classes.
 const ROWS = 600;
