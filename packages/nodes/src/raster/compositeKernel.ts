@@ -16,13 +16,11 @@
  */
 import type { ExprNode } from '../kernels/expression.ts';
 import { checkReducers, reduceSeries, type Reducer } from '../kernels/temporalReduce.ts';
+import { bandsOf, kernelBands, usesPower, type KernelSpec, type KernelVariable } from './kernelSpec.ts';
+import { runWasmKernel, wasmSupportsSpec } from './wasm/compositeKernelWasm.ts';
+import type { KernelMemory } from './wasm/kernelMemory.ts';
 
-export type KernelVariable = { kind: 'band'; band: string } | { kind: 'index'; ast: ExprNode };
-
-export interface KernelSpec {
-  variables: KernelVariable[];
-  reducers: Reducer[];
-}
+export type { KernelSpec, KernelVariable } from './kernelSpec.ts';
 
 export interface KernelInputs {
   nPixels: number;
@@ -46,7 +44,16 @@ export interface KernelInputs {
    * planes off a power-of-two spacing (see planeStrideFor).
    */
   planeStride?: number;
+  /** The WebAssembly memory the layers were decoded into (wasm/kernelMemory.ts), so the SIMD kernel reads them in place. */
+  memory?: KernelMemory;
 }
+
+/**
+ * Which kernel runs: the WebAssembly SIMD one wherever it can (wasm/compositeKernelWasm.ts), else this
+ * file's JavaScript one. SENTIFLOW_KERNEL=js forces JavaScript (benchmarks, and a way out should a runtime
+ * lack SIMD).
+ */
+const useWasm = () => process.env.SENTIFLOW_KERNEL !== 'js' && typeof WebAssembly === 'object';
 
 /** The key of a probability mask layer in KernelInputs.dateMajor. */
 export const MASK_LAYER = '\u0000mask';
@@ -61,6 +68,8 @@ export interface CompositeKernel {
   readonly bands: readonly string[];
   /** Features per pixel: variables.length * reducers.length, variable-major. */
   featureCount: number;
+  /** Whether the spec is one the SIMD kernel computes (it still needs integer layers at run time). */
+  readonly simd: boolean;
   /** Evaluates a window; returns nPixels * featureCount float32, pixel-major. */
   run(input: KernelInputs): Float32Array;
 }
@@ -99,38 +108,11 @@ function emitRoot(node: ExprNode, nameOf: (band: string) => string): string {
   return emit(node, nameOf);
 }
 
-function usesPower(node: ExprNode): boolean {
-  if (node.kind === 'bin') return node.op === '^' || usesPower(node.left) || usesPower(node.right);
-  if (node.kind === 'neg') return usesPower(node.arg);
-  if (node.kind === 'call') return node.fn === 'pow' || node.args.some(usesPower);
-  return false;
-}
-
-function bandsOf(node: ExprNode, into: Set<string>): Set<string> {
-  if (node.kind === 'name') into.add(node.name);
-  else if (node.kind === 'neg') bandsOf(node.arg, into);
-  else if (node.kind === 'bin') {
-    bandsOf(node.left, into);
-    bandsOf(node.right, into);
-  } else if (node.kind === 'call') node.args.forEach((a) => bandsOf(a, into));
-  return into;
-}
-
 const cache = new Map<string, { source: string; bands: string[]; fn: Generated }>();
 
 /** Date-major layers: pixels per block (its counts and sums stay in L1) and dates per pass over a block. */
 const DATE_MAJOR_BLOCK = 256;
 const DATES_PER_PASS = 16;
-
-/** Bands a spec reads, in slot order. */
-function kernelBands(spec: KernelSpec): string[] {
-  const bands = new Set<string>();
-  for (const v of spec.variables) {
-    if (v.kind === 'band') bands.add(v.band);
-    else bandsOf(v.ast, bands);
-  }
-  return [...bands];
-}
 
 /**
  * @param integerBands bands stored as integers (no NaN possible): their mean needs no per-sample test, since a
@@ -261,6 +243,7 @@ export function compileCompositeKernel(spec: KernelSpec): CompositeKernel {
   return {
     bands: Object.freeze([...bands]),
     featureCount,
+    simd: wasmSupportsSpec(spec),
     run(input) {
       const { nPixels, nDates } = input;
       const stride = input.planeStride ?? nPixels;
@@ -278,6 +261,10 @@ export function compileCompositeKernel(spec: KernelSpec): CompositeKernel {
       const maskValues = m.kind === 'array' ? m.masked : m.kind === 'probability' ? m.probability : null;
       const maskLength = m.kind === 'probability' ? lengthOf(MASK_LAYER) : nPixels * nDates;
       if (maskValues && maskValues.length < maskLength) throw new Error(`composite kernel: mask has ${maskValues.length} values, expected ${maskLength}`);
+      if (useWasm()) {
+        const simd = runWasmKernel(spec, MASK_LAYER, input);
+        if (simd) return simd;
+      }
       const out = new Float32Array(nPixels * featureCount);
       const scratch = spec.variables.map(() => new Float64Array(nDates));
       fn(nPixels, nDates, layers, maskValues, m.kind === 'probability' ? m.threshold : 0, input.dnOffset, input.reflectanceScale, out, scratch, spec.reducers, reduceSeries, stride);

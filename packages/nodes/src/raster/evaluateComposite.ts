@@ -17,6 +17,8 @@ import { cloudMask } from '../kernels/cloudMask.ts';
 import { compileExpression, type CompiledExpression } from '../kernels/expression.ts';
 import { featureName, type Reducer } from '../kernels/temporalReduce.ts';
 import { compileCompositeKernel, MASK_LAYER, type CompositeKernel, type KernelInputs, type KernelVariable } from './compositeKernel.ts';
+import { layerSlack } from './wasm/compositeKernelWasm.ts';
+import { releaseKernelMemory, takeKernelMemory, type KernelMemory } from './wasm/kernelMemory.ts';
 
 export interface AggregateSpec {
   /** Variables of the series to aggregate (band names and index names). */
@@ -113,16 +115,19 @@ export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpe
   const dateMajor = new Set<string>();
   const m = ts.mask;
   const maskReads = new Set(m.method === 'reference' ? (m.bands ?? [m.referenceBand]) : []);
+  const needCloud = m.method === 'probability' || m.method === 'scl';
+  if (needCloud && !ts.cloud) throw new Error(`cloud mask '${m.method}' needs a cloud layer, but none was loaded`);
+  // For the SIMD kernel the layers are decoded straight into its memory (see wasm/kernelMemory.ts).
+  const memory = kernelMemoryFor(kernel, plan.bands.length + (needCloud ? 1 : 0), nDates, nPixels, planeStride);
+  const alloc: BufferSource = memory ? (dataType, length) => memory.view(dataType, length, layerSlack(nDates, 2, false)) ?? takeBuffer(dataType, length) : takeBuffer;
   const readChecked = async (what: string, source: RasterSource, key: string, pixelMajorOnly: boolean) => {
     if (source.bandCount !== nDates) throw new Error(`${what} has ${source.bandCount} raster bands but the series has ${nDates} dates`);
     const planar = !pixelMajorOnly && (await sourceInterleave(source)) === 'band';
-    const data = planar ? await readSourceWindowPlanar(source, win, takeBuffer, planeStride) : await readSourceWindowInterleaved(source, win, takeBuffer);
+    const data = planar ? await readSourceWindowPlanar(source, win, alloc, planeStride) : await readSourceWindowInterleaved(source, win, alloc);
     if (planar) dateMajor.add(key);
-    taken.push(data);
+    if (!memory?.holds(data)) taken.push(data);
     return data;
   };
-  const needCloud = m.method === 'probability' || m.method === 'scl';
-  if (needCloud && !ts.cloud) throw new Error(`cloud mask '${m.method}' needs a cloud layer, but none was loaded`);
   try {
     const [raw, cloud] = await Promise.all([
       Promise.all(plan.bands.map((b) => readChecked(`band ${b}`, ts.bands[b], b, maskReads.has(b)))),
@@ -141,8 +146,22 @@ export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpe
               kind: 'array',
               masked: cloudMask(m, { nDates, nPixels, cloud, references: m.method === 'reference' ? (m.bands ?? [m.referenceBand]).map((b) => layers[b]) : undefined, dnOffset: ts.dnOffset }),
             };
-    return kernel.run({ nPixels, nDates, layers, mask, dnOffset: ts.dnOffset, reflectanceScale: REFLECTANCE_SCALE, dateMajor, planeStride });
+    return kernel.run({ nPixels, nDates, layers, mask, dnOffset: ts.dnOffset, reflectanceScale: REFLECTANCE_SCALE, dateMajor, planeStride, memory: memory ?? undefined });
   } finally {
     giveBack(taken);
+    if (memory) releaseKernelMemory(memory);
   }
+}
+
+/**
+ * A kernel memory with room for the window's layers (at most 2 bytes a value, each read either order), a
+ * computed cloud mask the kernel copies in, and the features; null when the JavaScript kernel will run.
+ */
+function kernelMemoryFor(kernel: CompositeKernel, layerCount: number, nDates: number, nPixels: number, planeStride: number): KernelMemory | null {
+  if (process.env.SENTIFLOW_KERNEL === 'js' || !kernel.simd) return null;
+  const layerBytes = ((nDates - 1) * planeStride + nPixels) * 2 + layerSlack(nDates, 2, false) + 16;
+  const maskBytes = nPixels * nDates + layerSlack(nDates, 1, false) + 16;
+  const memory = takeKernelMemory();
+  memory.reset(layerCount * layerBytes + maskBytes + nPixels * kernel.featureCount * 4 + 16);
+  return memory;
 }
