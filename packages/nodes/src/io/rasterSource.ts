@@ -97,7 +97,7 @@ type Order = 'pixel' | 'band';
  * win.width * win.height; for a GEE stack date-major). One tile at 0,0: the file's own read, usually zero-copy.
  * `alloc` may supply the output array (see RasterFile.readWindowInterleaved's `into`).
  */
-async function readMosaicWindow(source: RasterSource, win: Window, order: Order, alloc?: BufferSource, planeStride?: number): Promise<TypedArray> {
+async function readMosaicWindow(source: RasterSource, win: Window, order: Order, alloc?: BufferSource, planeStride?: number, skip?: Uint8Array): Promise<TypedArray> {
   if (win.x < 0 || win.y < 0 || win.x + win.width > source.width || win.y + win.height > source.height) {
     throw new Error(`readSourceWindow: window ${JSON.stringify(win)} outside the ${source.width}x${source.height} mosaic`);
   }
@@ -106,7 +106,7 @@ async function readMosaicWindow(source: RasterSource, win: Window, order: Order,
   // Band-major planes start planeStride apart (the values between them are scratch); pixel-major output is dense.
   const stride = order === 'band' ? (planeStride ?? plane) : plane;
   const length = (spp - 1) * stride + plane;
-  const read = (f: RasterFile, w: Window, into?: TypedArray) => (order === 'band' ? f.readWindowPlanar(w, into, stride) : f.readWindowInterleaved(w, into));
+  const read = (f: RasterFile, w: Window, into?: TypedArray) => (order === 'band' ? f.readWindowPlanar(w, into, stride, skip) : f.readWindowInterleaved(w, into));
   const hits = source.tiles.filter((t) => t.xOff < win.x + win.width && t.xOff + t.width > win.x && t.yOff < win.y + win.height && t.yOff + t.height > win.y);
   if (hits.length === 1 && hits[0].xOff === 0 && hits[0].yOff === 0) {
     const file = await openRaster(hits[0].path);
@@ -123,7 +123,7 @@ async function readMosaicWindow(source: RasterSource, win: Window, order: Order,
     // Parts are read dense (no plane gaps): the copy below indexes them by w * h per plane.
     const partFile = await openRaster(t.path);
     const partWin = { x: x0 - t.xOff, y: y0 - t.yOff, width: w, height: h };
-    const part = await (order === 'band' ? partFile.readWindowPlanar(partWin) : partFile.readWindowInterleaved(partWin));
+    const part = await (order === 'band' ? partFile.readWindowPlanar(partWin, undefined, undefined, skip) : partFile.readWindowInterleaved(partWin));
     // Row by row (of each plane, band-major): a pixel-major row holds w * spp values, a plane's row w.
     const [planes, rowValues, planeOut] = order === 'band' ? [spp, w, stride] : [1, w * spp, 0];
     const perPixel = order === 'band' ? 1 : spp;
@@ -144,10 +144,11 @@ export function readSourceWindowInterleaved(source: RasterSource, win: Window, a
 
 /**
  * The window band-major (a band-interleaved file's own order), assembled from the tiles (see readMosaicWindow);
- * plane b starts at b * planeStride (default: the plane's size, no gaps).
+ * plane b starts at b * planeStride (default: the plane's size, no gaps). Planes with `skip[b] = 1` may be
+ * left undecoded (zeros; see RasterFile.readWindowPlanar).
  */
-export function readSourceWindowPlanar(source: RasterSource, win: Window, alloc?: BufferSource, planeStride?: number): Promise<TypedArray> {
-  return readMosaicWindow(source, win, 'band', alloc, planeStride);
+export function readSourceWindowPlanar(source: RasterSource, win: Window, alloc?: BufferSource, planeStride?: number, skip?: Uint8Array): Promise<TypedArray> {
+  return readMosaicWindow(source, win, 'band', alloc, planeStride, skip);
 }
 
 /** 'band' when every file of the source is band-interleaved (then readSourceWindowPlanar needs no transpose). */

@@ -92,13 +92,15 @@ export const s2Aggregate = defineNode({
     const writer = new CompositeWriter(join(ctx.workDir, 'composite.f32'), series.grid, features);
     const nanCount = new Float64Array(nf);
     let done = 0;
+    let cloudySkipped = 0;
     ctx.progress(0, windows.length, 'chunks');
 
     try {
       await forEachWindow(windows, { concurrency: 2 * ctx.pool.size, signal: ctx.signal }, async (win) => {
         // The worker writes the window into the composite file itself and returns its no-data counts.
-        const { noData } = await ctx.pool.run(aggregateWindow, { series, spec, window: win, into: { file: writer.scratchFile, width: series.grid.width } }, ctx.signal);
+        const { noData, skippedDates } = await ctx.pool.run(aggregateWindow, { series, spec, window: win, into: { file: writer.scratchFile, width: series.grid.width } }, ctx.signal);
         for (let f = 0; f < nf; f++) nanCount[f] += noData[f];
+        cloudySkipped += skippedDates;
         ctx.progress(++done, windows.length, 'chunks');
       });
     } catch (e) {
@@ -118,6 +120,8 @@ export const s2Aggregate = defineNode({
         chunks: windows.length,
         noDataFraction: nanFraction,
         readPaths: await readPathsOf(sources),
+        // Window-dates masked throughout by the probability mask: band-interleaved files skip decoding them.
+        fullyCloudyWindowDates: `${cloudySkipped} of ${windows.length * series.dates.length}`,
       },
     };
   },

@@ -7,7 +7,7 @@
 import { defineTask } from '../chunkTask.ts';
 import type { TimeSeries } from '../values.ts';
 import type { Window } from '../grid.ts';
-import { evaluateCompositeWindow, type AggregateSpec } from './evaluateComposite.ts';
+import { compositeReadStats, evaluateCompositeWindow, type AggregateSpec } from './evaluateComposite.ts';
 import { writeCompositeWindow } from './compositeStore.ts';
 
 export interface AggregateWindowPayload {
@@ -18,9 +18,11 @@ export interface AggregateWindowPayload {
   into: { file: string; width: number };
 }
 
-/** Per feature, how many of the window's pixels are no data (NaN). */
 export interface AggregateWindowResult {
+  /** Per feature, how many of the window's pixels are no data (NaN). */
   noData: Float64Array;
+  /** Dates on which the probability mask covered the whole window, so band-interleaved planes were not decoded. */
+  skippedDates: number;
 }
 
 /** NaN count per feature of a pixel-interleaved block. */
@@ -33,9 +35,11 @@ export function countNoData(block: Float32Array, features: number): Float64Array
 }
 
 export const aggregateWindow = defineTask<AggregateWindowPayload, AggregateWindowResult>('aggregateWindow', async (payload) => {
+  const skippedBefore = compositeReadStats.skippedDates; // a worker runs one task at a time
   const block = await evaluateCompositeWindow(payload.series, payload.spec, payload.window);
+  const skippedDates = compositeReadStats.skippedDates - skippedBefore;
   const features = block.length / (payload.window.width * payload.window.height);
   writeCompositeWindow(payload.into.file, payload.into.width, features, payload.window, block);
   const noData = countNoData(block, features);
-  return { result: { noData }, transfer: [noData.buffer as ArrayBuffer] };
+  return { result: { noData, skippedDates }, transfer: [noData.buffer as ArrayBuffer] };
 });

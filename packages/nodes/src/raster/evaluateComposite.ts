@@ -120,19 +120,21 @@ export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpe
   // For the SIMD kernel the layers are decoded straight into its memory (see wasm/kernelMemory.ts).
   const memory = kernelMemoryFor(kernel, plan.bands.length + (needCloud ? 1 : 0), nDates, nPixels, planeStride);
   const alloc: BufferSource = memory ? (dataType, length) => memory.view(dataType, length, layerSlack(nDates, 2, false)) ?? takeBuffer(dataType, length) : takeBuffer;
-  const readChecked = async (what: string, source: RasterSource, key: string, pixelMajorOnly: boolean) => {
+  const readChecked = async (what: string, source: RasterSource, key: string, pixelMajorOnly: boolean, skip?: Uint8Array) => {
     if (source.bandCount !== nDates) throw new Error(`${what} has ${source.bandCount} raster bands but the series has ${nDates} dates`);
     const planar = !pixelMajorOnly && (await sourceInterleave(source)) === 'band';
-    const data = planar ? await readSourceWindowPlanar(source, win, alloc, planeStride) : await readSourceWindowInterleaved(source, win, alloc);
+    const data = planar ? await readSourceWindowPlanar(source, win, alloc, planeStride, skip) : await readSourceWindowInterleaved(source, win, alloc);
     if (planar) dateMajor.add(key);
     if (!memory?.holds(data)) taken.push(data);
     return data;
   };
   try {
-    const [raw, cloud] = await Promise.all([
-      Promise.all(plan.bands.map((b) => readChecked(`band ${b}`, ts.bands[b], b, maskReads.has(b)))),
-      needCloud ? readChecked(`cloud layer (${ts.cloud!.layer})`, ts.cloud!.source, MASK_LAYER, m.method !== 'probability') : Promise.resolve(undefined),
-    ]);
+    // A probability mask is read first: a date on which it masks every pixel of the window is not decoded
+    // from band-interleaved files at all (clouds are large: on a cloudy scene whole windows are masked).
+    const cloud = needCloud ? await readChecked(`cloud layer (${ts.cloud!.layer})`, ts.cloud!.source, MASK_LAYER, m.method !== 'probability') : undefined;
+    const skip = m.method === 'probability' && cloud ? fullyMaskedDates(cloud, nPixels, nDates, m.threshold, dateMajor.has(MASK_LAYER) ? planeStride : 0) : undefined;
+    if (skip) compositeReadStats.skippedDates += skip.reduce((a, b) => a + b, 0);
+    const raw = await Promise.all(plan.bands.map((b) => readChecked(`band ${b}`, ts.bands[b], b, maskReads.has(b), skip)));
     const layers: Record<string, TypedArray> = {};
     plan.bands.forEach((b, i) => (layers[b] = raw[i]));
 
@@ -151,6 +153,39 @@ export async function evaluateCompositeWindow(ts: TimeSeries, spec: AggregateSpe
     giveBack(taken);
     if (memory) releaseKernelMemory(memory);
   }
+}
+
+/** Window-dates whose band planes were not decoded because the probability mask covered the whole window (this thread). */
+export const compositeReadStats = { skippedDates: 0 };
+
+/**
+ * skip[d] = 1 when `probability > threshold` (masked) for every pixel on date d; `planeStride` > 0 for
+ * date-major values (planes that far apart), 0 for pixel-major ones.
+ */
+export function fullyMaskedDates(probability: ArrayLike<number>, nPixels: number, nDates: number, threshold: number, planeStride: number): Uint8Array {
+  const skip = new Uint8Array(nDates).fill(1);
+  if (nPixels === 0) return skip.fill(0);
+  if (planeStride > 0) {
+    for (let d = 0; d < nDates; d++) {
+      for (let p = d * planeStride, end = p + nPixels; p < end; p++) {
+        if (!(probability[p] > threshold)) {
+          skip[d] = 0;
+          break;
+        }
+      }
+    }
+  } else {
+    let open = nDates;
+    for (let p = 0; p < nPixels && open > 0; p++) {
+      for (let d = 0, i = p * nDates; d < nDates; d++, i++) {
+        if (skip[d] && !(probability[i] > threshold)) {
+          skip[d] = 0;
+          open--;
+        }
+      }
+    }
+  }
+  return skip;
 }
 
 /**

@@ -126,19 +126,23 @@ export function readBandsDirect(file: number, layout: ChunkLayout, win: Window, 
  * straight into its plane. Nothing is transposed; the composite kernel reads this order directly. Plane b
  * starts at b * stride (default: right after the previous plane).
  */
-export function readPlanarDirect(file: number, layout: ChunkLayout, win: Window, out: TypedArray, make: Make, path: string, stride = win.width * win.height): TypedArray {
+export function readPlanarDirect(file: number, layout: ChunkLayout, win: Window, out: TypedArray, make: Make, path: string, stride = win.width * win.height, skip?: Uint8Array): TypedArray {
   if (!layout.planar) throw new Error(`${path}: internal: a plane-by-plane read of a pixel-interleaved file`);
   const { chunkWidth: cw, chunkHeight: ch, samples: spp } = layout;
   const n = win.width * win.height;
   const perPlane = layout.across * layout.down;
+  // Planes the caller does not need (all pixels cloud-masked on that date) are not decoded at all.
+  if (skip) for (let b = 0; b < spp; b++) if (skip[b]) out.fill(0, b * stride, b * stride + n);
+  const wanted = (b: number) => !skip || !skip[b];
   for (const s of spans(layout, win)) {
     const index = s.cy * layout.across + s.cx;
     if (win.width === cw && win.height === ch && win.x === s.cx * cw && win.y === s.cy * ch) {
-      for (let b = 0; b < spp; b++) decodeChunk(file, layout, b * perPlane + index, bytesOf(out, b * stride, n), path);
+      for (let b = 0; b < spp; b++) if (wanted(b)) decodeChunk(file, layout, b * perPlane + index, bytesOf(out, b * stride, n), path);
       continue;
     }
     const block = scratchFor(make, cw * ch, out);
     for (let b = 0; b < spp; b++) {
+      if (!wanted(b)) continue;
       decodeChunk(file, layout, b * perPlane + index, bytesOf(block, 0, cw * ch), path);
       for (let y = s.y0; y < s.y1; y++) {
         const src = (y - s.cy * ch) * cw + (s.x0 - s.cx * cw);

@@ -45,9 +45,10 @@ export interface RasterFile {
    * The window sample-major: bandCount planes of win.width * win.height (for a GEE stack, date-major). A
    * band-interleaved file's own order, read without a transpose; `into` as for readWindowInterleaved (its
    * length then is (bandCount - 1) * planeStride + win.width * win.height). `planeStride` (default: a plane's
-   * size) puts plane b at b * planeStride; the values between planes are unspecified.
+   * size) puts plane b at b * planeStride; the values between planes are unspecified. `skip[b] = 1` says
+   * plane b is not needed: a band-interleaved file then does not decode it, and the plane holds zeros.
    */
-  readWindowPlanar(win: Window, into?: TypedArray, planeStride?: number): Promise<TypedArray>;
+  readWindowPlanar(win: Window, into?: TypedArray, planeStride?: number, skip?: Uint8Array): Promise<TypedArray>;
 }
 
 /** Incremented by every readWindow (tests use it to prove that cached reruns read no raster data). */
@@ -263,14 +264,14 @@ async function describe(path: string, entry: Entry): Promise<RasterFile> {
       count([out]);
       return out;
     },
-    async readWindowPlanar(win, into, planeStride) {
+    async readWindowPlanar(win, into, planeStride, skip) {
       check(win);
       const plane = win.width * win.height;
       const stride = planeStride ?? plane;
       if (stride < plane) throw new Error(`${path}: plane stride ${stride} is smaller than the window's ${plane} pixels`);
       const dst = fits(into, dataType, (bandCount - 1) * stride + plane) ? into! : make((bandCount - 1) * stride + plane);
       const out = await withFile(async () => {
-        if (layout?.planar) return readPlanarDirect(fileDescriptor(), layout, win, dst, make, path, stride);
+        if (layout?.planar) return readPlanarDirect(fileDescriptor(), layout, win, dst, make, path, stride, skip);
         const bands = layout ? deinterleave(readInterleavedDirect(fileDescriptor(), layout, win, make(plane * bandCount), make, path), bandCount, dataType) : await readGeneric(win);
         bands.forEach((b, i) => dst.set(b as never, i * stride));
         return dst;

@@ -28,7 +28,7 @@ const SIMD: Record<string, number> = {
   'v128.const': 0x0c, 'i8x16.shuffle': 0x0d, 'i32x4.splat': 0x11, 'f64x2.splat': 0x14,
   'i32x4.extract_lane': 0x1b, 'i32x4.replace_lane': 0x1c, 'i64x2.extract_lane': 0x1d, 'f64x2.extract_lane': 0x21,
   'i32x4.eq': 0x37, 'i32x4.gt_s': 0x3b, 'f64x2.eq': 0x47,
-  'v128.not': 0x4d, 'v128.and': 0x4e, 'v128.andnot': 0x4f, 'v128.or': 0x50, 'v128.bitselect': 0x52,
+  'v128.not': 0x4d, 'v128.any_true': 0x53, 'v128.and': 0x4e, 'v128.andnot': 0x4f, 'v128.or': 0x50, 'v128.bitselect': 0x52,
   'i32x4.extend_low_i16x8_s': 0xa7, 'i32x4.extend_low_i16x8_u': 0xa9,
   'i32x4.add': 0xae, 'i32x4.sub': 0xb1, 'i64x2.extend_low_i32x4_s': 0xc7, 'i64x2.extend_high_i32x4_s': 0xc8, 'i64x2.sub': 0xd1,
   'f64x2.abs': 0xec, 'f64x2.neg': 0xed, 'f64x2.sqrt': 0xef,

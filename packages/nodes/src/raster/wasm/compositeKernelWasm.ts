@@ -155,7 +155,8 @@ export function generateWasmKernel(spec: KernelSpec, layout: WasmLayout): Uint8A
     L('t');
     L('t').op('f64x2.sub').op('v128.const', ZERO as unknown as number).op('f64x2.eq').op('v128.bitselect');
   };
-  const expr = (node: ExprNode, h: 'L' | 'H'): void => {
+  /** `root`: the outermost product or quotient needs no fin(), the caller's finiteness test drops it anyway. */
+  const expr = (node: ExprNode, h: 'L' | 'H', root = false): void => {
     switch (node.kind) {
       case 'num':
         f.op('v128.const', f64x2Bytes(node.value) as unknown as number);
@@ -171,7 +172,7 @@ export function generateWasmKernel(spec: KernelSpec, layout: WasmLayout): Uint8A
         expr(node.left, h);
         expr(node.right, h);
         f.op({ '+': 'f64x2.add', '-': 'f64x2.sub', '*': 'f64x2.mul', '/': 'f64x2.div' }[node.op as '+']);
-        if (node.op === '*' || node.op === '/') fin();
+        if ((node.op === '*' || node.op === '/') && !root) fin();
         return;
       case 'call':
         if (node.fn === 'sqrt' || node.fn === 'abs') {
@@ -225,6 +226,9 @@ export function generateWasmKernel(spec: KernelSpec, layout: WasmLayout): Uint8A
     L('clear');
     L('nm').op('i32x4.sub');
     S('clear');
+    // Clouds cover neighbouring pixels together: when all four are masked on this date, nothing is added.
+    f.op('block');
+    L('nm').op('v128.any_true').op('i32.eqz').op('br_if', 0);
   }
   layout.bands.forEach((lay, s) => {
     load(`a${s}`, lay);
@@ -276,7 +280,7 @@ export function generateWasmKernel(spec: KernelSpec, layout: WasmLayout): Uint8A
     } else f.op('v128.not');
     S('ok');
     for (const h of ['L', 'H'] as const) {
-      expr(v.ast, h);
+      expr(v.ast, h, true);
       f.op('local.tee', 'x');
       L('x').op('f64x2.sub').op('v128.const', ZERO as unknown as number).op('f64x2.eq');
       L('ok').op(h === 'L' ? 'i64x2.extend_low_i32x4_s' : 'i64x2.extend_high_i32x4_s').op('v128.and');
@@ -290,7 +294,10 @@ export function generateWasmKernel(spec: KernelSpec, layout: WasmLayout): Uint8A
       S(`N${vi}${h}`);
     }
   });
-  if (hasMask) advance('am', mask);
+  if (hasMask) {
+    f.op('end');
+    advance('am', mask);
+  }
   layout.bands.forEach((lay, s) => advance(`a${s}`, lay));
   L('d').op('i32.const', 1).op('i32.add');
   S('d');
