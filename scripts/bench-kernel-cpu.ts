@@ -1,5 +1,5 @@
-// The composite kernel alone on one real 256² window (decoded once): pixel-major layers, date-major layers with
-// dense planes, and date-major with the padded plane stride evaluateComposite uses. Minimum process CPU over
+// The composite kernels (JavaScript and WebAssembly SIMD) alone on one real 256² window (decoded once): pixel-major
+// layers, date-major layers with dense planes, and date-major with the padded plane stride evaluateComposite uses. Minimum process CPU over
 // repeats, so it can be read on a loaded machine. Not part of `npm run bench`.
 // usage: node --import tsx scripts/bench-kernel-cpu.ts <band-interleaved dir> [stem] [repeats]
 import { describeSource, readSourceWindowInterleaved, readSourceWindowPlanar } from '../packages/nodes/src/io/rasterSource.ts';
@@ -38,21 +38,26 @@ const run = (order: keyof typeof layouts) => {
     planeStride: order === 'padded' ? padded : undefined,
   });
 };
-const ref = run('pixel');
-const same = (['dense', 'padded'] as const).every((o) => {
-  const got = run(o);
-  return got.every((v, i) => Object.is(v, ref[i]));
-});
-const best = { pixel: Infinity, dense: Infinity, padded: Infinity };
-for (let r = 0; r < reps; r++) {
-  for (const order of ['pixel', 'dense', 'padded'] as const) {
-    const t = process.cpuUsage();
-    for (let k = 0; k < 5; k++) run(order);
-    const c = process.cpuUsage(t);
-    best[order] = Math.min(best[order], (c.user + c.system) / 1000 / 5);
+// SENTIFLOW_KERNEL=js: the JavaScript kernel; otherwise the WebAssembly SIMD one (layers copied into its memory
+// here, so its figures include that copy, which evaluateComposite avoids by decoding into that memory).
+for (const kernelName of ['js', 'simd'] as const) {
+  process.env.SENTIFLOW_KERNEL = kernelName === 'js' ? 'js' : '';
+  const ref = run('pixel');
+  const same = (['dense', 'padded'] as const).every((o) => {
+    const got = run(o);
+    return got.every((v, i) => Object.is(v, ref[i]));
+  });
+  const best = { pixel: Infinity, dense: Infinity, padded: Infinity };
+  for (let r = 0; r < reps; r++) {
+    for (const order of ['pixel', 'dense', 'padded'] as const) {
+      const t = process.cpuUsage();
+      for (let k = 0; k < 5; k++) run(order);
+      const c = process.cpuUsage(t);
+      best[order] = Math.min(best[order], (c.user + c.system) / 1000 / 5);
+    }
   }
+  console.log(
+    `${kernelName} kernel per 256² window, ${variables.length} variables, ${nDates} dates (min of ${reps}): pixel-major ${best.pixel.toFixed(0)} ms, ` +
+      `date-major ${best.dense.toFixed(0)} ms (dense planes), ${best.padded.toFixed(0)} ms (planes ${padded} apart); identical ${same}`,
+  );
 }
-console.log(
-  `kernel per 256² window, ${variables.length} variables, ${nDates} dates (min of ${reps}): pixel-major ${best.pixel.toFixed(0)} ms, ` +
-    `date-major ${best.dense.toFixed(0)} ms (dense planes), ${best.padded.toFixed(0)} ms (planes ${padded} apart); identical ${same}`,
-);
