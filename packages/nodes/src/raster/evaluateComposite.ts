@@ -197,6 +197,12 @@ function kernelMemoryFor(kernel: CompositeKernel, layerCount: number, nDates: nu
   const layerBytes = ((nDates - 1) * planeStride + nPixels) * 2 + layerSlack(nDates, 2, false) + 16;
   const maskBytes = nPixels * nDates + layerSlack(nDates, 1, false) + 16;
   const memory = takeKernelMemory();
-  memory.reset(layerCount * layerBytes + maskBytes + nPixels * kernel.featureCount * 4 + 16);
+  try {
+    memory.reset(layerCount * layerBytes + maskBytes + nPixels * kernel.featureCount * 4 + 16);
+  } catch {
+    // No room to grow (a huge window): the JavaScript kernel reads ordinary arrays instead.
+    releaseKernelMemory(memory);
+    return null;
+  }
   return memory;
 }

@@ -32,7 +32,7 @@ export interface WriteGeoTiffOptions {
   /** Strip height for layout 'striped'; default as libtiff's TIFFDefaultStripSize (~8 KB strips, at least 1 row). */
   rowsPerStrip?: number;
   /**
-   * DEFLATE level (libdeflate's 1-12). Default 6 for integer data, 1 for floating point: float32 composites
+   * DEFLATE level (libdeflate's 1-12). Default 6 for integer data, 1 for float32: composites
    * and probabilities barely compress (measured on a real-size composite: 0.888 of raw at level 1, 0.869 at
    * level 6) and level 6 costs a third more CPU there.
    */
@@ -158,7 +158,7 @@ function abortError(signal: AbortSignal): Error {
 export async function writeGeoTiff(path: string, options: WriteGeoTiffOptions): Promise<void> {
   const { grid, bandCount, dataType, signal, onProgress } = options;
   const tileSize = options.tileSize ?? 256;
-  const level = options.compressionLevel ?? (dataType === 'float32' || dataType === 'float64' ? 1 : 6);
+  const level = options.compressionLevel ?? (dataType === 'float32' ? 1 : 6);
   if (tileSize % 16 !== 0 || tileSize <= 0) throw new Error(`writeGeoTiff: tileSize must be a positive multiple of 16, got ${tileSize}`);
   if (bandCount < 1) throw new Error('writeGeoTiff: bandCount must be at least 1');
   if (options.colorMap && (bandCount !== 1 || dataType !== 'uint8' || options.colorMap.length !== 768)) throw new Error('writeGeoTiff: a colour map needs one uint8 band and 768 values');

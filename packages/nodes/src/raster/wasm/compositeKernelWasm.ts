@@ -421,7 +421,13 @@ export function runWasmKernel(spec: KernelSpec, maskLayerKey: string, input: Inp
     const copyBytes = arrays.map((a, i) => (ptrs[i] >= 0 ? 0 : a.length * BYTES[layouts[i].type] + layerSlack(nDates, BYTES[layouts[i].type], layouts[i].dateMajor)));
     const outBytes = nPixels * nf * 4;
     // Each region may start up to 15 bytes later (16-byte alignment).
-    if (own) mem.reset(copyBytes.reduce((s, b) => s + b, 0) + outBytes + 16 * (arrays.length + 1));
+    if (own) {
+      try {
+        mem.reset(copyBytes.reduce((s, b) => s + b, 0) + outBytes + 16 * (arrays.length + 1));
+      } catch {
+        return null; // the memory cannot grow that far: the JavaScript kernel runs
+      }
+    }
     const outPtr = mem.region(outBytes);
     if (outPtr === undefined) return null;
     for (let i = 0; i < arrays.length; i++) {
