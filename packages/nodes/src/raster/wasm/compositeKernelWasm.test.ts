@@ -91,7 +91,7 @@ for (const reducers of [['mean'], ['count', 'mean']] as Reducer[][]) {
       for (const maskKind of ['none', 'probability', 'array'] as const) {
         for (const dnOffset of [0, 1000]) {
           const input = inputsFor(order, maskKind, seed++, dnOffset);
-          const simd = runWasmKernel(spec, MASK_LAYER, input);
+          const simd = runWasmKernel(spec, input);
           assert.ok(simd, `${order}/${maskKind}: the SIMD kernel ran`);
           const js = withJs(() => kernel.run(input));
           const what = `${order}-major, mask ${maskKind}, offset ${dnOffset}`;
@@ -126,7 +126,7 @@ test('SIMD kernel reads layers decoded into its memory in place, and gives the s
     v.set(a);
     inMemory[k] = v;
   }
-  const got = runWasmKernel(spec, MASK_LAYER, { ...input, layers: inMemory, memory: mem });
+  const got = runWasmKernel(spec, { ...input, layers: inMemory, memory: mem });
   releaseKernelMemory(mem);
   assert.ok(got && bytes(got).equals(bytes(js)));
 });
@@ -137,5 +137,5 @@ test('specs the SIMD kernel does not take fall back to JavaScript', () => {
   assert.equal(wasmSupportsSpec({ variables: [{ kind: 'index', ast: parseExpression('log(B8)') }], reducers: ['mean'] }), false);
   const input = inputsFor('pixel', 'none', 3, 0);
   input.layers.B4 = Float32Array.from(input.layers.B4 as Uint16Array);
-  assert.equal(runWasmKernel({ variables, reducers: ['mean'] }, MASK_LAYER, input), null, 'a float32 layer');
+  assert.equal(runWasmKernel({ variables, reducers: ['mean'] }, input), null, 'a float32 layer');
 });

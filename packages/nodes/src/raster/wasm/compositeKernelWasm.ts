@@ -11,9 +11,9 @@
  * pixel-major ones gather them.
  */
 import type { ExprNode } from '../../kernels/expression.ts';
-import { kernelBands, bandsOf, type KernelSpec } from '../kernelSpec.ts';
+import { kernelBands, bandsOf, MASK_LAYER, type KernelInputs, type KernelSpec } from '../kernelSpec.ts';
 import { assembleModule, F64, FunctionBody, I32, V128 } from './assemble.ts';
-import { KernelMemory, releaseKernelMemory, takeKernelMemory } from './kernelMemory.ts';
+import { releaseKernelMemory, takeKernelMemory } from './kernelMemory.ts';
 
 export type LayerType = 'uint8' | 'uint16' | 'int16';
 
@@ -347,19 +347,6 @@ export function generateWasmKernel(spec: KernelSpec, layout: WasmLayout): Uint8A
   return assembleModule(f);
 }
 
-type Input = {
-  nPixels: number;
-  nDates: number;
-  layers: Record<string, ArrayLike<number>>;
-  mask: { kind: 'array'; masked: Uint8Array } | { kind: 'probability'; probability: ArrayLike<number>; threshold: number } | { kind: 'none' };
-  dnOffset: number;
-  reflectanceScale: number;
-  dateMajor?: ReadonlySet<string>;
-  planeStride?: number;
-  /** The memory the layers were decoded into (kernelMemory.ts), if they were. */
-  memory?: KernelMemory;
-};
-
 function layerType(a: ArrayLike<number> | undefined): LayerType | null {
   if (a instanceof Uint16Array) return 'uint16';
   if (a instanceof Int16Array) return 'int16';
@@ -380,7 +367,7 @@ function integerThreshold(t: number): number {
  * Runs the SIMD kernel, or returns null when it cannot (spec, layer types, > 32,767 dates): the caller then
  * runs the JavaScript kernel. Layers outside `input.memory` are copied in.
  */
-export function runWasmKernel(spec: KernelSpec, maskLayerKey: string, input: Input): Float32Array | null {
+export function runWasmKernel(spec: KernelSpec, input: KernelInputs): Float32Array | null {
   if (!wasmSupportsSpec(spec) || input.nDates > 32767) return null;
   const bands = kernelBands(spec);
   const dm = input.dateMajor ?? new Set<string>();
@@ -398,7 +385,7 @@ export function runWasmKernel(spec: KernelSpec, maskLayerKey: string, input: Inp
     maskValues = m.kind === 'probability' ? m.probability : m.masked;
     const type = layerType(maskValues);
     if (!type) return null;
-    maskLayout = { kind: m.kind, type, dateMajor: m.kind === 'probability' && dm.has(maskLayerKey) };
+    maskLayout = { kind: m.kind, type, dateMajor: m.kind === 'probability' && dm.has(MASK_LAYER) };
   }
   const layout: WasmLayout = { bands: bandLayouts, mask: maskLayout };
   const key = JSON.stringify([spec, layout]);
