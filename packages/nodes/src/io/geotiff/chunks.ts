@@ -10,6 +10,7 @@ import type { GeoTIFFImage } from 'geotiff';
 import { inflateInto } from './deflate.ts';
 import { lzwDecode } from './lzw.ts';
 import { swapBytes, undoFloatingPoint, undoHorizontal } from './predictor.ts';
+import { undoHorizontalSimd } from './predictorWasm.ts';
 import { zstdDecode } from './zstd.ts';
 
 export type Codec = 'none' | 'deflate' | 'lzw' | 'zstd';
@@ -165,7 +166,9 @@ export function decodeChunk(file: number, layout: ChunkLayout, index: number, ds
   if (decoded < need) fail(`${CODEC_NAME[layout.codec]} data holds ${decoded} bytes, expected ${need} (truncated or corrupt file)`);
   const bps = layout.bytesPerSample;
   if (!layout.littleEndian && layout.predictor !== 3) swapBytes(dst.subarray(0, need), bps);
-  if (layout.predictor === 2) undoHorizontal(dst, bps, rowSamples, rows, spc);
+  if (layout.predictor === 2) {
+    if (!undoHorizontalSimd(dst, bps, rowSamples, rows, spc)) undoHorizontal(dst, bps, rowSamples, rows, spc);
+  }
   else if (layout.predictor === 3) {
     if (rowScratch.byteLength < rowSamples * bps) rowScratch = new Uint8Array(rowSamples * bps);
     undoFloatingPoint(dst, bps, rowSamples, rows, spc, rowScratch);

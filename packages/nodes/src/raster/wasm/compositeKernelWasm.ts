@@ -12,7 +12,7 @@
  */
 import type { ExprNode } from '../../kernels/expression.ts';
 import { kernelBands, bandsOf, MASK_LAYER, type KernelInputs, type KernelSpec } from '../kernelSpec.ts';
-import { assembleModule, F64, FunctionBody, I32, V128 } from './assemble.ts';
+import { assembleModule, F64, FunctionBody, I32, V128 } from '../../kernels/wasm/assemble.ts';
 import { releaseKernelMemory, takeKernelMemory } from './kernelMemory.ts';
 
 export type LayerType = 'uint8' | 'uint16' | 'int16';

@@ -7,6 +7,7 @@
  * A memory only grows in reset(), before any view of it is handed out: growing detaches every view.
  */
 import type { RasterDataType, TypedArray } from '../../io/geotiff/read.ts';
+import { registerPredictorMemory } from '../../io/geotiff/predictorWasm.ts';
 
 const PAGE = 65536;
 
@@ -16,6 +17,11 @@ export class KernelMemory {
   readonly instances = new Map<WebAssembly.Module, WebAssembly.Instance>();
   private top = 0;
   private limit = 0;
+
+  constructor() {
+    // Chunks decoded into this memory have their predictor undone in place (io/geotiff/predictorWasm.ts).
+    registerPredictorMemory(this.memory);
+  }
 
   /** Forgets every region and makes room for `bytes` (detaching older views if it has to grow). */
   reset(bytes: number): void {

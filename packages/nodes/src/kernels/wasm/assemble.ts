@@ -1,8 +1,8 @@
 /**
  * A minimal WebAssembly module writer: one exported function over one imported memory, its body given as
- * instructions by name. Only the instructions in OPCODES can be written, and only the kernel generator
- * (compositeKernelWasm.ts) writes them, from identifiers and numbers it chooses itself, so, as with the
- * JavaScript kernel, no text of a graph reaches the compiler. The opcodes are checked against wabt's
+ * instructions by name. Only the instructions in the tables below can be written, and only our generators
+ * (raster/wasm/compositeKernelWasm.ts, io/geotiff/predictorWasm.ts) write them, from identifiers and numbers
+ * they choose themselves, so, as with the JavaScript kernel, no text of a graph reaches the compiler. The opcodes are checked against wabt's
  * assembler in assemble.test.ts.
  */
 
@@ -16,7 +16,7 @@ export type ValType = typeof I32 | typeof F64 | typeof V128;
 const PLAIN: Record<string, number> = {
   block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, br_if: 0x0d,
   'local.get': 0x20, 'local.set': 0x21, 'local.tee': 0x22,
-  'i32.load8_u': 0x2d, 'i32.load16_s': 0x2e, 'i32.load16_u': 0x2f, 'f32.store': 0x38,
+  'i32.load8_u': 0x2d, 'i32.load16_s': 0x2e, 'i32.load16_u': 0x2f, 'f32.store': 0x38, 'i32.store8': 0x3a, 'i32.store16': 0x3b,
   'i32.const': 0x41, 'f32.const': 0x43, 'f64.const': 0x44,
   'i32.eqz': 0x45, 'f64.gt': 0x64, 'i32.lt_s': 0x48, 'i32.lt_u': 0x49, 'i32.gt_s': 0x4a, 'i32.ge_u': 0x4f,
   'i32.add': 0x6a, 'i32.sub': 0x6b, 'i32.mul': 0x6c, 'i32.shl': 0x74,
@@ -24,6 +24,8 @@ const PLAIN: Record<string, number> = {
   'f32.demote_f64': 0xb6, 'f64.convert_i32_s': 0xb7, 'f64.convert_i64_s': 0xb9, select: 0x1b,
 };
 const SIMD: Record<string, number> = {
+  'v128.load': 0x00, 'v128.store': 0x0b, 'i8x16.splat': 0x0f, 'i16x8.splat': 0x10, 'i8x16.extract_lane_u': 0x16, 'i16x8.extract_lane_u': 0x19,
+  'i8x16.add': 0x6e, 'i16x8.add': 0x8e,
   'v128.load8x8_s': 0x01, 'v128.load8x8_u': 0x02, 'v128.load16x4_s': 0x03, 'v128.load16x4_u': 0x04,
   'v128.const': 0x0c, 'i8x16.shuffle': 0x0d, 'i32x4.splat': 0x11, 'f64x2.splat': 0x14,
   'i32x4.extract_lane': 0x1b, 'i32x4.replace_lane': 0x1c, 'i64x2.extract_lane': 0x1d, 'f64x2.extract_lane': 0x21,
@@ -36,8 +38,9 @@ const SIMD: Record<string, number> = {
   'f64x2.convert_low_i32x4_s': 0xfe,
 };
 /** Instructions with a memory argument (alignment exponent, offset). */
-const MEMORY = new Set(['i32.load8_u', 'i32.load16_s', 'i32.load16_u', 'f32.store', 'v128.load8x8_s', 'v128.load8x8_u', 'v128.load16x4_s', 'v128.load16x4_u']);
-const NATURAL_ALIGN: Record<string, number> = { 'i32.load8_u': 0, 'i32.load16_s': 1, 'i32.load16_u': 1, 'f32.store': 2 };
+const MEMORY = new Set(['i32.load8_u', 'i32.load16_s', 'i32.load16_u', 'f32.store', 'i32.store8', 'i32.store16', 'v128.load', 'v128.store', 'v128.load8x8_s', 'v128.load8x8_u', 'v128.load16x4_s', 'v128.load16x4_u']);
+/** Alignment hints (log2 bytes); v128 loads and stores of 2-byte-aligned views say 1. */
+const NATURAL_ALIGN: Record<string, number> = { 'i32.load8_u': 0, 'i32.load16_s': 1, 'i32.load16_u': 1, 'f32.store': 2, 'i32.store8': 0, 'i32.store16': 1, 'v128.load': 0, 'v128.store': 0 };
 
 /** Every instruction name the writer knows (for the opcode test). */
 export const INSTRUCTIONS: readonly string[] = [...Object.keys(PLAIN), ...Object.keys(SIMD)];
@@ -105,7 +108,7 @@ export class FunctionBody {
     else if (MEMORY.has(name)) {
       uleb(NATURAL_ALIGN[name] ?? 3, c);
       uleb(Number(imm[0] ?? 0), c);
-    } else if (name.endsWith('extract_lane') || name.endsWith('replace_lane')) c.push(Number(imm[0]));
+    } else if (name.includes('extract_lane') || name.includes('replace_lane')) c.push(Number(imm[0]));
     else if (name === 'f64.const') c.push(...new Uint8Array(new Float64Array([Number(imm[0])]).buffer));
     else if (name === 'f32.const') c.push(...new Uint8Array(new Uint32Array([Number(imm[0]) >>> 0]).buffer)); // raw bits
     else if (name === 'v128.const' || name === 'i8x16.shuffle') {
