@@ -136,7 +136,7 @@ for (const [id, node] of Object.entries(report.nodes)) {
   console.log(`  ${id.padEnd(14)} ${node.type.padEnd(22)} ${node.status.padEnd(7)} ${secs.toFixed(2).padStart(8)} s${perPx}`);
 }
 const readPaths = new Set(Object.values(report.nodes).flatMap((n) => Object.values(((n.summary ?? {}) as { readPaths?: Record<string, string> }).readPaths ?? {})));
-console.log(`\nlayout ${layout}; read paths taken: ${[...readPaths].join(', ')}`);
+console.log(`\n${sceneDir ? `scene ${sceneDir}` : `layout ${layout}`}; read paths taken: ${[...readPaths].join(', ')}`);
 console.log(`run: ${run.seconds.toFixed(1)} s wall, peak RSS ${run.peakRssMb.toFixed(0)} MiB, status ${report.status}`);
 console.log(`floor: ${floor.seconds.toFixed(1)} s (${floor.backend}) → run / floor = ${(run.seconds / floor.seconds).toFixed(2)}; against the node:zlib floor (${floorZlib.seconds.toFixed(1)} s): ${(run.seconds / floorZlib.seconds).toFixed(2)}`);
 
