@@ -139,3 +139,7 @@ test('specs the SIMD kernel does not take fall back to JavaScript', () => {
   input.layers.B4 = Float32Array.from(input.layers.B4 as Uint16Array);
   assert.equal(runWasmKernel({ variables, reducers: ['mean'] }, input), null, 'a float32 layer');
 });
+
+test('an index that reads no band is left to the JavaScript kernel', () => {
+  assert.equal(wasmSupportsSpec({ variables: [{ kind: 'index', ast: parseExpression('0.5 * 2') }], reducers: ['mean'] }), false);
+});

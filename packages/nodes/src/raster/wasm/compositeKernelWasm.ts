@@ -51,7 +51,8 @@ function exprSupported(node: ExprNode): boolean {
 
 /** Whether the SIMD kernel computes this spec (whatever the layers' types). */
 export function wasmSupportsSpec(spec: KernelSpec): boolean {
-  return spec.reducers.every((r) => r === 'mean' || r === 'count') && spec.variables.every((v) => v.kind === 'band' || exprSupported(v.ast));
+  // An index must read a band (its no-data test is "any input is 0"; a constant one has none).
+  return spec.reducers.every((r) => r === 'mean' || r === 'count') && spec.variables.every((v) => v.kind === 'band' || (exprSupported(v.ast) && bandsOf(v.ast).size > 0));
 }
 
 /** Bytes a layer needs after its values: the last quad of pixels reads up to 3 values past a plane's end (date-major) or 3 pixels' dates past the last pixel (pixel-major). */
