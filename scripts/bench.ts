@@ -90,10 +90,11 @@ function gdalVersion(): string {
 async function gdalFloor(files: string[], processes: number): Promise<{ seconds: number; raw: number }> {
   // Largest first onto the least-loaded process, so both finish together.
   const parts: { files: string[]; bytes: number }[] = Array.from({ length: processes }, () => ({ files: [], bytes: 0 }));
-  for (const f of [...files].sort((a, b) => statSync(b).size - statSync(a).size)) {
+  const sized = files.map((f) => ({ f, bytes: statSync(f).size })).sort((a, b) => b.bytes - a.bytes);
+  for (const { f, bytes } of sized) {
     const p = parts.reduce((a, b) => (b.bytes < a.bytes ? b : a));
     p.files.push(f);
-    p.bytes += statSync(f).size;
+    p.bytes += bytes;
   }
   const t0 = performance.now();
   const results = await Promise.all(

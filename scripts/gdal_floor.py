@@ -14,7 +14,7 @@ import sys
 import time
 
 import numpy as np
-from osgeo import gdal
+from osgeo import gdal, gdal_array
 
 gdal.UseExceptions()
 
@@ -23,8 +23,7 @@ def read_every_block(path):
     ds = gdal.Open(path)
     band = ds.GetRasterBand(1)
     bw, bh = band.GetBlockSize()
-    dtype = gdal.GetDataTypeName(band.DataType)
-    np_type = {"Byte": np.uint8, "UInt16": np.uint16, "Int16": np.int16, "Float32": np.float32, "UInt32": np.uint32, "Int32": np.int32, "Float64": np.float64}[dtype]
+    np_type = gdal_array.GDALTypeCodeToNumericTypeCode(band.DataType)
     w, h, n = ds.RasterXSize, ds.RasterYSize, ds.RasterCount
     raw = 0
     buffers = {}
